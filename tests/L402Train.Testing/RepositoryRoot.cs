@@ -7,14 +7,14 @@ public static class RepositoryRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.L402Train.sln"))) return dir.FullName;
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Orleans.L402Train.sln"))) return dir.FullName;
         }
         throw new InvalidOperationException($"No Orleans.L402Train.sln above {AppContext.BaseDirectory}.");
     });
 
     /// <summary>The absolute path of the repository root.</summary>
-    public static string Path => Root.Value;
+    public static string FullPath => Root.Value;
 
     /// <summary>A path under the repository root.</summary>
-    public static string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+    public static string Combine(params string[] parts) => System.IO.Path.Combine([FullPath, .. parts]);
 }
