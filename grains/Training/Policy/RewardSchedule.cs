@@ -1,0 +1,85 @@
+namespace L402Train.Grains.Training;
+
+/// <summary>
+/// Every number that decides who is paid what in the training track. Served as-is by
+/// <c>GET /reward-schedule</c> so peers can see the rules before they spend anything.
+/// </summary>
+public sealed record RewardSchedule
+{
+    /// <summary>Price of one checkpoint download (standard L402), in sats.</summary>
+    public long CheckpointPriceSat { get; init; } = 10;
+
+    /// <summary>The hold-invoice deposit behind every gradient submission, in sats.</summary>
+    public long DepositSat { get; init; } = 1_000;
+
+    /// <summary>How long a deposit hold invoice may be paid; its HTLC is held at most until the CLTV bound.</summary>
+    public TimeSpan DepositInvoiceExpiry { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Final CLTV delta of the deposit invoice, in blocks (10 minutes each on simnet's clock).</summary>
+    public int DepositCltvBlocks { get; init; } = 40;
+
+    /// <summary>Reward for a contribution of full quality (quality 1), in sats.</summary>
+    public long BaseRateSat { get; init; } = 5_000;
+
+    /// <summary>The most paid in rewards in one round, in sats.</summary>
+    public long RoundBudgetSat { get; init; } = 20_000;
+
+    /// <summary>Score (mean relative held-out loss decrease) at and above which quality is 1.</summary>
+    public double FullQualityScore { get; init; } = 0.02;
+
+    /// <summary>τ: the smallest significant score that earns a reward; below it an honest update is only refunded.</summary>
+    public double MinRewardedScore { get; init; } = 0.001;
+
+    /// <summary>Learning rate at which one peer's update alone is applied to score it.</summary>
+    public double TrialLearningRate { get; init; } = 1.0;
+
+    /// <summary>M: held-out batches drawn per round to score submissions.</summary>
+    public int HeldOutBatches { get; init; } = 8;
+
+    /// <summary>Sequences per held-out batch.</summary>
+    public int HeldOutBatchSize { get; init; } = 4;
+
+    /// <summary>m: batches (of M) on which the loss must fall for a score to count as significant.</summary>
+    public int MinImprovedBatches { get; init; } = 6;
+
+    /// <summary>z: the mean improvement must exceed z standard errors.</summary>
+    public double SignificanceZ { get; init; } = 2.0;
+
+    /// <summary>Top-k index overlap with an earlier submission of the round at which a submission is a copy.</summary>
+    public double CopycatOverlap { get; init; } = 0.4;
+
+    /// <summary>Largest accepted gradient payload, in bytes.</summary>
+    public long MaxPayloadBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>A round closes this long after it opens.</summary>
+    public TimeSpan RoundDuration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A round also closes once this many submissions have a verdict (0: no quota).</summary>
+    public int RoundQuota { get; init; }
+
+    /// <summary>Outer learning rate of the aggregated step.</summary>
+    public double OuterLearningRate { get; init; } = 1.0;
+
+    /// <summary>Nesterov momentum of the outer step (0 disables it).</summary>
+    public double OuterMomentum { get; init; }
+
+    /// <summary>Checks the schedule is coherent; returns the first problem, naming the field, or null.</summary>
+    public string? Validate() => this switch
+    {
+        { DepositSat: <= 0 } => "deposit_sat must be positive",
+        { CheckpointPriceSat: < 0 } => "checkpoint_price_sat must not be negative",
+        { BaseRateSat: < 0 } => "base_rate_sat must not be negative",
+        { RoundBudgetSat: < 0 } => "round_budget_sat must not be negative",
+        { FullQualityScore: <= 0 } => "full_quality_score must be positive",
+        { MinRewardedScore: < 0 } => "min_rewarded_score must not be negative",
+        { HeldOutBatches: < 2 } => "held_out_batches must be at least 2",
+        { HeldOutBatchSize: < 1 } => "held_out_batch_size must be at least 1",
+        _ when MinImprovedBatches < 0 || MinImprovedBatches > HeldOutBatches => "min_improved_batches must be between 0 and held_out_batches",
+        { CopycatOverlap: <= 0 or > 1 } => "copycat_overlap must be in (0, 1]",
+        { MaxPayloadBytes: <= 0 } => "max_payload_bytes must be positive",
+        _ when RoundDuration <= TimeSpan.Zero => "round_duration must be positive",
+        { OuterLearningRate: <= 0 } => "outer_learning_rate must be positive",
+        { OuterMomentum: < 0 or >= 1 } => "outer_momentum must be in [0, 1)",
+        _ => null,
+    };
+}
