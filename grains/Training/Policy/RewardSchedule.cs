@@ -60,9 +60,6 @@ public sealed record RewardSchedule
     /// <summary>Outer learning rate of the aggregated step.</summary>
     public double OuterLearningRate { get; init; } = 1.0;
 
-    /// <summary>Nesterov momentum of the outer step (0 disables it).</summary>
-    public double OuterMomentum { get; init; }
-
     /// <summary>Checks the schedule is coherent; returns the first problem, naming the field, or null.</summary>
     public string? Validate() => this switch
     {
@@ -79,7 +76,6 @@ public sealed record RewardSchedule
         { MaxPayloadBytes: <= 0 } => "max_payload_bytes must be positive",
         _ when RoundDuration <= TimeSpan.Zero => "round_duration must be positive",
         { OuterLearningRate: <= 0 } => "outer_learning_rate must be positive",
-        { OuterMomentum: < 0 or >= 1 } => "outer_momentum must be in [0, 1)",
         _ => null,
     };
 }

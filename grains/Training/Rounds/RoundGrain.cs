@@ -94,6 +94,8 @@ public sealed class RoundGrain([PersistentState("round")] IPersistentState<Round
         state = state with { Submissions = submissions, RewardsGrantedSat = state.RewardsGrantedSat + reward };
         if (state.Status == RoundStatus.Open && schedule.RoundQuota > 0 && submissions.Count(s => s.Reason is not null) >= schedule.RoundQuota)
             state = Close(state);
+        else if (state.Status == RoundStatus.Closing && state.Pending == 0)
+            EnqueueAggregation(state.Number);
         round.State = state;
         await round.WriteStateAsync();
         return reward;
@@ -107,11 +109,15 @@ public sealed class RoundGrain([PersistentState("round")] IPersistentState<Round
         await round.WriteStateAsync();
     }
 
+    // Aggregation waits for every verdict: it is queued at close when none is pending, else by the last verdict.
     private RoundState Close(RoundState state)
     {
-        EnqueueJob(TrainingJobTypes.AggregateRound, state.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), new RoundJob(state.Number));
+        if (state.Pending == 0) EnqueueAggregation(state.Number);
         return state with { Status = RoundStatus.Closing, ClosedAt = TimeProvider.GetUtcNow() };
     }
+
+    private void EnqueueAggregation(int number) =>
+        EnqueueJob(TrainingJobTypes.AggregateRound, number.ToString(System.Globalization.CultureInfo.InvariantCulture), new RoundJob(number));
 
     /// <inheritdoc/>
     public async Task CompleteAggregationAsync(int nextVersion, double lossBefore, double lossAfter)
