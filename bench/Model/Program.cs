@@ -1,1 +1,3 @@
-return 0;
+using L402Train.Bench.Model;
+
+return QuickBench.Run(args);

@@ -1,0 +1,32 @@
+namespace L402Train.Lightning.Simnet;
+
+/// <summary>How the embedded simnet behaves and where it keeps its state.</summary>
+public sealed record SimnetOptions
+{
+    /// <summary>The SQLite file holding the network; null keeps everything in memory (tests, benchmarks).</summary>
+    public string? DatabasePath { get; init; }
+
+    /// <summary>Block height at the network's creation; later heights follow the clock.</summary>
+    public long GenesisHeight { get; init; } = 100;
+
+    /// <summary>One block per this interval of the injected clock (Bitcoin's ten minutes).</summary>
+    public TimeSpan BlockInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Blocks before a held HTLC expires at which the payee cancels the hold invoice (LND: 18).</summary>
+    public int HoldExpiryDelta { get; init; } = 18;
+
+    /// <summary>CLTV delta each forwarding node adds.</summary>
+    public int ForwardingCltvDelta { get; init; } = 40;
+
+    /// <summary>Routing fee every forwarding node charges: base part, in msat.</summary>
+    public long FeeBaseMsat { get; init; }
+
+    /// <summary>Routing fee every forwarding node charges: proportional part, in millionths.</summary>
+    public long FeeProportionalMillionths { get; init; }
+
+    /// <summary>Most pending HTLCs a channel carries in one direction (BOLT 2's 483).</summary>
+    public int MaxPendingHtlcsPerDirection { get; init; } = 483;
+
+    /// <summary>The BOLT11 currency prefix of simnet invoices ("bcrt": lnbcrt…).</summary>
+    public string Currency { get; init; } = "bcrt";
+}
