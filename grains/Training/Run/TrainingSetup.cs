@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using L402Train.Compression;
 using L402Train.Model.Corpus;
 using L402Train.Model.Gpt;
@@ -40,12 +41,15 @@ public sealed record TrainingSetup
     }
 
     /// <summary>The model architecture.</summary>
+    [JsonIgnore]
     public GptConfig Config => GptConfig.FromName(Model);
 
     /// <summary>The tensors a gradient payload carries, in order.</summary>
+    [JsonIgnore]
     public TensorManifest Manifest => new(GptModel.LayoutOf(Config).Select(t => new Compression.TensorSpec(t.Name, [.. t.Shape])));
 
     /// <summary>The compression settings peers and validators share.</summary>
+    [JsonIgnore]
     public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, MaxDegreeOfParallelism = 1 };
 
     /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
