@@ -32,6 +32,7 @@ public sealed class SiloCommandLine
         Root = new RootCommand("L402Train silo: grains, jobs and the HTTP gateway over one store.");
         Add(ServeCommand());
         Add(MigrateCommand());
+        Root.Subcommands.Add(Demo.DemoCommand.Create());
     }
 
     /// <summary>The root command.</summary>
