@@ -74,7 +74,7 @@ public static class TrainingApi
         return TypedResults.File(stream, "application/octet-stream", $"checkpoint-v{latest.Version}.safetensors");
     }
 
-    private static async Task<Results<Accepted<SubmissionAccepted>, ProblemHttpResult>> PutGradient(
+    private static async Task<Results<JsonHttpResult<SubmissionAccepted>, ProblemHttpResult>> PutGradient(
         HttpContext http, IGrainFactory grains, IGradientStore gradients, SubmissionValidator validator, RewardSchedule schedule,
         CancellationToken cancellationToken)
     {
@@ -101,7 +101,8 @@ public static class TrainingApi
         var arrival = new NewSubmission(peerId, run.CurrentRound, baseVersion, blob, Convert.ToHexStringLower(SHA256.HashData(payload)),
             payload.Length, id, token.TokenId.ToHex(), schedule.DepositSat);
         await grains.GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
-        return TypedResults.Accepted($"/submissions/{id}", new SubmissionAccepted(id, run.CurrentRound, $"/submissions/{id}"));
+        http.Response.Headers.Location = $"/submissions/{id}";
+        return TypedResults.Json(new SubmissionAccepted(id, run.CurrentRound, $"/submissions/{id}"), HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<Results<JsonHttpResult<SubmissionView>, ProblemHttpResult>> GetSubmission(
@@ -124,7 +125,7 @@ public static class TrainingApi
         return TypedResults.Json(SubmissionView.From(id, state), HttpJson.Options);
     }
 
-    private static async Task<Results<Accepted<ClaimAccepted>, ProblemHttpResult>> Claim(
+    private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> Claim(
         string id, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
@@ -141,7 +142,8 @@ public static class TrainingApi
         return outcome switch
         {
             ClaimOutcome.Queued or ClaimOutcome.AlreadyClaimed =>
-                TypedResults.Accepted($"/submissions/{id}", new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat, state.Reward == RewardStatus.Paid ? "paid" : "paying")),
+                TypedResults.Json(new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+                    HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
             ClaimOutcome.NotDecided => TypedResults.Problem("The submission has no verdict yet; poll it with ?wait=.", statusCode: StatusCodes.Status409Conflict),
             ClaimOutcome.NothingOwed => TypedResults.Problem("No reward is owed for this submission.", statusCode: StatusCodes.Status409Conflict),
             ClaimOutcome.OtherClaimInFlight => TypedResults.Problem("Another claim invoice is being paid for this submission.", statusCode: StatusCodes.Status409Conflict),

@@ -46,6 +46,7 @@ public static class DemoCommand
             var all = Enumerable.Range(0, count).Select(i => chosen[i % chosen.Count]).ToList();
             var folder = parse.GetValue(dataDir) ?? Path.Combine(Path.GetTempPath(), $"l402train-demo-{Guid.NewGuid():N}"[..32]);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+            if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 160;
             var result = await new DemoRunner(new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder), console).RunAsync(cancellationToken);
             if (parse.GetValue(report) is { } path)
             {

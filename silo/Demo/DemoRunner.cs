@@ -53,7 +53,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
 
         var rounds = new List<DemoRound>();
         var table = new Table().Title("rounds").AddColumns("round", "loss before", "loss after", "submitted", "accepted", "rejected", "refunded", "forfeited", "rewards (sat)", "seconds");
-        await console.Live(table).StartAsync(async live =>
+        async Task RunRounds(Action refresh)
         {
             for (var r = 1; r <= options.Rounds; r++)
             {
@@ -65,9 +65,19 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
                 table.AddRow(row.Round.ToString(CultureInfo.InvariantCulture), F(row.LossBefore), F(row.LossAfter), $"{row.Submitted}", $"{row.Accepted}",
                     string.Join(" ", row.Rejected.Select(kv => $"{kv.Key}:{kv.Value}")), $"{row.DepositsRefunded}", $"{row.DepositsForfeited}",
                     $"{row.RewardsPaidSat}", $"{row.Seconds:0.0}");
-                live.Refresh();
+                refresh();
             }
-        });
+        }
+        if (console.Profile.Capabilities.Interactive)
+        {
+            await console.Live(table).StartAsync(live => RunRounds(live.Refresh));
+        }
+        else
+        {
+            // A log or a pipe gets one line per round as it finishes, then the table.
+            await RunRounds(() => console.WriteLine(Line(rounds[^1])));
+            console.Write(table);
+        }
 
         var ledger = await LedgerReconciliation.CheckAsync(grains, app.Services.GetRequiredService<ILightningNode>(), cancellationToken);
         var endBalances = await Task.WhenAll(peers.Select(p => p.Wallet.GetBalanceAsync(cancellationToken)));
@@ -150,6 +160,9 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"validation_overhead_pct={figures.ValidationOverheadPct:0.00}\nsettle_latency_ms_p50={figures.SettleLatencyMsP50:0.0}\nsettle_latency_ms_p99={figures.SettleLatencyMsP99:0.0}\nloss_start={figures.LossStart:0.0000}\nloss_end={figures.LossEnd:0.0000}"));
     }
+
+    private static string Line(DemoRound r) => string.Create(CultureInfo.InvariantCulture,
+        $"round {r.Round}: loss {F(r.LossBefore)} -> {F(r.LossAfter)}, submitted {r.Submitted}, accepted {r.Accepted}, rejected {{{string.Join(", ", r.Rejected.Select(kv => $"{kv.Key}:{kv.Value}"))}}}, refunded {r.DepositsRefunded}, forfeited {r.DepositsForfeited}, rewards {r.RewardsPaidSat} sat, {r.Seconds:0.0} s");
 
     private static double Percentile(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 

@@ -25,10 +25,10 @@ public sealed record RewardSchedule
     public long RoundBudgetSat { get; init; } = 20_000;
 
     /// <summary>Score (mean relative held-out loss decrease) at and above which quality is 1.</summary>
-    public double FullQualityScore { get; init; } = 0.02;
+    public double FullQualityScore { get; init; } = 0.05;
 
     /// <summary>τ: the smallest significant score that earns a reward; below it an honest update is only refunded.</summary>
-    public double MinRewardedScore { get; init; } = 0.001;
+    public double MinRewardedScore { get; init; } = 0.005;
 
     /// <summary>Learning rate at which one peer's update alone is applied to score it.</summary>
     public double TrialLearningRate { get; init; } = 1.0;
