@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using L402Train.Model.Kernels;
@@ -78,6 +79,7 @@ public sealed class AdamW
     }
 
     /// <summary>√Σg², summed per tensor block in a fixed order in double (identical for any thread count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double GlobalNorm(float[] g)
     {
         double total = 0;
@@ -109,6 +111,7 @@ public sealed class AdamW
     private sealed class Update(
         float[] p, float[] g, float[] m, float[] v, int offset, AdamWOptions o, float lr, float decay, float clip, float c1, float c2)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
         {
             var b1 = o.Beta1;
