@@ -29,6 +29,8 @@ internal static class QuickBench
         Console.WriteLine($"train_tokens_per_cpu_s_tiny={Batch * Seq * 1000 / tinyCpuMs:F0}");
         Console.WriteLine($"train_tokens_per_s_tiny={Batch * Seq * 1000 / tinyMs:F0}");
         Console.WriteLine($"allocated_bytes_per_step_tiny={tinyAllocated:F0}");
+        var (tinyOneThreadMs, _, _) = MeasureTraining(GptConfig.Tiny, corpus, steps: 10, threads: 1);
+        Console.WriteLine($"train_tokens_per_s_tiny_1_thread={Batch * Seq * 1000 / tinyOneThreadMs:F0}");
         var (smallMs, _, smallCpuMs) = MeasureTraining(GptConfig.Small, corpus, steps: 4);
         Console.WriteLine($"train_tokens_per_cpu_s_small={Batch * Seq * 1000 / smallCpuMs:F0}");
         Console.WriteLine($"train_tokens_per_s_small={Batch * Seq * 1000 / smallMs:F0}");
@@ -64,9 +66,9 @@ internal static class QuickBench
     }
 
     /// <summary>Mean step time (forward, backward, AdamW) and bytes allocated per step.</summary>
-    private static (double Ms, double AllocatedBytes, double CpuMs) MeasureTraining(GptConfig config, TextCorpus corpus, int steps)
+    private static (double Ms, double AllocatedBytes, double CpuMs) MeasureTraining(GptConfig config, TextCorpus corpus, int steps, int threads = 0)
     {
-        var model = GptModel.Create(config, seed: 1);
+        var model = GptModel.Create(config, seed: 1, threads);
         var trainer = new LocalTrainer(model, new AdamWOptions());
         var sampler = new BatchSampler(corpus.Train, Batch, Seq);
         var batch = sampler.Sample(1, 0, 0);
