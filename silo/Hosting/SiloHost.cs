@@ -23,6 +23,7 @@ public static class SiloHost
         builder.Services.AddSingleton(settings);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IGrainStore>(_ => settings.Store.Open());
+        builder.Services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(Path.Combine(settings.DataDir, "blobs")));
         builder.Services.AddSingleton(services =>
         {
             var silo = new SiloBuilder()
