@@ -16,6 +16,8 @@ internal static class Profile
         var batch = new BatchSampler(corpus.Train, batchSize, seq).Sample(1, 0, 0);
         model.ComputeGradients(batch);
         double forward = 0, backward = 0, adam = 0;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
         for (var i = 0; i < steps; i++)
         {
             var w = Stopwatch.StartNew();
@@ -29,6 +31,8 @@ internal static class Profile
             adam += w.Elapsed.TotalMilliseconds;
         }
 
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / steps;
+        Console.WriteLine($"profile cpu_ms_per_iteration={cpuMs:F1} wall_ms={wall.Elapsed.TotalMilliseconds / steps:F1}");
         Console.WriteLine($"profile {config.Name} threads={threads} forward_ms={forward / steps:F1} forward_backward_ms={backward / steps:F1} adamw_ms={adam / steps:F1}");
     }
 }

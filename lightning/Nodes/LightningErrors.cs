@@ -45,3 +45,16 @@ public sealed class PaymentRejectedException : LightningException
     /// <summary>Creates the exception.</summary>
     public PaymentRejectedException() { }
 }
+
+/// <summary>The node never sent a payment with that hash (LND: "payment isn't initiated", gRPC NOT_FOUND).</summary>
+public sealed class PaymentNotFoundException : LightningException
+{
+    /// <summary>Creates the exception with the node's message.</summary>
+    public PaymentNotFoundException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with the node's message and the cause.</summary>
+    public PaymentNotFoundException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>Creates the exception.</summary>
+    public PaymentNotFoundException() { }
+}

@@ -61,7 +61,7 @@ public sealed partial class SimnetNetwork
         lock (gate)
         {
             RequireNode(payer);
-            if (!payments.TryGetValue(key, out var record)) throw new LightningException("payment isn't initiated");
+            if (!payments.TryGetValue(key, out var record)) throw new PaymentNotFoundException("payment isn't initiated");
             updates.Writer.TryWrite(ToPayment(record));
             if (record.Status != PaymentStatus.InFlight) updates.Writer.TryComplete();
             else

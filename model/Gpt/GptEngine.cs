@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using L402Train.Model.Kernels;
 using L402Train.Model.Randomness;
 
@@ -212,6 +213,7 @@ internal sealed class GptEngine<T>
     }
 
     /// <summary>y = x + bias (per row), the start value of a residual sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddRowBias(T[] y, int yOffset, T[] x, int xOffset, int bias, int rows, int columns)
     {
         var b = Parameters.AsSpan(bias, columns);

@@ -19,7 +19,7 @@ internal static class Attention
         var hs = channels / heads;
         var c3 = 3 * channels;
         var scale = T.One / T.Sqrt(T.CreateChecked(hs));
-        work.For(batch * heads * seq, 1, seq * (long)hs, (start, end) =>
+        work.For(batch * heads * seq, 1, seq * (long)hs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (var item = start; item < end; item++)
             {
@@ -79,7 +79,7 @@ internal static class Attention
         var hs = channels / heads;
         var c3 = 3 * channels;
         var scale = T.One / T.Sqrt(T.CreateChecked(hs));
-        work.For(batch * heads, 1, seq * (long)seq * hs, (start, end) =>
+        work.For(batch * heads, 1, seq * (long)seq * hs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             Span<T> datt = seq <= 1024 ? stackalloc T[seq] : new T[seq];
             for (var bh = start; bh < end; bh++)

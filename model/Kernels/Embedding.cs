@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace L402Train.Model.Kernels;
 
 /// <summary>Token plus position embedding: out[b, t, :] = wte[token] + wpe[t].</summary>
 internal static class Embedding
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T>(
         T[] output, int[] tokens, T[] wte, int wteOffset, T[] wpe, int wpeOffset, int batch, int seq, int channels)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -23,6 +25,7 @@ internal static class Embedding
     }
 
     /// <summary>Accumulates into dwte and dwpe; one thread, in (b, t) order, so repeated tokens sum deterministically.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(
         T[] dwte, int dwteOffset, T[] dwpe, int dwpeOffset, T[] doutput, int[] tokens, int batch, int seq, int channels)
         where T : unmanaged, IFloatingPointIeee754<T>

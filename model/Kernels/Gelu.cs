@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace L402Train.Model.Kernels;
@@ -18,7 +19,7 @@ internal static class Gelu
         var c = T.CreateChecked(0.044715);
         var half = T.CreateChecked(0.5);
         // Ranges are whole rows (≥ 64 elements) so TensorPrimitives always takes its vector path.
-        work.For(count / rowLength, 1, rowLength * 8L, (startRow, endRow) =>
+        work.For(count / rowLength, 1, rowLength * 8L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (startRow, endRow) =>
         {
             var start = offset + startRow * rowLength;
             var length = (endRow - startRow) * rowLength;
@@ -47,7 +48,7 @@ internal static class Gelu
         var k = T.CreateChecked(ScalingFactor);
         var c3 = T.CreateChecked(3 * 0.044715);
         var half = T.CreateChecked(0.5);
-        work.For(count / rowLength, 1, rowLength * 8L, (startRow, endRow) =>
+        work.For(count / rowLength, 1, rowLength * 8L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (startRow, endRow) =>
         {
             for (var i = startRow * rowLength; i < endRow * rowLength; i++)
             {

@@ -19,7 +19,7 @@ internal static class LayerNorm
     {
         var eps = T.CreateChecked(Epsilon);
         var n = T.CreateChecked(channels);
-        work.For(rows, 1, channels * 4L, (start, end) =>
+        work.For(rows, 1, channels * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (var r = start; r < end; r++)
             {
@@ -55,7 +55,7 @@ internal static class LayerNorm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var n = T.CreateChecked(channels);
-        work.For(rows, 1, channels * 6L, (start, end) =>
+        work.For(rows, 1, channels * 6L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (var r = start; r < end; r++)
             {
@@ -87,7 +87,7 @@ internal static class LayerNorm
         });
 
         // Parameter gradients reduce over rows: split by channel so each sum keeps its row order.
-        work.For(channels, 8, rows * 4L, (start, end) =>
+        work.For(channels, 8, rows * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (var r = 0; r < rows; r++)
             {

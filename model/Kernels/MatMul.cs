@@ -56,7 +56,7 @@ internal static class MatMul
     public static void ColumnSums<T>(WorkSplitter work, T[] dbias, int dbiasOffset, T[] dout, int rows, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        work.For(columns, Vector256<T>.Count, rows, (start, end) =>
+        work.For(columns, Vector256<T>.Count, rows, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             var sums = dbias.AsSpan(dbiasOffset + start, end - start);
             for (var r = 0; r < rows; r++)
@@ -71,6 +71,7 @@ internal static class MatMul
     }
 
     /// <summary>dst[c, r] = src[r, c] for a rows × columns block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose<T>(T[] dst, T[] src, int srcOffset, int rows, int columns)
     {
         const int block = 16;
@@ -145,6 +146,7 @@ internal static class MatMul
         private static ref T At(T[] array, int index) =>
             ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Tile4(int row)
         {
             var w = Vector256<T>.Count;
@@ -189,6 +191,7 @@ internal static class MatMul
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Tile1(int row)
         {
             var w = Vector256<T>.Count;
@@ -216,6 +219,7 @@ internal static class MatMul
         }
 
         /// <summary>Columns right of the last full 4-vector strip: one vector at a time, then scalars.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Edge(int row, int col)
         {
             var w = Vector256<T>.Count;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace L402Train.Model.Kernels;
 
@@ -16,7 +17,7 @@ internal static class SoftmaxCrossEntropy
         WorkSplitter work, T[] losses, T[] logits, int[] targets, int rows, int vocab, T[]? dlogits, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        work.For(rows, 1, vocab * 4L, (start, end) =>
+        work.For(rows, 1, vocab * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
         {
             for (var r = start; r < end; r++)
             {

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using L402Train.Grains.Runtime;
+using Npgsql;
+
+namespace L402Train.Bench.Grains;
+
+public interface IBenchCounterGrain : IGrainWithStringKey
+{
+    Task<int> Add(int n);
+}
+
+public sealed record BenchCounter(int Count = 0);
+
+public sealed class BenchCounterGrain([PersistentState("c")] IPersistentState<BenchCounter> counter) : Grain, IBenchCounterGrain
+{
+    public async Task<int> Add(int n)
+    {
+        counter.State = new BenchCounter(counter.State.Count + n);
+        await counter.WriteStateAsync();
+        return counter.State.Count;
+    }
+}
+
+/// <summary>Grain writes/s, job throughput and enqueue-to-start latency on SQLite and PostgreSQL.</summary>
+public static class GrainFigures
+{
+    private const int Keys = 16;
+
+    public static async Task<int> RunAsync(string? postgres, TimeSpan duration, TextWriter output)
+    {
+        void Print(string name, double value) => output.WriteLine($"{name}={value.ToString("0.##", CultureInfo.InvariantCulture)}");
+
+        var dir = Directory.CreateTempSubdirectory("l402-bench-");
+        try
+        {
+            await using (var sqlite = new SqliteGrainStore(Path.Combine(dir.FullName, "bench.db")))
+            {
+                await sqlite.MigrateAsync();
+                Print("sqlite_store_writes_per_s_16_keys", await StoreWritesPerSecondAsync(sqlite, duration));
+                Print("sqlite_grain_writes_per_s_16_keys", await GrainWritesPerSecondAsync(sqlite, duration));
+                Print("sqlite_jobs_per_s_4_workers", await JobsPerSecondAsync(sqlite, 2000));
+            }
+            if (postgres is null)
+            {
+                output.WriteLine("postgres=skipped (set L402TRAIN_TEST_POSTGRES or pass --postgres <connection string>)");
+                return 0;
+            }
+            var schema = $"bench_{Guid.NewGuid():N}"[..20];
+            await ExecAsync(postgres, $"CREATE SCHEMA {schema}");
+            try
+            {
+                var scoped = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema, MaxPoolSize = 64 }.ConnectionString;
+                await using var pg = new PostgresGrainStore(scoped);
+                await pg.MigrateAsync();
+                Print("postgres_store_writes_per_s_16_keys", await StoreWritesPerSecondAsync(pg, duration));
+                Print("postgres_grain_writes_per_s_16_keys", await GrainWritesPerSecondAsync(pg, duration));
+                Print("postgres_jobs_per_s_4_workers", await JobsPerSecondAsync(pg, 4000));
+                await using var enqueuer = new PostgresGrainStore(scoped);
+                var (p50, p99) = await NotifyLatencyAsync(pg, enqueuer, 200);
+                Print("postgres_enqueue_to_start_p50_ms", p50);
+                Print("postgres_enqueue_to_start_p99_ms", p99);
+            }
+            finally
+            {
+                NpgsqlConnection.ClearAllPools();
+                await ExecAsync(postgres, $"DROP SCHEMA {schema} CASCADE");
+            }
+            return 0;
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task ExecAsync(string connectionString, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Baseline: raw CAS writes through the store, no grain layer.</summary>
+    private static async Task<double> StoreWritesPerSecondAsync(IGrainStore store, TimeSpan duration)
+    {
+        var prefix = Guid.NewGuid().ToString("N")[..6];
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, Keys).Select(k => Task.Run(async () =>
+        {
+            var id = new GrainStateId("bench-raw", $"{prefix}-{k}", "c");
+            long? version = null;
+            var writes = 0;
+            while (clock.Elapsed < duration)
+            {
+                version = await store.WriteStateAsync(id, $$"""{"count":{{writes}}}""", version, [], DateTimeOffset.UnixEpoch);
+                writes++;
+            }
+            return writes;
+        })));
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> GrainWritesPerSecondAsync(IGrainStore store, TimeSpan duration)
+    {
+        var silo = new SiloBuilder().UseStore(store).AddGrain<IBenchCounterGrain, BenchCounterGrain>().Configure(o => o.MigrateOnStart = false).Build();
+        await silo.StartAsync();
+        var prefix = Guid.NewGuid().ToString("N")[..6];
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, Keys).Select(k => Task.Run(async () =>
+        {
+            var grain = silo.GrainFactory.GetGrain<IBenchCounterGrain>($"{prefix}-{k}");
+            var writes = 0;
+            while (clock.Elapsed < duration) writes = await grain.Add(1);
+            return writes;
+        })));
+        var rate = counts.Sum() / clock.Elapsed.TotalSeconds;
+        await silo.StopAsync();
+        return rate;
+    }
+
+    private static async Task<double> JobsPerSecondAsync(IGrainStore store, int jobs)
+    {
+        var type = $"bench-{Guid.NewGuid():N}"[..14];
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, ct) => await store.EnqueueAsync(JobRequest.Create(type, $"j{i}", i), DateTimeOffset.UtcNow.AddDays(-1), ct));
+        var done = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var silo = new SiloBuilder().UseStore(store)
+            .AddJobHandler(type, (_, _) => Task.CompletedTask)
+            .Configure(o => (o.MigrateOnStart, o.Jobs.Concurrency) = (false, 4)).Build();
+        silo.JobFinished += o =>
+        {
+            if (o.Kind == JobOutcomeKind.Completed && Interlocked.Increment(ref done) == jobs) all.TrySetResult();
+        };
+        var clock = Stopwatch.StartNew();
+        await silo.StartAsync();
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var rate = jobs / clock.Elapsed.TotalSeconds;
+        await silo.StopAsync();
+        return rate;
+    }
+
+    /// <summary>Jobs enqueued through another connection pool, so the worker learns of them only by pg_notify (or its 1 s poll).</summary>
+    private static async Task<(double P50, double P99)> NotifyLatencyAsync(IGrainStore worker, IGrainStore enqueuer, int samples)
+    {
+        var type = $"lat-{Guid.NewGuid():N}"[..12];
+        var started = new ConcurrentDictionary<string, long>();
+        TaskCompletionSource? next = null;
+        var silo = new SiloBuilder().UseStore(worker)
+            .AddJobHandler(type, (job, _) =>
+            {
+                started[job.UniqueKey] = Stopwatch.GetTimestamp();
+                next?.TrySetResult();
+                return Task.CompletedTask;
+            })
+            .Configure(o => o.MigrateOnStart = false).Build();
+        await silo.StartAsync();
+        var latencies = new List<double>(samples);
+        for (var i = 0; i < samples + 10; i++)
+        {
+            next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var key = $"l{i}";
+            var before = Stopwatch.GetTimestamp();
+            await enqueuer.EnqueueAsync(JobRequest.Create(type, key, i), DateTimeOffset.UtcNow);
+            await next.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            if (i >= 10) latencies.Add(Stopwatch.GetElapsedTime(before, started[key]).TotalMilliseconds); // first 10 warm up
+        }
+        await silo.StopAsync();
+        latencies.Sort();
+        return (latencies[latencies.Count / 2], latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1]);
+    }
+}

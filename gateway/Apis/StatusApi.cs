@@ -1,0 +1,60 @@
+using System.Data.Common;
+using System.Reflection;
+using L402Train.Grains.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace L402Train.Gateway.Apis;
+
+/// <summary>What <c>GET /status</c> answers.</summary>
+/// <param name="Version">The build's version.</param>
+/// <param name="Store">memory, sqlite or postgres.</param>
+/// <param name="SiloId">The silo that answered.</param>
+/// <param name="Roles">Its roles.</param>
+public sealed record SiloStatus(string Version, string Store, string SiloId, IReadOnlyList<string> Roles);
+
+/// <summary>What <c>/alive</c> and <c>/health</c> answer.</summary>
+/// <param name="Status">alive, ready or unavailable.</param>
+/// <param name="Detail">Why it is unavailable.</param>
+public sealed record HealthStatus(string Status, string? Detail = null);
+
+/// <summary>Status, liveness and readiness of a silo.</summary>
+public static class StatusApi
+{
+    private static readonly string Version =
+        typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Maps GET /status, /alive (liveness: the process answers) and /health (readiness: the store answers and is migrated).</summary>
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/status", GetStatus).WithName("GetStatus");
+        app.MapGet("/alive", GetAlive).WithName("GetAlive");
+        app.MapGet("/health", GetHealthAsync).WithName("GetHealth");
+        return app;
+    }
+
+    /// <summary>Version, store kind, silo id and roles.</summary>
+    public static Ok<SiloStatus> GetStatus(Silo silo) =>
+        TypedResults.Ok(new SiloStatus(Version, silo.Store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)]));
+
+    /// <summary>Liveness: never touches the store, so a database outage does not restart pods.</summary>
+    public static Ok<HealthStatus> GetAlive() => TypedResults.Ok(new HealthStatus("alive"));
+
+    /// <summary>Readiness: 200 when the store answers and is migrated, 503 with the reason otherwise.</summary>
+    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(Silo silo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await silo.Store.CheckHealthAsync(timeout.Token);
+            return TypedResults.Ok(new HealthStatus("ready"));
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            return TypedResults.Json(new HealthStatus("unavailable", $"store {silo.Store.Kind}: {ex.Message}"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

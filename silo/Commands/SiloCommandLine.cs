@@ -1,0 +1,113 @@
+using System.Collections;
+using System.CommandLine;
+using System.Data.Common;
+using System.Net.Sockets;
+using L402Train.Grains.Runtime;
+using L402Train.Silo.Hosting;
+
+namespace L402Train.Silo.Commands;
+
+/// <summary>The <c>silo</c> command line: <c>serve</c> and <c>migrate</c> (more commands plug in with <see cref="Add"/>).</summary>
+public sealed class SiloCommandLine
+{
+    /// <summary>Exit code for a wrong or missing setting.</summary>
+    public const int SettingError = 2;
+
+    private readonly Option<string?> store = new("--store") { Description = $"Where grains live: {GrainStoreAddress.Forms} (default sqlite under --data-dir)" };
+    private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
+    private readonly Option<string?> roles = new("--roles") { Description = "Comma-separated roles: gateway, validator, settler, aggregator (default gateway)" };
+    private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
+    private readonly IReadOnlyDictionary<string, string?> environment;
+    private readonly string workingDirectory;
+
+    /// <summary>Reads settings from <paramref name="environment"/> (default: the process environment) and <paramref name="workingDirectory"/>'s appsettings.json.</summary>
+    public SiloCommandLine(IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        this.environment = environment ?? Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        this.workingDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
+        Root = new RootCommand("L402Train silo: grains, jobs and the HTTP gateway over one store.");
+        Add(ServeCommand());
+        Add(MigrateCommand());
+    }
+
+    /// <summary>The root command.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>Adds a subcommand that shares the common options (--store, --data-dir, --roles, --urls).</summary>
+    public Command Add(Command command)
+    {
+        command.Options.Add(store);
+        command.Options.Add(dataDir);
+        command.Options.Add(roles);
+        command.Options.Add(urls);
+        Root.Subcommands.Add(command);
+        return command;
+    }
+
+    /// <summary>Resolves the settings of a parsed command line.</summary>
+    public SiloSettings Settings(ParseResult parse) => SiloSettings.Load(new Dictionary<string, string?>
+    {
+        ["Store"] = parse.GetValue(store),
+        ["DataDir"] = parse.GetValue(dataDir),
+        ["Roles"] = parse.GetValue(roles),
+        ["Urls"] = parse.GetValue(urls),
+    }, environment, workingDirectory);
+
+    /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>
+    public Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default) =>
+        Root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error }, cancellationToken);
+
+    /// <summary>Runs <paramref name="body"/> with validated settings and a migrated store; setting errors become one line and exit code 2.</summary>
+    public Func<ParseResult, CancellationToken, Task<int>> WithStore(Func<ParseResult, SiloSettings, CancellationToken, Task<int>> body) => async (parse, ct) =>
+    {
+        var error = parse.InvocationConfiguration.Error;
+        SiloSettings settings;
+        try
+        {
+            settings = Settings(parse);
+            Directory.CreateDirectory(settings.DataDir);
+            await using var opened = settings.Store.Open();
+            await opened.MigrateAsync(ct);
+        }
+        catch (SiloSettingException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return SettingError;
+        }
+        catch (Exception ex) when (ex is DbException or SocketException or IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            await error.WriteLineAsync($"error: {new SiloSettingException("store", $"cannot open the store ({OneLine(ex.Message)}); check the setting and that the database is running and reachable").Message}");
+            return SettingError;
+        }
+        return await body(parse, settings, ct);
+    };
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    private Command ServeCommand()
+    {
+        var serve = new Command("serve", "Start a silo (gateway role: /status, /alive, /health).");
+        serve.SetAction(WithStore(async (parse, settings, ct) =>
+        {
+            await using var app = SiloHost.Build(settings);
+            await app.StartAsync(ct);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(
+                $"silo {settings.SiloId} ({string.Join(",", settings.Roles)}) on {string.Join(" ", app.Urls)}, store {settings.Store}");
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        }));
+        return serve;
+    }
+
+    private Command MigrateCommand()
+    {
+        var migrate = new Command("migrate", "Apply the schema migrations to the store and exit.");
+        migrate.SetAction(WithStore(async (parse, settings, _) =>
+        {
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"store {settings.Store} is migrated");
+            return 0;
+        }));
+        return migrate;
+    }
+}

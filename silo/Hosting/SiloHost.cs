@@ -1,0 +1,68 @@
+using L402Train.Gateway.Apis;
+using L402Train.Grains.Runtime;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace L402Train.Silo.Hosting;
+
+/// <summary>Adds grains, job handlers or filters to the silo a host builds (register with <see cref="SiloHost.ConfigureSilo"/>).</summary>
+public delegate void SiloConfigurator(SiloBuilder silo, IServiceProvider services);
+
+/// <summary>
+/// Composes a silo process: the store, the grain runtime as a hosted service, and (by role)
+/// the gateway's route groups. Features plug in with <see cref="ConfigureSilo"/> and by mapping
+/// their route groups in <see cref="MapGateway"/>.
+/// </summary>
+public static class SiloHost
+{
+    /// <summary>A web application builder with the store and silo registered for <paramref name="settings"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(SiloSettings settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(settings);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IGrainStore>(_ => settings.Store.Open());
+        builder.Services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(Path.Combine(settings.DataDir, "blobs")));
+        builder.Services.AddSingleton(services =>
+        {
+            var silo = new SiloBuilder()
+                .UseStore(services.GetRequiredService<IGrainStore>())
+                .UseTimeProvider(services.GetRequiredService<TimeProvider>())
+                .UseServices(services)
+                .UseLogging(services.GetRequiredService<ILoggerFactory>())
+                .Configure(o => (o.SiloId, o.Roles) = (settings.SiloId, settings.Roles));
+            foreach (var configure in services.GetServices<SiloConfigurator>()) configure(silo, services);
+            return silo.Build();
+        });
+        builder.Services.AddSingleton(services => services.GetRequiredService<Grains.Runtime.Silo>().GrainFactory);
+        builder.Services.AddHostedService<SiloLifetime>();
+        return builder;
+    }
+
+    /// <summary>Registers a configurator run when the silo is built.</summary>
+    public static IServiceCollection ConfigureSilo(this IServiceCollection services, SiloConfigurator configure) =>
+        services.AddSingleton(configure);
+
+    /// <summary>Maps the HTTP API of the gateway role (status and health are mapped for every role).</summary>
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.MapStatusApi();
+        return app;
+    }
+
+    /// <summary>Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds features before build.</summary>
+    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = CreateBuilder(settings);
+        configure?.Invoke(builder);
+        return builder.Build().MapGateway();
+    }
+
+    private sealed class SiloLifetime(Grains.Runtime.Silo silo) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => silo.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => silo.StopAsync();
+    }
+}

@@ -1,0 +1,65 @@
+using L402Train.Grains.Runtime;
+
+namespace L402Train.Silo.Hosting;
+
+/// <summary>
+/// The validated settings of a silo. Each comes from (lowest to highest priority)
+/// appsettings.json, an <c>L402TRAIN_*</c> environment variable, or a command-line option.
+/// </summary>
+public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IReadOnlySet<string> Roles, IReadOnlyList<string> Urls, string SiloId)
+{
+    /// <summary>Roles a silo can play.</summary>
+    public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
+
+    /// <summary>Where <c>--urls</c> points when nothing is set.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8402";
+
+    /// <summary>Prefix of the environment variables (L402TRAIN_STORE, L402TRAIN_DATADIR, L402TRAIN_ROLES, L402TRAIN_URLS, L402TRAIN_SILOID).</summary>
+    public const string EnvironmentPrefix = "L402TRAIN_";
+
+    /// <summary>Reads and validates the settings; throws <see cref="SiloSettingException"/> naming the first wrong one.</summary>
+    public static SiloSettings Load(IReadOnlyDictionary<string, string?> commandLine, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
+    {
+        var config = new ConfigurationBuilder()
+            .SetBasePath(workingDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddInMemoryCollection(environment
+                .Where(e => e.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+                .Select(e => KeyValuePair.Create(e.Key[EnvironmentPrefix.Length..], e.Value)))
+            .AddInMemoryCollection(commandLine.Where(c => c.Value is not null))
+            .Build();
+
+        var dataDir = Path.GetFullPath(config["DataDir"] is { Length: > 0 } d ? d : "data", workingDirectory);
+        var storeText = config["Store"] is { Length: > 0 } s ? s : $"sqlite:{Path.Combine(dataDir, "l402train.db")}";
+        if (!GrainStoreAddress.TryParse(storeText, out var store, out var storeError))
+            throw new SiloSettingException("store", $"{storeError}; use {GrainStoreAddress.Forms}");
+        if (store!.Kind == "sqlite" && !Path.IsPathRooted(store.Target))
+            store = store with { Target = Path.GetFullPath(store.Target, workingDirectory) };
+
+        var roles = Split(config["Roles"] ?? "gateway");
+        if (roles.Count == 0) throw new SiloSettingException("roles", $"no role given; use a comma-separated list of {string.Join(", ", KnownRoles)}");
+        if (roles.FirstOrDefault(r => !KnownRoles.Contains(r)) is { } unknown)
+            throw new SiloSettingException("roles", $"'{unknown}' is not a role; use a comma-separated list of {string.Join(", ", KnownRoles)}");
+
+        var urls = Split(config["Urls"] ?? DefaultUrls);
+        if (urls.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) is { } badUrl)
+            throw new SiloSettingException("urls", $"'{badUrl}' is not an http(s) URL; use e.g. {DefaultUrls} (several separated by ';' or ',')");
+
+        var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId);
+    }
+
+    private static List<string> Split(string value) =>
+        [.. value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
+
+/// <summary>A wrong or missing setting: printed as one line naming the setting and the fix, exit code 2.</summary>
+public sealed class SiloSettingException(string setting, string problem)
+    : Exception($"--{setting} (or {SiloSettings.EnvironmentPrefix}{setting.Replace("-", "", StringComparison.Ordinal).ToUpperInvariant()}, or \"{Capitalize(setting)}\" in appsettings.json): {problem}")
+{
+    /// <summary>The setting's option name without dashes.</summary>
+    public string Setting { get; } = setting;
+
+    private static string Capitalize(string setting) =>
+        string.Concat(setting.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+}

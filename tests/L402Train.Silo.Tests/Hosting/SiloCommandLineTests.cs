@@ -1,0 +1,76 @@
+using L402Train.Silo.Commands;
+using L402Train.Silo.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace L402Train.Silo.Tests.Hosting;
+
+public sealed class SiloCommandLineTests : IDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402-cli-");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        dir.Delete(recursive: true);
+    }
+
+    private async Task<(int Code, string Out, string Error)> RunAsync(string[] args, Dictionary<string, string?>? environment = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new SiloCommandLine(environment ?? [], dir.FullName).InvokeAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "serve", "--store", "mysql:server=x" }, "--store", "'mysql' is not a store; use memory, sqlite:<path> or postgres:<connection string>")]
+    [InlineData(new[] { "serve", "--store", "sqlite:" }, "--store", "needs a file path")]
+    [InlineData(new[] { "serve", "--store", "memory", "--roles", "gateway,wizard" }, "--roles", "'wizard' is not a role")]
+    [InlineData(new[] { "serve", "--store", "memory", "--urls", "ftp://127.0.0.1:21" }, "--urls", "'ftp://127.0.0.1:21' is not an http(s) URL")]
+    [InlineData(new[] { "migrate", "--store", "postgres:Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3" }, "--store", "cannot open the store")]
+    public async Task A_wrong_setting_stops_start_up_with_one_line_naming_it_and_exit_code_2(string[] args, string setting, string fix)
+    {
+        var (code, _, error) = await RunAsync(args);
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {setting} ", line, StringComparison.Ordinal);
+        Assert.Contains(fix, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password=y", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_environment_variable_is_named_too()
+    {
+        var (code, _, error) = await RunAsync(["migrate"], new() { ["L402TRAIN_STORE"] = "oracle" });
+
+        Assert.Equal(2, code);
+        Assert.Contains("L402TRAIN_STORE", error, StringComparison.Ordinal);
+        Assert.Contains("'oracle' is not a store", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_applies_the_schema_to_the_default_sqlite_store_under_data_and_is_idempotent()
+    {
+        var first = await RunAsync(["migrate"]);
+        var second = await RunAsync(["migrate"]);
+
+        Assert.Equal((0, ""), (first.Code, first.Error));
+        Assert.Equal(0, second.Code);
+        Assert.True(File.Exists(Path.Combine(dir.FullName, "data", "l402train.db")));
+        Assert.Contains("migrated", second.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Command_line_beats_environment_which_beats_appsettings()
+    {
+        File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Store": "memory", "Roles": "validator", "Urls": "http://127.0.0.1:9001" }""");
+
+        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["Urls"] = "http://127.0.0.1:9003" },
+            new Dictionary<string, string?> { ["L402TRAIN_ROLES"] = "settler", ["L402TRAIN_URLS"] = "http://127.0.0.1:9002" }, dir.FullName);
+
+        Assert.Equal("memory", settings.Store.Kind);
+        Assert.Equal(["settler"], settings.Roles);
+        Assert.Equal(["http://127.0.0.1:9003"], settings.Urls);
+    }
+}
