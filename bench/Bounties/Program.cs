@@ -1,1 +1,12 @@
-return 0;
+using L402Train.Bench.Bounties;
+using L402Train.Grains.Bounties.Shipped;
+
+// Quick mode prints one name=value line per figure; --write DIR writes the shipped bounty (seed 42) for inspection.
+if (args.Length >= 2 && args[0] == "--write")
+{
+    var (baseline, heldOut) = ShippedBounty.WriteTo(ShippedBounty.Generate(42), args[1]);
+    Console.WriteLine($"baseline={baseline}");
+    Console.WriteLine($"heldout={heldOut}");
+    return 0;
+}
+return await QuickFigures.RunAsync();

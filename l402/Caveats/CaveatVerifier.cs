@@ -14,9 +14,22 @@ public sealed class CaveatVerifier
         [new ServicesSatisfier(), new CapabilitiesSatisfier(), new ValidUntilSatisfier(), new ModeSatisfier()];
 
     private readonly ICaveatSatisfier[] fixedSatisfiers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScopeSatisfier> scopeSatisfiers = new(StringComparer.Ordinal);
 
     /// <summary>A verifier with the standard satisfiers plus <paramref name="extra"/>; scope satisfiers come from each request.</summary>
     public CaveatVerifier(IEnumerable<ICaveatSatisfier>? extra = null) => fixedSatisfiers = [.. Standard, .. extra ?? []];
+
+    private ICaveatSatisfier[] WithScope(AccessRequest request)
+    {
+        var all = new List<ICaveatSatisfier>(fixedSatisfiers.Length + request.Scope.Count);
+        all.AddRange(fixedSatisfiers);
+        foreach (var (key, _) in request.Scope)
+        {
+            var satisfier = scopeSatisfiers.GetOrAdd(key, k => new ScopeSatisfier(k));
+            if (!all.Contains(satisfier)) all.Add(satisfier);
+        }
+        return [.. all];
+    }
 
     /// <summary>
     /// Reads a macaroon's caveats as <c>condition=value</c>; false with the reason when one is a
@@ -42,9 +55,7 @@ public sealed class CaveatVerifier
     {
         ArgumentNullException.ThrowIfNull(caveats);
         ArgumentNullException.ThrowIfNull(request);
-        var satisfiers = request.Scope.Count == 0
-            ? fixedSatisfiers
-            : [.. fixedSatisfiers, .. request.Scope.Select(p => p.Key).Distinct().Select(k => new ScopeSatisfier(k))];
+        var satisfiers = request.Scope.Count == 0 ? fixedSatisfiers : WithScope(request);
 
         var byCondition = new List<(ICaveatSatisfier Satisfier, List<Caveat> Occurrences)>(satisfiers.Length);
         foreach (var caveat in caveats)

@@ -9,7 +9,7 @@ namespace L402Train.L402.Challenges;
 /// </summary>
 /// <param name="Macaroons">The macaroons (at least one).</param>
 /// <param name="Preimage">The preimage; null for a hold-mode credential.</param>
-public sealed record L402Credential(IReadOnlyList<Macaroon> Macaroons, Preimage? Preimage)
+public sealed partial record L402Credential(IReadOnlyList<Macaroon> Macaroons, Preimage? Preimage)
 {
     /// <summary>Longest <c>Authorization</c> value accepted (as greenharbor); longer is malformed.</summary>
     public const int DefaultMaxLength = 8192;
@@ -83,7 +83,7 @@ public sealed record L402Credential(IReadOnlyList<Macaroon> Macaroons, Preimage?
         ArgumentNullException.ThrowIfNull(headers);
         CredentialParseResult? chosen = null;
         string? chosenBody = null;
-        foreach (var header in headers)
+        foreach (var header in headers.SelectMany(SplitJoinedCopies))
         {
             var result = Parse(header, maxLength);
             if (result.Status == CredentialParseStatus.Absent) continue;
@@ -95,6 +95,16 @@ public sealed record L402Credential(IReadOnlyList<Macaroon> Macaroons, Preimage?
         }
         return chosen ?? CredentialParseResult.Absent;
     }
+
+    /// <summary>
+    /// A client (or proxy) that sends two Authorization values through one header line joins them
+    /// as <c>LSAT a:b, L402 a:b</c>; base64 and hex never contain ", " so the split is unambiguous.
+    /// </summary>
+    private static IEnumerable<string?> SplitJoinedCopies(string? header) =>
+        header is null || header.Length > DefaultMaxLength * 4 ? [header] : (IEnumerable<string?>)JoinedCopies().Split(header);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@",\s*(?=(?:[Ll]402|[Ll][Ss][Aa][Tt]) )")]
+    private static partial System.Text.RegularExpressions.Regex JoinedCopies();
 }
 
 /// <summary>Whether an <c>Authorization</c> header held an L402 credential.</summary>

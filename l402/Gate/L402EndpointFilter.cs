@@ -1,5 +1,4 @@
 using L402Train.L402.Caveats;
-using L402Train.L402.Challenges;
 using L402Train.Lightning;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,36 +16,32 @@ internal sealed class L402EndpointFilter(L402Requirement requirement) : IEndpoin
     {
         var http = context.HttpContext;
         var gate = http.RequestServices.GetRequiredService<L402Gate>();
-        var time = http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var scope = Scope(http);
 
-        var parsed = L402Credential.Parse((IEnumerable<string?>)http.Request.Headers.Authorization, gate.Options.MaxAuthorizationLength);
-        string reason;
-        switch (parsed.Status)
+        var request = new AccessRequest(gate.Options.ServiceName, requirement.Capability, requirement.Mode == L402Mode.Hold, scope, gate.Time.GetUtcNow());
+        L402Verification verdict;
+        try
         {
-            case CredentialParseStatus.Malformed:
-                return new L402Problem(StatusCodes.Status400BadRequest, "Malformed L402 credential", parsed.Error!);
-            case CredentialParseStatus.Absent:
-                reason = "This endpoint requires an L402 payment.";
-                break;
+            verdict = await gate.VerifyAuthorizationAsync(http.Request.Headers.Authorization, request, http.RequestAborted);
+        }
+        catch (LightningException e)
+        {
+            // Only hold tokens reach the node here (their invoice must be ACCEPTED).
+            return new L402Problem(StatusCodes.Status503ServiceUnavailable, "Lightning node unavailable", $"The deposit could not be checked: {e.Message}");
+        }
+        switch (verdict.Outcome)
+        {
+            case L402Outcome.Accepted:
+                http.Features.Set(verdict.Token);
+                return await next(context);
+            case L402Outcome.AlreadyUsed:
+                return new L402Problem(StatusCodes.Status409Conflict, "L402 token already used", verdict.Reason!);
+            case L402Outcome.Malformed:
+                return new L402Problem(StatusCodes.Status400BadRequest, "Malformed L402 credential", verdict.Reason!);
             default:
-                var request = new AccessRequest(gate.Options.ServiceName, requirement.Capability, requirement.Mode == L402Mode.Hold, scope, time.GetUtcNow());
-                var verdict = await gate.VerifyAsync(parsed.Credential!, request, http.RequestAborted);
-                switch (verdict.Outcome)
-                {
-                    case L402Outcome.Accepted:
-                        http.Features.Set(verdict.Token);
-                        return await next(context);
-                    case L402Outcome.AlreadyUsed:
-                        return new L402Problem(StatusCodes.Status409Conflict, "L402 token already used", verdict.Reason!);
-                    case L402Outcome.Malformed:
-                        return new L402Problem(StatusCodes.Status400BadRequest, "Malformed L402 credential", verdict.Reason!);
-                    default:
-                        reason = verdict.Reason!;
-                        break;
-                }
                 break;
         }
+        var reason = verdict.Reason!;
 
         try
         {

@@ -21,6 +21,7 @@ public sealed class L402Gate
     private readonly ITokenRevocationList revocations;
     private readonly IHoldTokenRegistry holdTokens;
     private readonly CaveatVerifier caveatVerifier;
+    private readonly VerifiedCredentialCache verified;
 
     /// <summary>Creates the gate.</summary>
     public L402Gate(
@@ -39,10 +40,14 @@ public sealed class L402Gate
         this.revocations = revocations ?? throw new ArgumentNullException(nameof(revocations));
         this.holdTokens = holdTokens ?? throw new ArgumentNullException(nameof(holdTokens));
         this.caveatVerifier = caveatVerifier ?? new CaveatVerifier();
+        verified = new VerifiedCredentialCache(options.VerifiedCredentialCacheSize);
     }
 
     /// <summary>The gate's settings.</summary>
     public L402GateOptions Options { get; }
+
+    /// <summary>The gate's clock.</summary>
+    public TimeProvider Time => time;
 
     /// <summary>The keyring (e.g. to derive a hold token's preimage when settling its deposit).</summary>
     public RootKeyRing Keys => keys;
@@ -112,6 +117,41 @@ public sealed class L402Gate
     private bool IsReservedCondition(string key) =>
         key is L402CaveatNames.Services or L402CaveatNames.Mode
         || key.StartsWith(Options.ServiceName + "_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Checks the request's <c>Authorization</c> values: absent → 402, malformed → 400, then
+    /// <see cref="VerifyAsync"/>. A standard credential verified once is remembered, so the
+    /// next request with the same value re-checks only caveats and revocation.
+    /// </summary>
+    public async ValueTask<L402Verification> VerifyAuthorizationAsync(IReadOnlyList<string?> authorization, AccessRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        ArgumentNullException.ThrowIfNull(request);
+        var single = authorization.Count == 1 && !request.Hold ? authorization[0] : null;
+        if (single is not null && verified.TryGet(single, out var known))
+        {
+            if (caveatVerifier.Verify(known!.Caveats, request) is { } failure) return L402Verification.Pay(failure);
+            if (await revocations.IsRevokedAsync(known.TokenId, cancellationToken))
+            {
+                verified.Remove(single);
+                return L402Verification.Pay("The token was revoked.");
+            }
+            return L402Verification.Accept(known);
+        }
+
+        var parsed = L402Credential.Parse(authorization, Options.MaxAuthorizationLength);
+        switch (parsed.Status)
+        {
+            case CredentialParseStatus.Absent:
+                return L402Verification.Pay("This endpoint requires an L402 payment.");
+            case CredentialParseStatus.Malformed:
+                return L402Verification.Bad(parsed.Error!);
+            default:
+                var verdict = await VerifyAsync(parsed.Credential!, request, cancellationToken);
+                if (single is not null && verdict.Outcome == L402Outcome.Accepted) verified.Add(single, verdict.Token!);
+                return verdict;
+        }
+    }
 
     /// <summary>
     /// Verifies a parsed credential for a request. Accepts when one of its macaroons passes;

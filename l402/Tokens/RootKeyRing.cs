@@ -68,7 +68,7 @@ public sealed class RootKeyRing
         Span<byte> message = stackalloc byte[64];
         label.CopyTo(message);
         tokenId.Bytes.CopyTo(message[label.Length..]);
-        HMACSHA256.HashData(secret.Secret, message[..(label.Length + TokenId.Length)], output);
+        Macaroons.MacaroonCrypto.Hmac(secret.Secret, message[..(label.Length + TokenId.Length)], output);
         return true;
     }
 }
