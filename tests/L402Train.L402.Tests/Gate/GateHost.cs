@@ -41,7 +41,7 @@ internal sealed class GateHost : IAsyncDisposable
     public L402Gate Gate => App.Services.GetRequiredService<L402Gate>();
     public ITokenRevocationList Revocations => App.Services.GetRequiredService<ITokenRevocationList>();
 
-    public static async Task<GateHost> StartAsync(DateTimeOffset? start = null)
+    public static async Task<GateHost> StartAsync(DateTimeOffset? start = null, Func<SimnetNode, ILightningNode>? coordinator = null)
     {
         var time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var network = new SimnetNetwork(new SimnetOptions(), time);
@@ -52,7 +52,7 @@ internal sealed class GateHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton<ILightningNode>(network.Coordinator);
+        builder.Services.AddSingleton(coordinator?.Invoke(network.Coordinator) ?? network.Coordinator);
         builder.Services.AddL402Gate(keys, o => o.TokenValidity = TimeSpan.FromHours(1));
         var app = builder.Build();
         Map(app, network);
