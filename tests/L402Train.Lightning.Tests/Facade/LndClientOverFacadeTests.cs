@@ -140,6 +140,10 @@ public sealed class LndClientOverFacadeTests
         var expired = await Assert.ThrowsAsync<PaymentRejectedException>(() => alice.PayAsync(Pay(soon)));
         Assert.StartsWith("invoice expired", expired.Message);
         await Assert.ThrowsAsync<InvoiceNotFoundException>(() => host.Client("coordinator").SettleInvoiceAsync(Preimage.Random()));
+        await Assert.ThrowsAsync<InvoiceNotFoundException>(async () =>
+        {
+            await foreach (var _ in host.Client("coordinator").SubscribeInvoiceAsync(Preimage.Random().Hash)) { }
+        });
     }
 
     [Fact]
