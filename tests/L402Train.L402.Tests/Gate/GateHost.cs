@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text.Json;
 using L402Train.L402.Challenges;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
+using L402Train.Lightning.Facade;
 using L402Train.Lightning.Simnet;
 using L402Train.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -85,13 +85,8 @@ internal sealed class GateHost : IAsyncDisposable
             return Challenge(gate, Preimage.Random().Hash, invoice.PaymentRequest);
         });
 
-        // A wallet for the node-based clients: pays an invoice from the simnet peer.
-        app.MapPost("/wallet/pay", async (HttpContext ctx) =>
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(ctx.Request.Body);
-            var payment = await network.GetNode("peer").PayAsync(new PaymentRequest(body.GetProperty("invoice").GetString()!, new MilliSats(10_000), TimeSpan.FromSeconds(30)));
-            return payment.Preimage is { } p ? Results.Json(new { preimage = p.ToHex() }) : Results.BadRequest(payment.FailureReason.ToString());
-        });
+        // The LND-compatible REST facade, so node-based clients pay from the simnet peer like from LND.
+        app.MapSimnetFacade(network, enableAdmin: false);
     }
 
     private static IResult Challenge(L402Gate gate, PaymentHash hash, string invoice)
