@@ -1,1 +1,16 @@
+using BenchmarkDotNet.Running;
+using L402Train.Bench.Bounties;
+using L402Train.Grains.Bounties.Shipped;
+
+// --quick prints one name=value line per figure; --write DIR writes the shipped bounty (seed 42);
+// anything else runs the BenchmarkDotNet suite.
+if (args.Length >= 2 && args[0] == "--write")
+{
+    var (baseline, heldOut) = ShippedBounty.WriteTo(ShippedBounty.Generate(42), args[1]);
+    Console.WriteLine($"baseline={baseline}");
+    Console.WriteLine($"heldout={heldOut}");
+    return 0;
+}
+if (args.Contains("--quick")) { return await QuickFigures.RunAsync(); }
+BenchmarkSwitcher.FromAssembly(typeof(DiffBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,3 +1,18 @@
+using BenchmarkDotNet.Running;
 using L402Train.Bench.Model;
 
-return QuickBench.Run(args);
+if (args.Contains("--quick"))
+{
+    return QuickBench.Run();
+}
+
+if (args.Contains("--profile"))
+{
+    Profile.Run(L402Train.Model.Gpt.GptConfig.Tiny, 1, 8, 64, 5);
+    Profile.Run(L402Train.Model.Gpt.GptConfig.Tiny, 1, 4, 64, 5);
+    Profile.Run(L402Train.Model.Gpt.GptConfig.Tiny, Environment.ProcessorCount, 8, 64, 5);
+    return 0;
+}
+
+BenchmarkRunner.Run<TrainingStepBenchmarks>(args: args);
+return 0;

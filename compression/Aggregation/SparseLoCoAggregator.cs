@@ -127,8 +127,7 @@ public static class SparseLoCoAggregator
                         continue; // already written for an earlier peer
                     }
 
-                    var (r, c) = Math.DivRem(slot, layout.ChunkWidth);
-                    dense[origin + (r * layout.Columns) + c] = sums[slot] / counts[slot];
+                    dense[origin + layout.SlotOffset(slot)] = sums[slot] / counts[slot];
                     sums[slot] = 0;
                     counts[slot] = 0;
                 }

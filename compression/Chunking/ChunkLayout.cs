@@ -20,7 +20,13 @@ public sealed class ChunkLayout
         ChunksAcross = columns / chunkColumns;
         ChunkCount = ChunksDown * ChunksAcross;
         ChunkLength = chunkRows * chunkColumns;
+        _widthReciprocal = (uint)(((1L << ReciprocalShift) + chunkColumns - 1) / chunkColumns);
     }
+
+    // slot / w as (slot · ⌈2^22 / w⌉) >> 22, exact for slot < 2^16 and w ≤ 64: decoding scatters
+    // hundreds of thousands of slots and an integer division per slot would dominate it.
+    private const int ReciprocalShift = 22;
+    private readonly uint _widthReciprocal;
 
     /// <summary>Rows of the 2-D view (1 for a 1-D tensor).</summary>
     public int Rows { get; }
@@ -60,6 +66,14 @@ public sealed class ChunkLayout
         var (y, x) = Math.DivRem(chunk, ChunksAcross);
         var (r, c) = Math.DivRem(slot, ChunkWidth);
         return ((y * ChunkHeight) + r) * Columns + (x * ChunkWidth) + c;
+    }
+
+    /// <summary>Offset of chunk-local slot <paramref name="slot"/> from its chunk's origin: (slot / w)·C + slot mod w.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int SlotOffset(int slot)
+    {
+        var r = (int)(((uint)slot * _widthReciprocal) >> ReciprocalShift);
+        return (r * Columns) + slot - (r * ChunkWidth);
     }
 
     /// <summary>Offset of a chunk's first element (its slot 0).</summary>

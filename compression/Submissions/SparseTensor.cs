@@ -110,16 +110,13 @@ public sealed class SparseTensor
         }
 
         var layout = Spec.Layout;
-        var width = layout.ChunkWidth;
-        var columns = layout.Columns;
         for (var chunk = 0; chunk < layout.ChunkCount; chunk++)
         {
             var origin = layout.ChunkOrigin(chunk);
             var start = chunk * K;
             for (var i = start; i < start + K; i++)
             {
-                var (r, c) = Math.DivRem(_indices[i], width);
-                dense[origin + (r * columns) + c] += scale * _values[i];
+                dense[origin + layout.SlotOffset(_indices[i])] += scale * _values[i];
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace L402Train.Compression;
 
@@ -10,26 +11,36 @@ namespace L402Train.Compression;
 /// unspecified; a deterministic rule lets peers and tests agree). Selected slots come out ascending.
 /// </summary>
 /// <remarks>
-/// Sorting 4,096 elements per chunk would dominate compression time, so the selector brackets the
-/// k-th magnitude with a threshold on the IEEE bit pattern of |x| (monotone for non-negative floats):
-/// SIMD counts of "how many are ≥ t", galloping from the previous chunk's threshold (neighbouring
-/// chunks have similar scale), until between k and a small multiple of k candidates remain. Only
-/// those candidates go through an exact quickselect. NaN and ±∞ have the largest patterns, so a
-/// non-finite value is always selected and the quantizer reports it. Not thread-safe: one per thread.
+/// Sorting 4,096 elements per chunk would dominate compression time. Instead the selector works on
+/// the IEEE bit pattern of |x|, which orders like the magnitude: it gathers every slot whose key is
+/// at least a guessed threshold (SIMD compare and compress, no per-element branch), and then finds
+/// the exact k-th key among those few candidates by bisection with SIMD counts. The guess is the
+/// chunk's RMS times the ratio k-th magnitude / RMS of the previous chunk, slightly lowered, so it
+/// usually yields between k and 2k candidates at once; when it yields fewer than k, a galloping
+/// search over counts of the whole chunk finds a threshold that does. NaN and ±∞ have the largest
+/// patterns, so a non-finite value is always selected and the quantizer reports it.
+/// Not thread-safe: one instance per thread.
 /// </remarks>
 internal sealed class ChunkTopK
 {
     private const int MaxChunk = 4096;
     private const uint FirstStep = 1u << 20;
     private const uint NoUpperBound = 0x8000_0000u;
+    private const uint Magnitude = 0x7FFF_FFFFu;
 
-    private readonly ushort[] _candidates = new ushort[MaxChunk];
-    private readonly ulong[] _composites = new ulong[MaxChunk];
-    private readonly ulong[] _work = new ulong[MaxChunk];
+    // Candidate slots and keys; 16 spare entries let vector stores run past the count.
+    private readonly int[] _slots = new int[MaxChunk + 16];
+    private readonly int[] _keys = new int[MaxChunk + 16];
+    private readonly ushort[] _output = new ushort[MaxChunk + 1];
     private uint _threshold = 0x3A80_0000u; // ~1e-3: any start works, the search gallops from it
+    private float _thresholdOverRms;
 
     /// <summary>Writes the k slots of largest |values[slot]| to <paramref name="selected"/>, ascending.</summary>
-    public void Select(ReadOnlySpan<float> values, int k, Span<ushort> selected)
+    /// <param name="values">The chunk, in chunk-local order.</param>
+    /// <param name="k">How many to keep (1 ≤ k).</param>
+    /// <param name="selected">Receives k slots.</param>
+    /// <param name="rms">Root mean square of the chunk when the caller has it (0 if not).</param>
+    public void Select(ReadOnlySpan<float> values, int k, Span<ushort> selected, float rms = 0f)
     {
         var length = values.Length;
         if (k >= length)
@@ -42,44 +53,78 @@ internal sealed class ChunkTopK
             return;
         }
 
-        var low = Bracket(values, k, out var lowCount);
-        var count = Gather(values, low);
-        if (lowCount == k)
+        var hinted = rms > 0f && float.IsFinite(rms) && _thresholdOverRms > 0f;
+        if (hinted)
         {
-            _candidates.AsSpan(0, k).CopyTo(selected);
-            return;
+            _threshold = Math.Clamp(BitConverter.SingleToUInt32Bits(rms * _thresholdOverRms), 1u, 0x7F7F_FFFFu);
         }
 
-        // Composite key: magnitude bits above, inverted slot below, so every key is distinct and the
-        // lower slot wins a tie in magnitude.
-        _composites.AsSpan(0, count).CopyTo(_work);
-        var pivot = KthLargest(_work.AsSpan(0, count), k);
+        var low = _threshold;
+        var count = Gather(values, low);
+        if (count < k)
+        {
+            low = Bracket(values, k);
+            count = Gather(values, low);
+        }
+
+        // Largest t with count(key ≥ t) ≥ k among the candidates: everything above t is in, and
+        // of the keys equal to t the lowest slots fill the rest.
+        var keys = _keys.AsSpan(0, count);
+        uint lo = low, hi = (uint)Max(keys) + 1;
+        var above = 0;
+        while (hi - lo > 1)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var c = CountAtLeast(keys, mid);
+            if (c >= k)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+                above = c;
+            }
+        }
+
+        // Branch-free: every candidate is written, the cursor only advances for kept ones.
+        var ties = k - above;
         var written = 0;
+        ref var output = ref MemoryMarshal.GetArrayDataReference(_output);
         for (var i = 0; i < count; i++)
         {
-            if (_composites[i] >= pivot)
-            {
-                selected[written++] = _candidates[i];
-            }
+            var key = (uint)_keys[i];
+            var tie = key == lo && ties > 0 ? 1 : 0;
+            Unsafe.Add(ref output, written) = (ushort)_slots[i];
+            written += (key > lo ? 1 : 0) | tie;
+            ties -= tie;
+        }
+
+        _output.AsSpan(0, k).CopyTo(selected);
+
+        _threshold = low;
+        if (rms > 0f && float.IsFinite(rms))
+        {
+            // Aim a little below this chunk's k-th magnitude so the next first guess rarely falls short.
+            _thresholdOverRms = 0.92f * BitConverter.UInt32BitsToSingle(lo) / rms;
         }
     }
 
-    /// <summary>Finds a threshold t with k ≤ count(|x| ≥ t) ≤ window (or the tightest one possible).</summary>
-    private uint Bracket(ReadOnlySpan<float> values, int k, out int lowCount)
+    /// <summary>Finds a threshold with at least k keys at or above it, galloping from the last one.</summary>
+    private uint Bracket(ReadOnlySpan<float> values, int k)
     {
         var window = Math.Max(2 * k, k + 32);
+        var keys = MemoryMarshal.Cast<float, int>(values);
         uint low = 0, high = NoUpperBound;
-        lowCount = values.Length;
         bool measuredLow = false, measuredHigh = false;
         var step = FirstStep;
-        var t = Math.Clamp(_threshold, 1u, 0x7FFF_FFFFu);
+        var t = Math.Clamp(_threshold, 1u, Magnitude);
         while (true)
         {
-            var c = CountAtLeast(values, t);
+            var c = CountAtLeast(keys, t, masked: true);
             if (c >= k)
             {
                 low = t;
-                lowCount = c;
                 measuredLow = true;
                 if (c <= window)
                 {
@@ -118,125 +163,120 @@ internal sealed class ChunkTopK
             }
         }
 
-        _threshold = low == 0 ? _threshold : low;
         return low;
     }
 
-    private static int CountAtLeast(ReadOnlySpan<float> values, uint threshold)
+    /// <summary>How many keys are ≥ threshold (threshold ≤ 2^31); <paramref name="masked"/> clears sign bits first.</summary>
+    internal static int CountAtLeast(ReadOnlySpan<int> keys, uint threshold, bool masked = false)
     {
-        ref var start = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
+        if (threshold == 0)
+        {
+            return keys.Length;
+        }
+
+        ref var start = ref MemoryMarshal.GetReference(keys);
+        var mask = masked ? (int)Magnitude : -1;
+        var below = (int)(threshold - 1);
         var i = 0;
         var count = 0;
-        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<int>.Count)
+        if (Vector512.IsHardwareAccelerated && keys.Length >= Vector512<int>.Count)
         {
-            var magnitude = Vector256.Create(0x7FFF_FFFF);
-            var below = Vector256.Create((int)threshold - 1);
-            var acc = Vector256<int>.Zero;
-            for (; i <= values.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            var m = Vector512.Create(mask);
+            var b = Vector512.Create(below);
+            var acc = Vector512<int>.Zero;
+            for (; i <= keys.Length - Vector512<int>.Count; i += Vector512<int>.Count)
             {
-                var keys = Vector256.LoadUnsafe(ref start, (nuint)i) & magnitude;
-                acc -= Vector256.GreaterThan(keys, below);
+                acc -= Vector512.GreaterThan(Vector512.LoadUnsafe(ref start, (nuint)i) & m, b);
+            }
+
+            count = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && keys.Length >= Vector256<int>.Count)
+        {
+            var m = Vector256.Create(mask);
+            var b = Vector256.Create(below);
+            var acc = Vector256<int>.Zero;
+            for (; i <= keys.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            {
+                acc -= Vector256.GreaterThan(Vector256.LoadUnsafe(ref start, (nuint)i) & m, b);
             }
 
             count = Vector256.Sum(acc);
         }
 
-        for (; i < values.Length; i++)
+        for (; i < keys.Length; i++)
         {
-            count += (uint)(Unsafe.Add(ref start, i) & 0x7FFF_FFFF) >= threshold ? 1 : 0;
+            count += (Unsafe.Add(ref start, i) & mask) > below ? 1 : 0;
         }
 
         return count;
     }
 
+    private static int Max(ReadOnlySpan<int> keys)
+    {
+        var max = 0;
+        foreach (var key in keys)
+        {
+            max = Math.Max(max, key);
+        }
+
+        return max;
+    }
+
+    /// <summary>Collects slots and keys with key ≥ threshold, in slot order; returns how many.</summary>
     private int Gather(ReadOnlySpan<float> values, uint threshold)
     {
         ref var start = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
+        ref var slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        ref var keys = ref MemoryMarshal.GetArrayDataReference(_keys);
+        var below = (int)(threshold - 1);
         var count = 0;
         var i = 0;
-        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<int>.Count)
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && threshold > 0)
         {
-            var magnitude = Vector256.Create(0x7FFF_FFFF);
-            var below = Vector256.Create((int)threshold - 1);
+            var magnitude = Vector512.Create((int)Magnitude);
+            var b = Vector512.Create(below);
+            var slot = Vector512.CreateSequence(0, 1);
+            var sixteen = Vector512.Create(Vector512<int>.Count);
+            for (; i <= values.Length - Vector512<int>.Count; i += Vector512<int>.Count)
+            {
+                var key = Vector512.LoadUnsafe(ref start, (nuint)i) & magnitude;
+                var hit = Vector512.GreaterThan(key, b);
+                Avx512F.Compress(Vector512<int>.Zero, hit, slot).StoreUnsafe(ref slots, (nuint)count);
+                Avx512F.Compress(Vector512<int>.Zero, hit, key).StoreUnsafe(ref keys, (nuint)count);
+                count += BitOperations.PopCount(hit.ExtractMostSignificantBits());
+                slot += sixteen;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var magnitude = Vector256.Create((int)Magnitude);
+            var b = Vector256.Create(below);
             for (; i <= values.Length - Vector256<int>.Count; i += Vector256<int>.Count)
             {
-                var keys = Vector256.LoadUnsafe(ref start, (nuint)i) & magnitude;
-                var mask = Vector256.GreaterThan(keys, below).ExtractMostSignificantBits();
-                while (mask != 0)
+                var hits = Vector256.GreaterThan(Vector256.LoadUnsafe(ref start, (nuint)i) & magnitude, b).ExtractMostSignificantBits();
+                while (hits != 0)
                 {
-                    var slot = i + BitOperations.TrailingZeroCount(mask);
-                    Add(ref count, slot, (uint)(Unsafe.Add(ref start, slot) & 0x7FFF_FFFF));
-                    mask &= mask - 1;
+                    var at = i + BitOperations.TrailingZeroCount(hits);
+                    Unsafe.Add(ref slots, count) = at;
+                    Unsafe.Add(ref keys, count) = Unsafe.Add(ref start, at) & (int)Magnitude;
+                    count++;
+                    hits &= hits - 1;
                 }
             }
         }
 
         for (; i < values.Length; i++)
         {
-            var key = (uint)(Unsafe.Add(ref start, i) & 0x7FFF_FFFF);
-            if (key >= threshold)
+            var key = Unsafe.Add(ref start, i) & (int)Magnitude;
+            if ((uint)key >= threshold)
             {
-                Add(ref count, i, key);
+                Unsafe.Add(ref slots, count) = i;
+                Unsafe.Add(ref keys, count) = key;
+                count++;
             }
         }
 
         return count;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Add(ref int count, int slot, uint key)
-    {
-        _candidates[count] = (ushort)slot;
-        _composites[count] = ((ulong)key << 32) | (uint)(ushort.MaxValue - slot);
-        count++;
-    }
-
-    /// <summary>The k-th largest of distinct keys (Hoare selection with a median-of-three pivot).</summary>
-    internal static ulong KthLargest(Span<ulong> keys, int k)
-    {
-        int lo = 0, hi = keys.Length - 1, target = k - 1;
-        while (lo < hi)
-        {
-            var mid = lo + ((hi - lo) / 2);
-            var pivot = MedianOfThree(keys[lo], keys[mid], keys[hi]);
-            int i = lo, j = hi;
-            while (i <= j)
-            {
-                while (keys[i] > pivot)
-                {
-                    i++;
-                }
-
-                while (keys[j] < pivot)
-                {
-                    j--;
-                }
-
-                if (i <= j)
-                {
-                    (keys[i], keys[j]) = (keys[j], keys[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (target <= j)
-            {
-                hi = j;
-            }
-            else if (target >= i)
-            {
-                lo = i;
-            }
-            else
-            {
-                return keys[target];
-            }
-        }
-
-        return keys[target];
-    }
-
-    private static ulong MedianOfThree(ulong a, ulong b, ulong c) =>
-        Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
 }

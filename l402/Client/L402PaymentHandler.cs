@@ -35,14 +35,16 @@ public sealed class L402PaymentHandler : DelegatingHandler
         L402ClientOptions? options = null,
         IL402TokenStore? tokens = null,
         IPaymentReceiptSink? receipts = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        BudgetLedger? ledger = null)
     {
         this.wallet = wallet ?? throw new ArgumentNullException(nameof(wallet));
         this.options = options ?? new L402ClientOptions();
         this.tokens = tokens ?? new InMemoryL402TokenStore();
         this.receipts = receipts;
         this.time = time ?? TimeProvider.System;
-        Ledger = new BudgetLedger(this.options.Budget, this.time);
+        // Share one ledger across handler instances (IHttpClientFactory rotates handlers) so budgets hold.
+        Ledger = ledger ?? new BudgetLedger(this.options.Budget, this.time);
     }
 
     /// <summary>What has been spent against the budget.</summary>

@@ -16,11 +16,19 @@ internal sealed class L402EndpointFilter(L402Requirement requirement) : IEndpoin
     {
         var http = context.HttpContext;
         var gate = http.RequestServices.GetRequiredService<L402Gate>();
-        var time = http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var scope = Scope(http);
 
-        var request = new AccessRequest(gate.Options.ServiceName, requirement.Capability, requirement.Mode == L402Mode.Hold, scope, time.GetUtcNow());
-        var verdict = await gate.VerifyAuthorizationAsync(http.Request.Headers.Authorization, request, http.RequestAborted);
+        var request = new AccessRequest(gate.Options.ServiceName, requirement.Capability, requirement.Mode == L402Mode.Hold, scope, gate.Time.GetUtcNow());
+        L402Verification verdict;
+        try
+        {
+            verdict = await gate.VerifyAuthorizationAsync(http.Request.Headers.Authorization, request, http.RequestAborted);
+        }
+        catch (LightningException e)
+        {
+            // Only hold tokens reach the node here (their invoice must be ACCEPTED).
+            return new L402Problem(StatusCodes.Status503ServiceUnavailable, "Lightning node unavailable", $"The deposit could not be checked: {e.Message}");
+        }
         switch (verdict.Outcome)
         {
             case L402Outcome.Accepted:

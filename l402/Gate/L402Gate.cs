@@ -46,6 +46,9 @@ public sealed class L402Gate
     /// <summary>The gate's settings.</summary>
     public L402GateOptions Options { get; }
 
+    /// <summary>The gate's clock.</summary>
+    public TimeProvider Time => time;
+
     /// <summary>The keyring (e.g. to derive a hold token's preimage when settling its deposit).</summary>
     public RootKeyRing Keys => keys;
 

@@ -50,13 +50,30 @@ public sealed partial class SimnetNetwork
         expiryTimer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
 
-    private void OnExpiryTimer() => ProcessExpiry();
+    private void OnExpiryTimer()
+    {
+        try
+        {
+            ProcessExpiry();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // A failed write must not crash the process from a timer thread; the deadlines stay
+            // queued in memory and the next operation or timer retries the commit.
+            logger.LogError(e, "simnet: could not persist expiry processing; will retry");
+            lock (gate)
+            {
+                if (!disposed) expiryTimer.Change(TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
 
     /// <summary>Applies every deadline that is due: expired OPEN invoices and held HTLCs close to expiry are cancelled.</summary>
     private void ProcessExpiry()
     {
         lock (gate)
         {
+            if (disposed) return;
             var now = Time.GetUtcNow();
             var height = HeightAt(now);
             while (deadlines.Count > 0 && deadlines.Min.Due <= now)

@@ -21,6 +21,7 @@ public sealed partial class SimnetNetwork : IDisposable
     private const string MetaKind = "meta", NodeKind = "node", ChannelKind = "channel", HtlcKind = "htlc", InvoiceKind = "invoice", PaymentKind = "payment";
 
     private readonly Lock gate = new();
+    private bool disposed;
     private readonly SimnetStore? store;
     private readonly ILogger logger;
     private readonly NetworkMeta meta;
@@ -39,7 +40,7 @@ public sealed partial class SimnetNetwork : IDisposable
         Options = options ?? new SimnetOptions();
         Time = timeProvider ?? TimeProvider.System;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
-        Engine = Secp256k1Engine.Default;
+        Engine = Options.Engine ?? Secp256k1Engine.Default;
         expiryTimer = Time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (Options.DatabasePath is { } path)
         {
@@ -252,6 +253,7 @@ public sealed partial class SimnetNetwork : IDisposable
     /// <summary>Writes this operation's changes in one transaction (no-op in memory).</summary>
     private void Commit()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         store?.Put(MetaKind, "meta", meta);
         store?.Flush();
     }
@@ -262,6 +264,8 @@ public sealed partial class SimnetNetwork : IDisposable
         expiryTimer.Dispose();
         lock (gate)
         {
+            if (disposed) return;
+            disposed = true;
             foreach (var subscribers in invoiceSubscribers.Values) foreach (var s in subscribers) s.TryComplete();
             foreach (var subscribers in paymentSubscribers.Values) foreach (var s in subscribers) s.TryComplete();
             store?.Dispose();

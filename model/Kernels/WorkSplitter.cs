@@ -8,13 +8,10 @@ namespace L402Train.Model.Kernels;
 /// </summary>
 internal sealed class WorkSplitter
 {
-    private readonly ParallelOptions _options;
-
     public WorkSplitter(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
-        _options = new ParallelOptions { MaxDegreeOfParallelism = threads };
     }
 
     public int Threads { get; }
@@ -26,7 +23,7 @@ internal sealed class WorkSplitter
     public void For(int count, int align, long workPerItem, Action<int, int> body)
     {
         var units = (count + align - 1) / align;
-        var parts = Math.Min(Threads, units);
+        var parts = Math.Min(Math.Min(Threads, units), WorkerPool.Shared.MaxParts);
         // Below ~64K multiply-adds the hand-off costs more than it saves.
         if (parts <= 1 || count * workPerItem < 65_536)
         {
@@ -34,14 +31,10 @@ internal sealed class WorkSplitter
             return;
         }
 
-        Parallel.For(0, parts, _options, part =>
+        if (!WorkerPool.Shared.TryRun(count, align, parts, body))
         {
-            var start = (int)((long)units * part / parts) * align;
-            var end = Math.Min(count, (int)((long)units * (part + 1) / parts) * align);
-            if (start < end)
-            {
-                body(start, end);
-            }
-        });
+            // Another model is using the workers: run here, same result.
+            body(0, count);
+        }
     }
 }

@@ -15,11 +15,11 @@ public sealed class AdamW
 {
     private readonly float[] _m;
     private readonly float[] _v;
-    private readonly bool[] _decay;
+    private readonly float[] _decayMask;
     private readonly WorkSplitter _work;
 
     /// <summary>Creates zeroed moments for a parameter layout.</summary>
-    public AdamW(IReadOnlyList<TensorSpec> layout, AdamWOptions options, int threads = 0)
+    public AdamW(IReadOnlyList<TensorSlot> layout, AdamWOptions options, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +27,12 @@ public sealed class AdamW
         var count = layout.Count == 0 ? 0 : layout[^1].Offset + layout[^1].Length;
         _m = new float[count];
         _v = new float[count];
-        _decay = [.. layout.Select(spec => spec.Shape.Count >= 2)];
+        // 1 where decay applies (2-D tensors), 0 elsewhere: lets the update run as one flat vector pass.
+        _decayMask = new float[count];
+        foreach (var spec in layout.Where(spec => spec.Shape.Count >= 2))
+        {
+            _decayMask.AsSpan(spec.Offset, spec.Length).Fill(1f);
+        }
         Layout = layout;
         _work = new WorkSplitter(threads > 0 ? threads : Environment.ProcessorCount);
     }
@@ -36,7 +41,7 @@ public sealed class AdamW
     public AdamWOptions Options { get; }
 
     /// <summary>The layout the moments were made for.</summary>
-    public IReadOnlyList<TensorSpec> Layout { get; }
+    public IReadOnlyList<TensorSlot> Layout { get; }
 
     /// <summary>Steps taken so far.</summary>
     public long StepCount { get; private set; }
@@ -69,13 +74,8 @@ public sealed class AdamW
         StepCount++;
         var correction1 = (float)(1 - Math.Pow(Options.Beta1, StepCount));
         var correction2 = (float)(1 - Math.Pow(Options.Beta2, StepCount));
-        for (var i = 0; i < Layout.Count; i++)
-        {
-            var spec = Layout[i];
-            var decay = _decay[i] ? Options.WeightDecay : 0f;
-            var update = new Update(parameters.Buffer, gradients.Buffer, _m, _v, spec.Offset, Options, lr, decay, clip, correction1, correction2);
-            _work.For(spec.Length, 64, 16, update.Run);
-        }
+        var update = new Update(parameters.Buffer, gradients.Buffer, _m, _v, _decayMask, Options, lr, clip, correction1, correction2);
+        RangeJob<Update>.Run(_work, _m.Length, 64, 16, update);
     }
 
     /// <summary>√Σg², summed per tensor block in a fixed order in double (identical for any thread count).</summary>
@@ -108,8 +108,8 @@ public sealed class AdamW
         return Math.Sqrt(total);
     }
 
-    private sealed class Update(
-        float[] p, float[] g, float[] m, float[] v, int offset, AdamWOptions o, float lr, float decay, float clip, float c1, float c2)
+    private readonly struct Update(
+        float[] p, float[] g, float[] m, float[] v, float[] decayMask, AdamWOptions o, float lr, float clip, float c1, float c2) : IRangeJob
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
@@ -117,7 +117,36 @@ public sealed class AdamW
             var b1 = o.Beta1;
             var b2 = o.Beta2;
             var eps = o.Epsilon;
-            for (var i = offset + start; i < offset + end; i++)
+            var decay = lr * o.WeightDecay;
+            var i = start;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vb1 = Vector256.Create(b1);
+                var vb2 = Vector256.Create(b2);
+                var va1 = Vector256.Create(1 - b1);
+                var va2 = Vector256.Create(1 - b2);
+                var vclip = Vector256.Create(clip);
+                var vc1 = Vector256.Create(1 / c1);
+                var vc2 = Vector256.Create(1 / c2);
+                var veps = Vector256.Create(eps);
+                var vlr = Vector256.Create(lr);
+                var vdecay = Vector256.Create(decay);
+                for (; i <= end - 8; i += 8)
+                {
+                    var grad = Vector256.LoadUnsafe(ref g[0], (nuint)i) * vclip;
+                    grad.StoreUnsafe(ref g[0], (nuint)i);
+                    var mi = (vb1 * Vector256.LoadUnsafe(ref m[0], (nuint)i)) + (va1 * grad);
+                    var vi = (vb2 * Vector256.LoadUnsafe(ref v[0], (nuint)i)) + (va2 * grad * grad);
+                    mi.StoreUnsafe(ref m[0], (nuint)i);
+                    vi.StoreUnsafe(ref v[0], (nuint)i);
+                    var w = Vector256.LoadUnsafe(ref p[0], (nuint)i);
+                    var step = (vlr * (mi * vc1) / (Vector256.Sqrt(vi * vc2) + veps)) + (vdecay * Vector256.LoadUnsafe(ref decayMask[0], (nuint)i) * w);
+                    (w - step).StoreUnsafe(ref p[0], (nuint)i);
+                }
+            }
+
+            // The scalar tail performs the same operations in the same order as each vector lane.
+            for (; i < end; i++)
             {
                 var grad = g[i] * clip;
                 g[i] = grad;
@@ -125,9 +154,8 @@ public sealed class AdamW
                 var vi = (b2 * v[i]) + ((1 - b2) * grad * grad);
                 m[i] = mi;
                 v[i] = vi;
-                var mHat = mi / c1;
-                var vHat = vi / c2;
-                p[i] -= lr * ((mHat / (MathF.Sqrt(vHat) + eps)) + (decay * p[i]));
+                var w = p[i];
+                p[i] = w - ((lr * (mi * (1 / c1)) / (MathF.Sqrt(vi * (1 / c2)) + eps)) + (decay * decayMask[i] * w));
             }
         }
     }

@@ -17,7 +17,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
     private readonly Option<string?> roles = new("--roles") { Description = "Comma-separated roles: gateway, validator, settler, aggregator (default gateway)" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
-    private readonly Option<string?> lightning = new("--lightning") { Description = $"The coordinator's Lightning node: {LightningSettings.Forms} (default simnet)" };
+    private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
     private readonly IReadOnlyDictionary<string, string?> environment;

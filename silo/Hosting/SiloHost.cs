@@ -57,14 +57,20 @@ public static class SiloHost
         return app;
     }
 
-    /// <summary>Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds features before build.</summary>
-    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null, TrainingOptions? training = null)
+    /// <summary>
+    /// Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds services
+    /// (e.g. <see cref="ConfigureSilo"/>) before build, <paramref name="map"/> maps more route groups after;
+    /// <paramref name="training"/> overrides the training track's defaults.
+    /// </summary>
+    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null, TrainingOptions? training = null)
     {
         var builder = CreateBuilder(settings);
         builder.AddLightning(settings.Lightning, settings.DataDir);
         builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
         configure?.Invoke(builder);
-        return builder.Build().MapGateway();
+        var app = builder.Build().MapGateway();
+        map?.Invoke(app);
+        return app;
     }
 
     private sealed class SiloLifetime(Grains.Runtime.Silo silo) : IHostedService

@@ -1,4 +1,5 @@
 using L402Train.Grains.Runtime;
+using L402Train.Lightning.Backend;
 
 namespace L402Train.Silo.Hosting;
 
@@ -9,7 +10,7 @@ namespace L402Train.Silo.Hosting;
 public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IReadOnlySet<string> Roles, IReadOnlyList<string> Urls, string SiloId)
 {
     /// <summary>The coordinator's Lightning backend (default: the embedded simnet).</summary>
-    public LightningSettings Lightning { get; init; } = LightningSettings.Simnet;
+    public LightningBackendOptions Lightning { get; init; } = new();
 
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
@@ -52,7 +53,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             throw new SiloSettingException("urls", $"'{badUrl}' is not an http(s) URL; use e.g. {DefaultUrls} (several separated by ';' or ',')");
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
-        var lightning = LightningSettings.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
+        var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
         return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning };
     }
 

@@ -55,6 +55,31 @@ public sealed class ErrorFeedbackTests
     }
 
     [Fact]
+    public void Deferred_residuals_give_the_same_bits_as_settling_EF_between_rounds()
+    {
+        var manifest = Models.Small();
+        var lazy = new SparseLoCoEncoder(manifest);
+        var eager = new SparseLoCoEncoder(manifest);
+        for (var round = 0; round < 4; round++)
+        {
+            var delta = Models.AsMemory(Models.Gradient(manifest, 30 + round));
+            var fromLazy = lazy.Compress(delta);
+            var fromEager = eager.Compress(delta);
+            for (var t = 0; t < manifest.Count; t++)
+            {
+                _ = eager.ErrorFeedback(t); // settles the residual now instead of in the next round
+            }
+
+            Assert.Equal(fromEager.ToBytes(WireVersion.V1), fromLazy.ToBytes(WireVersion.V1));
+        }
+
+        for (var t = 0; t < manifest.Count; t++)
+        {
+            Assert.Equal(eager.ErrorFeedback(t).ToArray(), lazy.ErrorFeedback(t).ToArray());
+        }
+    }
+
+    [Fact]
     public void Null_round_zeroes_error_feedback()
     {
         var manifest = Models.Small();

@@ -103,9 +103,27 @@ public sealed class TopKTests
     }
 
     [Fact]
-    public void Kth_largest_finds_the_rank_among_distinct_keys()
+    public void Count_at_least_agrees_with_a_scalar_count_around_the_sign_bit()
     {
-        var keys = Enumerable.Range(0, 1000).Select(i => (ulong)((i * 7919) % 1000)).ToArray();
-        Assert.Equal(990ul, ChunkTopK.KthLargest(keys, 10));
+        int[] keys = [0, 1, 5, int.MaxValue, -1, int.MinValue, 0x7F80_0000, 0x7FC0_0000, 3, 3, 3, 3, 3, 3, 3, 3, 3, 9, 10];
+        foreach (var threshold in new uint[] { 0, 1, 3, 4, 0x7F80_0000, 0x7FFF_FFFF, 0x8000_0000 })
+        {
+            Assert.Equal(keys.Count(k => (uint)(k & 0x7FFF_FFFF) >= threshold), ChunkTopK.CountAtLeast(keys, threshold, masked: true));
+        }
+    }
+
+    [Fact]
+    public void A_far_off_scale_hint_still_selects_exactly()
+    {
+        var selector = new ChunkTopK();
+        var random = new Random(11);
+        var values = Enumerable.Range(0, 4096).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var expected = Enumerable.Range(0, 4096).OrderByDescending(i => Math.Abs(values[i])).ThenBy(i => i).Take(64).Order().Select(i => (ushort)i).ToArray();
+        var selected = new ushort[64];
+        foreach (var rms in new[] { 0.29f, 1e-20f, 1e20f, 0.29f, 3f })
+        {
+            selector.Select(values, 64, selected, rms);
+            Assert.Equal(expected, selected);
+        }
     }
 }

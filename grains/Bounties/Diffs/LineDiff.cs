@@ -51,8 +51,9 @@ internal static class LineDiff
         while (x < n || y < m)
         {
             if (x < n && y < m && a[start + x] == b[start + y]) { edits.Add(new(HunkLineKind.Context, start + x++, start + y++)); }
-            else if (y < m && (x == n || lcs[x, y + 1] >= lcs[x + 1, y])) { edits.Add(new(HunkLineKind.Added, start + x, start + y++)); }
-            else { edits.Add(new(HunkLineKind.Removed, start + x++, start + y)); }
+            // Removals first on ties, so a replaced block reads "-old" then "+new" as diff -u prints it.
+            else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1])) { edits.Add(new(HunkLineKind.Removed, start + x++, start + y)); }
+            else { edits.Add(new(HunkLineKind.Added, start + x, start + y++)); }
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -6,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace L402Train.Grains.Runtime;
 
 /// <summary>
-/// Claims due jobs of the types this silo handles and runs them, up to
-/// <see cref="JobWorkerOptions.Concurrency"/> at once. Leases are extended by one heartbeat per
-/// worker; any silo's rescuer returns expired leases to the queue. Wakes on store notifications,
-/// polls as the fallback.
+/// Claims due jobs of the types this silo handles (keeping up to
+/// <see cref="JobWorkerOptions.Prefetch"/> waiting beyond <see cref="JobWorkerOptions.Concurrency"/>
+/// running), runs them on that many runners, and records completions in batches that overlap
+/// the next claim. Leases are extended by one heartbeat per worker; any silo's rescuer
+/// returns expired leases to the queue. Wakes on store notifications, polls as the fallback.
 /// </summary>
 internal sealed class JobWorker(
     IGrainStore store,
@@ -21,14 +21,18 @@ internal sealed class JobWorker(
     string workerId,
     ILogger logger)
 {
+    private const int MaxCompletionBatch = 256;
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationTokenSource cancelHandlers = new();
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly ConcurrentDictionary<long, Task> inFlight = new();
+    private readonly Channel<ClaimedJob> ready = Channel.CreateUnbounded<ClaimedJob>();
+    private readonly Channel<ClaimedJob> completed = Channel.CreateUnbounded<ClaimedJob>();
     private readonly List<IDisposable> resources = [];
     private volatile bool killed;
-    private int running;
+    private int held; // claimed and not yet finished by a runner (recording happens in the background)
     private Task loop = Task.CompletedTask;
+    private Task runners = Task.CompletedTask;
+    private Task completer = Task.CompletedTask;
 
     public string WorkerId => workerId;
 
@@ -37,6 +41,8 @@ internal sealed class JobWorker(
         resources.Add(store.SubscribeToJobWakeups(Wake));
         resources.Add(time.CreateTimer(_ => _ = HeartbeatAsync(), null, options.HeartbeatInterval, options.HeartbeatInterval));
         resources.Add(time.CreateTimer(_ => _ = RescueAsync(), null, options.RescueInterval, options.RescueInterval));
+        runners = Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(RunnerAsync)));
+        completer = Task.Run(CompleterAsync);
         loop = Task.Run(LoopAsync);
     }
 
@@ -47,7 +53,7 @@ internal sealed class JobWorker(
         var types = handlers.Keys.ToArray();
         while (!stopping.IsCancellationRequested)
         {
-            var free = options.Concurrency - Volatile.Read(ref running);
+            var free = options.Concurrency + options.Prefetch - Volatile.Read(ref held);
             var more = false;
             if (free > 0)
             {
@@ -69,8 +75,8 @@ internal sealed class JobWorker(
                 if (killed) return;
                 foreach (var job in jobs)
                 {
-                    Interlocked.Increment(ref running);
-                    inFlight[job.Id] = Task.Run(() => RunAsync(job));
+                    Interlocked.Increment(ref held);
+                    ready.Writer.TryWrite(job);
                 }
                 more = jobs.Count == free;
             }
@@ -93,6 +99,15 @@ internal sealed class JobWorker(
         }
     }
 
+    private async Task RunnerAsync()
+    {
+        await foreach (var job in ready.Reader.ReadAllAsync())
+        {
+            if (killed) return;
+            await RunAsync(job);
+        }
+    }
+
     private async Task RunAsync(ClaimedJob job)
     {
         string? error = null;
@@ -110,38 +125,63 @@ internal sealed class JobWorker(
             if (!killed) logger.LogWarning(ex, "Job {Type}/{Key} attempt {Attempt} failed.", job.Type, job.UniqueKey, job.Attempt);
         }
         if (killed) return;
+        if (error is null)
+        {
+            // The next claim may overlap the completion UPDATE: the runner is free now.
+            completed.Writer.TryWrite(job);
+            Finished(1);
+            return;
+        }
         var outcome = JobOutcomeKind.LeaseLost;
         try
         {
             var now = time.GetUtcNow();
-            if (error is null)
-            {
-                if (await store.CompleteJobAsync(job.Id, workerId, now)) outcome = JobOutcomeKind.Completed;
-            }
-            else
-            {
-                DateTimeOffset? retryAt = job.Attempt >= job.MaxAttempts ? null
-                    : cancelHandlers.IsCancellationRequested ? now : now + options.RetryDelay(job.Attempt);
-                if (await store.FailJobAsync(job.Id, workerId, error, retryAt, now))
-                    outcome = retryAt is null ? JobOutcomeKind.Dead : JobOutcomeKind.Retrying;
-            }
+            DateTimeOffset? retryAt = job.Attempt >= job.MaxAttempts ? null
+                : cancelHandlers.IsCancellationRequested ? now : now + options.RetryDelay(job.Attempt);
+            if (await store.FailJobAsync(job.Id, workerId, error, retryAt, now))
+                outcome = retryAt is null ? JobOutcomeKind.Dead : JobOutcomeKind.Retrying;
         }
         catch (DbException ex)
         {
-            logger.LogError(ex, "Could not record the end of job {Type}/{Key}; its lease will expire and it will run again.", job.Type, job.UniqueKey);
+            logger.LogError(ex, "Could not record the failure of job {Type}/{Key}; its lease will expire and it will run again.", job.Type, job.UniqueKey);
         }
-        finally
-        {
-            Interlocked.Decrement(ref running);
-            inFlight.TryRemove(job.Id, out _);
-            Wake();
-        }
+        Finished(1);
         report(new JobOutcome(job, outcome, error));
+    }
+
+    // One UPDATE for every completion that piled up while the previous one ran.
+    private async Task CompleterAsync()
+    {
+        var batch = new List<ClaimedJob>(MaxCompletionBatch);
+        while (await completed.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxCompletionBatch && completed.Reader.TryRead(out var job)) batch.Add(job);
+            if (killed) return;
+            IReadOnlyList<long> done = [];
+            try
+            {
+                done = await store.CompleteJobsAsync([.. batch.Select(j => j.Id)], workerId, time.GetUtcNow());
+            }
+            catch (DbException ex)
+            {
+                logger.LogError(ex, "Could not record {Count} completed jobs; their leases will expire and they will run again.", batch.Count);
+            }
+            var recorded = done.ToHashSet();
+            foreach (var job in batch)
+                report(new JobOutcome(job, recorded.Contains(job.Id) ? JobOutcomeKind.Completed : JobOutcomeKind.LeaseLost, null));
+        }
+    }
+
+    private void Finished(int count)
+    {
+        Interlocked.Add(ref held, -count);
+        Wake();
     }
 
     private async Task HeartbeatAsync()
     {
-        if (killed || Volatile.Read(ref running) == 0) return;
+        if (killed || Volatile.Read(ref held) == 0) return;
         try
         {
             await store.ExtendLeasesAsync(workerId, time.GetUtcNow() + options.Lease);
@@ -166,22 +206,24 @@ internal sealed class JobWorker(
         }
     }
 
-    /// <summary>Stops claiming, lets running jobs finish within the grace period, then cancels them.</summary>
+    /// <summary>Stops claiming, runs what it holds within the grace period (then cancels handlers), records the outcomes.</summary>
     public async Task StopAsync()
     {
         await stopping.CancelAsync();
-        DisposeResources();
         await loop;
-        var remaining = Task.WhenAll(inFlight.Values);
+        ready.Writer.TryComplete();
         try
         {
-            await remaining.WaitAsync(options.ShutdownGrace, time);
+            await runners.WaitAsync(options.ShutdownGrace, time);
         }
         catch (TimeoutException)
         {
             await cancelHandlers.CancelAsync();
-            await remaining;
+            await runners;
         }
+        completed.Writer.TryComplete();
+        await completer;
+        DisposeResources();
     }
 
     /// <summary>Abrupt death: nothing more is written, leases stay until they expire.</summary>
@@ -190,6 +232,8 @@ internal sealed class JobWorker(
         killed = true;
         stopping.Cancel();
         cancelHandlers.Cancel();
+        ready.Writer.TryComplete();
+        completed.Writer.TryComplete();
         DisposeResources();
     }
 

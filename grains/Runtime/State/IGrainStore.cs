@@ -45,8 +45,8 @@ public interface IGrainStore : IAsyncDisposable
     /// <summary>Extends the leases of every job this worker still runs; returns how many.</summary>
     Task<int> ExtendLeasesAsync(string workerId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a job completed if this worker still holds it.</summary>
-    Task<bool> CompleteJobAsync(long jobId, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Marks jobs completed where this worker still holds them; returns the ids it completed.</summary>
+    Task<IReadOnlyList<long>> CompleteJobsAsync(IReadOnlyList<long> jobIds, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Records a failure if this worker still holds the job: available again at <paramref name="retryAt"/>, or dead when null.</summary>
     Task<bool> FailJobAsync(long jobId, string workerId, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancellationToken = default);

@@ -103,8 +103,15 @@ public sealed class MemoryGrainStore : IGrainStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> CompleteJobAsync(long jobId, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Finish(jobId, workerId, j => j with { State = JobState.Completed, LockedBy = null, LeaseUntil = null });
+    public async Task<IReadOnlyList<long>> CompleteJobsAsync(IReadOnlyList<long> jobIds, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var completed = new List<long>(jobIds.Count);
+        foreach (var id in jobIds)
+        {
+            if (await Finish(id, workerId, j => j with { State = JobState.Completed, LockedBy = null, LeaseUntil = null })) completed.Add(id);
+        }
+        return completed;
+    }
 
     /// <inheritdoc/>
     public Task<bool> FailJobAsync(long jobId, string workerId, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancellationToken = default)

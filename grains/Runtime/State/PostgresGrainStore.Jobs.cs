@@ -78,16 +78,20 @@ public sealed partial class PostgresGrainStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> CompleteJobAsync(long jobId, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<long>> CompleteJobsAsync(IReadOnlyList<long> jobIds, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             UPDATE grain_jobs SET state = 'completed', locked_by = NULL, lease_until = NULL, finished_at = $1
-            WHERE id = $2 AND state = 'running' AND locked_by = $3;
+            WHERE id = ANY($2) AND state = 'running' AND locked_by = $3
+            RETURNING id;
             """);
         cmd.Parameters.AddWithValue(now.ToUniversalTime());
-        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(jobIds.ToArray());
         cmd.Parameters.AddWithValue(workerId);
-        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var completed = new List<long>(jobIds.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) completed.Add(reader.GetInt64(0));
+        return completed;
     }
 
     /// <inheritdoc/>

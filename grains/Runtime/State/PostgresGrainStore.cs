@@ -26,7 +26,10 @@ public sealed partial class PostgresGrainStore : IGrainStore
     {
         this.time = time ?? TimeProvider.System;
         ConnectionString = connectionString;
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        // The store issues a handful of statements millions of times: let Npgsql prepare them.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         this.logger = logger ?? NullLogger.Instance;
     }
 

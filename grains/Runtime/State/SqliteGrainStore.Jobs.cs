@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace L402Train.Grains.Runtime;
@@ -67,17 +68,21 @@ public sealed partial class SqliteGrainStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> CompleteJobAsync(long jobId, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<long>> CompleteJobsAsync(IReadOnlyList<long> jobIds, string workerId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var conn = await OpenAsync(cancellationToken);
         await using var cmd = Command(conn, """
             UPDATE grain_jobs SET state = 'completed', locked_by = NULL, lease_until = NULL, finished_at = $now
-            WHERE id = $id AND state = 'running' AND locked_by = $worker;
+            WHERE id IN (SELECT value FROM json_each($ids)) AND state = 'running' AND locked_by = $worker
+            RETURNING id;
             """);
         cmd.Parameters.AddWithValue("$now", Ms(now));
-        cmd.Parameters.AddWithValue("$id", jobId);
+        cmd.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(jobIds));
         cmd.Parameters.AddWithValue("$worker", workerId);
-        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var completed = new List<long>(jobIds.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) completed.Add(reader.GetInt64(0));
+        return completed;
     }
 
     /// <inheritdoc/>

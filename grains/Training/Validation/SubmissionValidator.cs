@@ -83,7 +83,7 @@ public sealed class SubmissionValidator
     }
 
     /// <summary>Densifies a decoded submission into the model's parameter layout.</summary>
-    public static ParameterSet ToParameterSet(DecodedPayload decoded, IReadOnlyList<Model.Tensors.TensorSpec> layout)
+    public static ParameterSet ToParameterSet(DecodedPayload decoded, IReadOnlyList<Model.Tensors.TensorSlot> layout)
     {
         ArgumentNullException.ThrowIfNull(decoded);
         ArgumentNullException.ThrowIfNull(layout);

@@ -5,6 +5,7 @@ using L402Train.L402.Client;
 using L402Train.L402.Gate;
 using L402Train.L402.Tests.Gate;
 using L402Train.Lightning;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace L402Train.L402.Tests.Client;
@@ -223,5 +224,22 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
             Assert.True(pending.PaymentHash.Matches(final.Preimage!.Value));
             Assert.Equal(new Sats(50).ToMilliSats(), handler.Ledger.Spent);
         }
+    }
+
+    [Fact]
+    public async Task Registers_on_an_http_client_factory_with_one_budget_shared_by_all_handlers()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILightningNode>(host.Peer);
+        services.AddSingleton<TimeProvider>(host.Time);
+        services.AddHttpClient("coordinator", c => c.BaseAddress = host.BaseAddress)
+            .AddL402Payments(new L402ClientOptions { Budget = new L402Budget(null, Total: new Sats(15)), MaxFee = Sats.Zero });
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpClientFactory>();
+        using (var first = factory.CreateClient("coordinator")) await first.GetStringAsync("/checkpoint?round=7", Ct);
+        Assert.Equal(new Sats(10).ToMilliSats(), provider.GetRequiredService<BudgetLedger>().Spent);
+        using var second = factory.CreateClient("coordinator");
+        var e = await Assert.ThrowsAsync<L402PaymentRefusedException>(() => second.GetStringAsync("/bounty", Ct));
+        Assert.Equal(L402Refusal.OverBudget, e.Reason);
     }
 }

@@ -103,16 +103,23 @@ public sealed class ExternalClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Alby_fetch_with_l402_completes_a_paid_request_through_a_simnet_wallet()
+    public async Task Alby_fetch_with_l402_completes_a_paid_request_through_the_simnet_lnd_facade()
     {
         var output = await NodeScript.RunAsync("""
             const { fetchWithL402 } = require('@getalby/lightning-tools/402/l402');
-            const base = require('fs').readFileSync(0, 'utf8').trim().replace(/\/$/, '');
+            const [base, macaroon] = require('fs').readFileSync(0, 'utf8').trim().split(' ');
+            // A WebLN-style wallet over LND's REST API (SendPaymentV2), served by the simnet facade.
             const wallet = {
               payInvoice: async ({ invoice }) => {
-                const r = await fetch(base + '/wallet/pay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoice }) });
-                if (!r.ok) throw new Error('wallet: ' + r.status + ' ' + await r.text());
-                return await r.json();
+                const r = await fetch(base + '/simnet/peer/v2/router/send', {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json', 'Grpc-Metadata-macaroon': macaroon },
+                  body: JSON.stringify({ payment_request: invoice, fee_limit_msat: '10000', timeout_seconds: 30 }),
+                });
+                const lines = (await r.text()).split('\n').filter(l => l.trim()).map(l => JSON.parse(l));
+                const done = lines.map(l => l.result).find(p => p && p.status === 'SUCCEEDED');
+                if (!done) { console.error('wallet: HTTP ' + r.status + ' ' + JSON.stringify(lines)); throw new Error('payment failed'); }
+                return { preimage: done.payment_preimage, fees_paid: Number(done.fee_msat) };
               },
             };
             (async () => {
@@ -120,7 +127,7 @@ public sealed class ExternalClientTests : IAsyncLifetime
               const body = await res.json();
               console.log(JSON.stringify({ status: res.status, paid: res.payment?.paid, preimage: res.payment?.preimage, body }));
             })().catch(e => { console.error(e); process.exit(1); });
-            """, host.BaseAddress.ToString());
+            """, $"{host.BaseAddress.ToString().TrimEnd('/')} {host.Peer.MacaroonHex}");
         var result = JsonDocument.Parse(output).RootElement;
         Assert.Equal(200, result.GetProperty("status").GetInt32());
         Assert.True(result.GetProperty("paid").GetBoolean());

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text.Json;
 using L402Train.L402.Challenges;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
+using L402Train.Lightning.Facade;
 using L402Train.Lightning.Simnet;
 using L402Train.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -41,7 +41,7 @@ internal sealed class GateHost : IAsyncDisposable
     public L402Gate Gate => App.Services.GetRequiredService<L402Gate>();
     public ITokenRevocationList Revocations => App.Services.GetRequiredService<ITokenRevocationList>();
 
-    public static async Task<GateHost> StartAsync(DateTimeOffset? start = null)
+    public static async Task<GateHost> StartAsync(DateTimeOffset? start = null, Func<SimnetNode, ILightningNode>? coordinator = null)
     {
         var time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var network = new SimnetNetwork(new SimnetOptions(), time);
@@ -52,7 +52,7 @@ internal sealed class GateHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton<ILightningNode>(network.Coordinator);
+        builder.Services.AddSingleton(coordinator?.Invoke(network.Coordinator) ?? network.Coordinator);
         builder.Services.AddL402Gate(keys, o => o.TokenValidity = TimeSpan.FromHours(1));
         var app = builder.Build();
         Map(app, network);
@@ -85,13 +85,8 @@ internal sealed class GateHost : IAsyncDisposable
             return Challenge(gate, Preimage.Random().Hash, invoice.PaymentRequest);
         });
 
-        // A wallet for the node-based clients: pays an invoice from the simnet peer.
-        app.MapPost("/wallet/pay", async (HttpContext ctx) =>
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(ctx.Request.Body);
-            var payment = await network.GetNode("peer").PayAsync(new PaymentRequest(body.GetProperty("invoice").GetString()!, new MilliSats(10_000), TimeSpan.FromSeconds(30)));
-            return payment.Preimage is { } p ? Results.Json(new { preimage = p.ToHex() }) : Results.BadRequest(payment.FailureReason.ToString());
-        });
+        // The LND-compatible REST facade, so node-based clients pay from the simnet peer like from LND.
+        app.MapSimnetFacade(network, enableAdmin: false);
     }
 
     private static IResult Challenge(L402Gate gate, PaymentHash hash, string invoice)
