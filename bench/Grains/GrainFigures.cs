@@ -54,6 +54,7 @@ public static class GrainFigures
                 var scoped = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema, MaxPoolSize = 64 }.ConnectionString;
                 await using var pg = new PostgresGrainStore(scoped);
                 await pg.MigrateAsync();
+                Print("postgres_select1_per_s_16_connections", await RoundTripsPerSecondAsync(scoped, duration));
                 Print("postgres_store_writes_per_s_16_keys", await StoreWritesPerSecondAsync(pg, duration));
                 Print("postgres_grain_writes_per_s_16_keys", await GrainWritesPerSecondAsync(pg, duration));
                 Print("postgres_jobs_per_s_4_workers", await JobsPerSecondAsync(pg, 4000));
@@ -81,6 +82,25 @@ public static class GrainFigures
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Machine baseline: the round trips PostgreSQL answers at all (SELECT 1 on 16 connections).</summary>
+    private static async Task<double> RoundTripsPerSecondAsync(string connectionString, TimeSpan duration)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, Keys).Select(_ => Task.Run(async () =>
+        {
+            var n = 0;
+            while (clock.Elapsed < duration)
+            {
+                await using var cmd = source.CreateCommand("SELECT 1");
+                await cmd.ExecuteScalarAsync();
+                n++;
+            }
+            return n;
+        })));
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Baseline: raw CAS writes through the store, no grain layer.</summary>
