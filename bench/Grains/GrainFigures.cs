@@ -58,6 +58,7 @@ public static class GrainFigures
                 Print("postgres_store_writes_per_s_16_keys", await StoreWritesPerSecondAsync(pg, duration));
                 Print("postgres_grain_writes_per_s_16_keys", await GrainWritesPerSecondAsync(pg, duration));
                 Print("postgres_jobs_per_s_4_workers", await JobsPerSecondAsync(pg, 4000));
+                Print("postgres_jobs_per_s_4_workers_prefetch_60", await JobsPerSecondAsync(pg, 4000, prefetch: 60));
                 await using var enqueuer = new PostgresGrainStore(scoped);
                 var (p50, p99) = await NotifyLatencyAsync(pg, enqueuer, 200);
                 Print("postgres_enqueue_to_start_p50_ms", p50);
@@ -141,7 +142,7 @@ public static class GrainFigures
         return rate;
     }
 
-    private static async Task<double> JobsPerSecondAsync(IGrainStore store, int jobs)
+    private static async Task<double> JobsPerSecondAsync(IGrainStore store, int jobs, int prefetch = 4)
     {
         var type = $"bench-{Guid.NewGuid():N}"[..14];
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 8 },
@@ -150,7 +151,7 @@ public static class GrainFigures
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var silo = new SiloBuilder().UseStore(store)
             .AddJobHandler(type, (_, _) => Task.CompletedTask)
-            .Configure(o => (o.MigrateOnStart, o.Jobs.Concurrency) = (false, 4)).Build();
+            .Configure(o => (o.MigrateOnStart, o.Jobs.Concurrency, o.Jobs.Prefetch) = (false, 4, prefetch)).Build();
         silo.JobFinished += o =>
         {
             if (o.Kind == JobOutcomeKind.Completed && Interlocked.Increment(ref done) == jobs) all.TrySetResult();
