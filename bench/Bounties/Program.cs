@@ -1,7 +1,9 @@
+using BenchmarkDotNet.Running;
 using L402Train.Bench.Bounties;
 using L402Train.Grains.Bounties.Shipped;
 
-// Quick mode prints one name=value line per figure; --write DIR writes the shipped bounty (seed 42) for inspection.
+// --quick prints one name=value line per figure; --write DIR writes the shipped bounty (seed 42);
+// anything else runs the BenchmarkDotNet suite.
 if (args.Length >= 2 && args[0] == "--write")
 {
     var (baseline, heldOut) = ShippedBounty.WriteTo(ShippedBounty.Generate(42), args[1]);
@@ -9,4 +11,6 @@ if (args.Length >= 2 && args[0] == "--write")
     Console.WriteLine($"heldout={heldOut}");
     return 0;
 }
-return await QuickFigures.RunAsync();
+if (args.Contains("--quick")) { return await QuickFigures.RunAsync(); }
+BenchmarkSwitcher.FromAssembly(typeof(DiffBenchmarks).Assembly).Run(args);
+return 0;

@@ -34,6 +34,29 @@ internal static class ErrorFeedbackRows
         }
     }
 
+    /// <summary>As <see cref="UpdateGroupRow"/> with 512-bit vectors (w a multiple of 16).</summary>
+    public static void UpdateGroupRow512(Span<float> ef, ReadOnlySpan<float> delta, float beta, Span<float> local, int width, int length, Span<Vector512<float>> squares)
+    {
+        ref var e = ref MemoryMarshal.GetReference(ef);
+        ref var d = ref MemoryMarshal.GetReference(delta);
+        ref var l = ref MemoryMarshal.GetReference(local);
+        var b = Vector512.Create(beta);
+        for (int g = 0, at = 0; at < ef.Length; g++, at += width)
+        {
+            var sum = squares[g];
+            ref var target = ref Unsafe.Add(ref l, g * length);
+            for (var i = 0; i < width; i += Vector512<float>.Count)
+            {
+                var updated = (Vector512.LoadUnsafe(ref e, (nuint)(at + i)) * b) + Vector512.LoadUnsafe(ref d, (nuint)(at + i));
+                updated.StoreUnsafe(ref e, (nuint)(at + i));
+                updated.StoreUnsafe(ref target, (nuint)i);
+                sum += updated * updated;
+            }
+
+            squares[g] = sum;
+        }
+    }
+
     /// <summary>ef ← β·ef + δ for any width, copying into the chunk-local buffer; returns Σ ef².</summary>
     public static float UpdateRow(Span<float> ef, ReadOnlySpan<float> delta, float beta, Span<float> local)
     {

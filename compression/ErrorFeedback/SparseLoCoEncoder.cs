@@ -147,7 +147,8 @@ public sealed class SparseLoCoEncoder
         {
             // EF now holds non-finite values; zero it so the next round starts clean.
             ResetErrorFeedback();
-            throw e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
         }
 
         return new SparseSubmission(Manifest, tensors);
@@ -172,6 +173,8 @@ public sealed class SparseLoCoEncoder
         var group = Math.Clamp(BandWorker.GroupFloats / length, 1, layout.ChunksAcross);
         var selected = worker.Selected.AsSpan(0, k);
         Span<Vector256<float>> squares = stackalloc Vector256<float>[group];
+        Span<Vector512<float>> wideSquares = stackalloc Vector512<float>[group];
+        var wideRows = Vector512.IsHardwareAccelerated && width % Vector512<float>.Count == 0;
         var vectorRows = Vector256.IsHardwareAccelerated && width % Vector256<float>.Count == 0;
         for (var x0 = 0; x0 < layout.ChunksAcross; x0 += group)
         {
@@ -179,9 +182,16 @@ public sealed class SparseLoCoEncoder
             var first = (band * layout.ChunksAcross) + x0;
             var origin = layout.ChunkOrigin(first);
             squares.Clear();
+            wideSquares.Clear();
             for (var r = 0; r < layout.ChunkHeight; r++)
             {
                 var offset = origin + (r * layout.Columns);
+                if (wideRows)
+                {
+                    ErrorFeedbackRows.UpdateGroupRow512(ef.Slice(offset, chunks * width), delta.Slice(offset, chunks * width), beta, worker.Local.AsSpan(r * width), width, length, wideSquares);
+                    continue;
+                }
+
                 if (vectorRows)
                 {
                     ErrorFeedbackRows.UpdateGroupRow(ef.Slice(offset, chunks * width), delta.Slice(offset, chunks * width), beta, worker.Local.AsSpan(r * width), width, length, squares);
@@ -214,7 +224,8 @@ public sealed class SparseLoCoEncoder
                     }
                 }
 
-                worker.TopK.Select(local, k, selected, MathF.Sqrt(Vector256.Sum(squares[g]) / length));
+                var chunkSquares = Vector256.Sum(squares[g]) + Vector512.Sum(wideSquares[g]);
+                worker.TopK.Select(local, k, selected, MathF.Sqrt(chunkSquares / length));
                 for (var j = 0; j < k; j++)
                 {
                     var slot = selected[j];

@@ -175,6 +175,18 @@ public sealed class LndRestClient : ILightningNode, IDisposable
         }
     }
 
+    /// <summary>Streams an outgoing payment's state (TrackPaymentV2): the current state, then changes until final.</summary>
+    public async IAsyncEnumerable<Payment> TrackPaymentAsync(PaymentHash hash, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = NewRequest(HttpMethod.Get, "v2/router/track/" + LndJson.EncodeUrlBytes(hash.Bytes) + "?no_inflight_updates=false");
+        await foreach (var payment in StreamAsync<LndPayment>(request, cancellationToken))
+        {
+            var mapped = LndMapping.ToPayment(payment);
+            yield return mapped;
+            if (mapped.Status != PaymentStatus.InFlight) yield break;
+        }
+    }
+
     /// <inheritdoc />
     public async Task<PaymentRequestDetails> DecodeAsync(string paymentRequest, CancellationToken cancellationToken = default)
     {

@@ -58,12 +58,22 @@ public abstract class Secp256k1Engine
 
     /// <summary>
     /// The engine the process uses: native libsecp256k1 when it loads (with its recovery module),
-    /// BouncyCastle otherwise. Chosen once.
+    /// BouncyCastle otherwise, or when <see cref="EngineVariable"/> is "bouncycastle". Chosen once.
     /// </summary>
     public static Secp256k1Engine Default => DefaultEngine.Value;
 
-    private static readonly Lazy<Secp256k1Engine> DefaultEngine = new(
-        () => NativeSecp256k1.TryCreate() ?? (Secp256k1Engine)new BouncyCastleSecp256k1());
+    /// <summary>Environment variable that forces the managed engine ("bouncycastle"), e.g. to exercise the fallback.</summary>
+    public const string EngineVariable = "L402TRAIN_SECP256K1";
+
+    private static readonly Lazy<Secp256k1Engine> DefaultEngine = new(ChooseDefault);
+
+    private static Secp256k1Engine ChooseDefault()
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "bouncycastle", StringComparison.OrdinalIgnoreCase))
+            return BouncyCastle;
+        Secp256k1Engine? native = NativeSecp256k1.TryCreate();
+        return native ?? BouncyCastle;
+    }
 
     /// <summary>The BouncyCastle engine, whatever <see cref="Default"/> is (for comparisons and benchmarks).</summary>
     public static Secp256k1Engine BouncyCastle { get; } = new BouncyCastleSecp256k1();

@@ -47,7 +47,7 @@ public sealed partial class SimnetNetwork
         if (expiry < TimeSpan.Zero) throw new LightningException("expiry must not be negative.");
         if (amount is { Value: 0 }) amount = null; // LND treats 0 as "any amount".
         if (invoices.ContainsKey((node, hash.ToHex()))) throw new LightningException("invoice with payment hash already exists");
-        if (memo is { Length: > 639 }) throw new LightningException("memo too large: at most 639 bytes.");
+        if (memo is not null && System.Text.Encoding.UTF8.GetByteCount(memo) > 639) throw new LightningException("memo too large: at most 639 bytes of UTF-8.");
         if (expiry == TimeSpan.Zero) expiry = DefaultInvoiceExpiry;
         var now = DateTimeOffset.FromUnixTimeSeconds(Time.GetUtcNow().ToUnixTimeSeconds());
         var secret = RandomNumberGenerator.GetBytes(32);

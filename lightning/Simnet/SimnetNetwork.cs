@@ -40,7 +40,7 @@ public sealed partial class SimnetNetwork : IDisposable
         Options = options ?? new SimnetOptions();
         Time = timeProvider ?? TimeProvider.System;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
-        Engine = Secp256k1Engine.Default;
+        Engine = Options.Engine ?? Secp256k1Engine.Default;
         expiryTimer = Time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (Options.DatabasePath is { } path)
         {

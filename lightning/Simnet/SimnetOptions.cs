@@ -27,6 +27,9 @@ public sealed record SimnetOptions
     /// <summary>Most pending HTLCs a channel carries in one direction (BOLT 2's 483).</summary>
     public int MaxPendingHtlcsPerDirection { get; init; } = 483;
 
+    /// <summary>The secp256k1 engine; null uses <see cref="Secp256k1.Secp256k1Engine.Default"/>.</summary>
+    public Secp256k1.Secp256k1Engine? Engine { get; init; }
+
     /// <summary>The BOLT11 currency prefix of simnet invoices ("bcrt": lnbcrt…).</summary>
     public string Currency { get; init; } = "bcrt";
 }

@@ -56,8 +56,7 @@ public sealed class BatchSampler
         var starts = Stream.Length - SequenceLength;
         for (var row = 0; row < BatchSize; row++)
         {
-            var random = new DeterministicRandom(DeterministicRandom.Mix(seed, (ulong)round, (ulong)index, (ulong)row));
-            var start = random.NextInt(starts);
+            var start = DeterministicRandom.FirstInt(DeterministicRandom.Mix(seed, (ulong)round, (ulong)index, (ulong)row), starts);
             batch.SetRow(row, Stream.Tokens.AsSpan(start, SequenceLength + 1));
         }
     }

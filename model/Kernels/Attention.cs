@@ -16,11 +16,20 @@ internal static class Attention
         int batch, int seq, int channels, int heads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var hs = channels / heads;
-        var c3 = 3 * channels;
-        var scale = T.One / T.Sqrt(T.CreateChecked(hs));
-        work.For(batch * heads * seq, 1, seq * (long)hs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        var job = new ForwardJob<T>(output, outputOffset, att, attOffset, qkv, qkvOffset, seq, channels, heads);
+        RangeJob<ForwardJob<T>>.Run(work, batch * heads * seq, 1, seq * (long)(channels / heads), job);
+    }
+
+    private readonly struct ForwardJob<T>(
+        T[] output, int outputOffset, T[] att, int attOffset, T[] qkv, int qkvOffset, int seq, int channels, int heads) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int end)
         {
+            var hs = channels / heads;
+            var c3 = 3 * channels;
+            var scale = T.One / T.Sqrt(T.CreateChecked(hs));
             for (var item = start; item < end; item++)
             {
                 var t = item % seq;
@@ -67,7 +76,7 @@ internal static class Attention
                     Simd.AddScaled(ref y, ref value, p, hs);
                 }
             }
-        });
+        }
     }
 
     /// <summary>Accumulates dqkv (+=). Parallel over (b, h) so no two threads write the same dK/dV.</summary>
@@ -76,11 +85,21 @@ internal static class Attention
         T[] att, int attOffset, int batch, int seq, int channels, int heads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var hs = channels / heads;
-        var c3 = 3 * channels;
-        var scale = T.One / T.Sqrt(T.CreateChecked(hs));
-        work.For(batch * heads, 1, seq * (long)seq * hs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        var job = new BackwardJob<T>(dqkv, dqkvOffset, doutput, doutputOffset, qkv, qkvOffset, att, attOffset, seq, channels, heads);
+        RangeJob<BackwardJob<T>>.Run(work, batch * heads, 1, seq * (long)seq * (channels / heads), job);
+    }
+
+    private readonly struct BackwardJob<T>(
+        T[] dqkv, int dqkvOffset, T[] doutput, int doutputOffset, T[] qkv, int qkvOffset, T[] att, int attOffset,
+        int seq, int channels, int heads) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int end)
         {
+            var hs = channels / heads;
+            var c3 = 3 * channels;
+            var scale = T.One / T.Sqrt(T.CreateChecked(hs));
             Span<T> datt = seq <= 1024 ? stackalloc T[seq] : new T[seq];
             for (var bh = start; bh < end; bh++)
             {
@@ -112,7 +131,7 @@ internal static class Attention
                     }
                 }
             }
-        });
+        }
     }
 
     private static ref T At<T>(T[] array, int index) =>

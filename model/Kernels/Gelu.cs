@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace L402Train.Model.Kernels;
 
@@ -15,13 +15,29 @@ internal static class Gelu
     public static void Forward<T>(WorkSplitter work, T[] output, T[] tanhCache, T[] input, int offset, int count, int rowLength)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var k = T.CreateChecked(ScalingFactor);
-        var c = T.CreateChecked(0.044715);
-        var half = T.CreateChecked(0.5);
         // Ranges are whole rows (≥ 64 elements) so TensorPrimitives always takes its vector path.
-        work.For(count / rowLength, 1, rowLength * 8L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (startRow, endRow) =>
+        RangeJob<ForwardJob<T>>.Run(work, count / rowLength, 1, rowLength * 8L, new ForwardJob<T>(output, tanhCache, input, offset, rowLength));
+    }
+
+    /// <summary>dinput = doutput · gelu'(input) (overwrites); input and its tanh cache share one offset.</summary>
+    public static void Backward<T>(
+        WorkSplitter work, T[] dinput, T[] doutput, int gradientOffset, T[] input, T[] tanhCache, int inputOffset, int count, int rowLength)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var job = new BackwardJob<T>(dinput, doutput, gradientOffset, input, tanhCache, inputOffset, rowLength);
+        RangeJob<BackwardJob<T>>.Run(work, count / rowLength, 1, rowLength * 8L, job);
+    }
+
+    private readonly struct ForwardJob<T>(T[] output, T[] tanhCache, T[] input, int offset, int rowLength) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int startRow, int endRow)
         {
-            var start = offset + startRow * rowLength;
+            var k = T.CreateChecked(ScalingFactor);
+            var c = T.CreateChecked(0.044715);
+            var half = T.CreateChecked(0.5);
+            var start = offset + (startRow * rowLength);
             var length = (endRow - startRow) * rowLength;
             var x = input.AsSpan(start, length);
             var t = tanhCache.AsSpan(start, length);
@@ -37,19 +53,18 @@ internal static class Gelu
             {
                 y[i] = half * x[i] * (T.One + t[i]);
             }
-        });
+        }
     }
 
-    /// <summary>dinput = doutput · gelu'(input) (overwrites); input and its tanh cache share one offset.</summary>
-    public static void Backward<T>(
-        WorkSplitter work, T[] dinput, T[] doutput, int gradientOffset, T[] input, T[] tanhCache, int inputOffset, int count, int rowLength)
+    private readonly struct BackwardJob<T>(T[] dinput, T[] doutput, int gradientOffset, T[] input, T[] tanhCache, int inputOffset, int rowLength) : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var k = T.CreateChecked(ScalingFactor);
-        var c3 = T.CreateChecked(3 * 0.044715);
-        var half = T.CreateChecked(0.5);
-        work.For(count / rowLength, 1, rowLength * 8L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (startRow, endRow) =>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int startRow, int endRow)
         {
+            var k = T.CreateChecked(ScalingFactor);
+            var c3 = T.CreateChecked(3 * 0.044715);
+            var half = T.CreateChecked(0.5);
             for (var i = startRow * rowLength; i < endRow * rowLength; i++)
             {
                 var x = input[inputOffset + i];
@@ -59,6 +74,6 @@ internal static class Gelu
                 var grad = (half * (T.One + t)) + (half * x * sech2 * du);
                 dinput[gradientOffset + i] = grad * doutput[gradientOffset + i];
             }
-        });
+        }
     }
 }

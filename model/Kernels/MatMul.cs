@@ -49,25 +49,14 @@ internal static class MatMul
         }
 
         var job = new Job<T>(c, cOffset, ldc, a, b, bOffset, ldb, n, k, start, bias ?? c, biasOffset);
-        work.For(m, 4, (long)n * k, job.Rows);
+        RangeJob<Job<T>>.Run(work, m, 4, (long)n * k, job);
     }
 
     /// <summary>dbias[j] += Σᵣ dout[r, j], parallel over columns, rows summed in order.</summary>
     public static void ColumnSums<T>(WorkSplitter work, T[] dbias, int dbiasOffset, T[] dout, int rows, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        work.For(columns, Vector256<T>.Count, rows, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
-        {
-            var sums = dbias.AsSpan(dbiasOffset + start, end - start);
-            for (var r = 0; r < rows; r++)
-            {
-                var row = dout.AsSpan((r * columns) + start, end - start);
-                for (var j = 0; j < sums.Length; j++)
-                {
-                    sums[j] += row[j];
-                }
-            }
-        });
+        RangeJob<ColumnSumJob<T>>.Run(work, columns, Vector256<T>.Count, rows, new ColumnSumJob<T>(dbias, dbiasOffset, dout, rows, columns));
     }
 
     /// <summary>dst[c, r] = src[r, c] for a rows × columns block.</summary>
@@ -92,6 +81,24 @@ internal static class MatMul
         }
     }
 
+    private readonly struct ColumnSumJob<T>(T[] dbias, int dbiasOffset, T[] dout, int rows, int columns) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int end)
+        {
+            var sums = dbias.AsSpan(dbiasOffset + start, end - start);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = dout.AsSpan((r * columns) + start, end - start);
+                for (var j = 0; j < sums.Length; j++)
+                {
+                    sums[j] += row[j];
+                }
+            }
+        }
+    }
+
     private static void CheckExtent(int length, int offset, long extent)
     {
         if (offset < 0 || offset + extent > length)
@@ -100,13 +107,13 @@ internal static class MatMul
         }
     }
 
-    private sealed class Job<T>(
+    private readonly struct Job<T>(
         T[] c, int cOffset, int ldc, MatrixView<T> a, T[] b, int bOffset, int ldb, int n, int k,
-        GemmStart start, T[] bias, int biasOffset)
+        GemmStart start, T[] bias, int biasOffset) : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Rows(int rowStart, int rowEnd)
+        public void Run(int rowStart, int rowEnd)
         {
             var row = rowStart;
             for (; row + 4 <= rowEnd; row += 4)

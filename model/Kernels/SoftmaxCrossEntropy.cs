@@ -17,7 +17,14 @@ internal static class SoftmaxCrossEntropy
         WorkSplitter work, T[] losses, T[] logits, int[] targets, int rows, int vocab, T[]? dlogits, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        work.For(rows, 1, vocab * 4L, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+        RangeJob<Job<T>>.Run(work, rows, 1, vocab * 4L, new Job<T>(losses, logits, targets, vocab, dlogits, scale));
+    }
+
+    private readonly struct Job<T>(T[] losses, T[] logits, int[] targets, int vocab, T[]? dlogits, T scale) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int start, int end)
         {
             for (var r = start; r < end; r++)
             {
@@ -35,8 +42,7 @@ internal static class SoftmaxCrossEntropy
                 }
 
                 var target = targets[r];
-                var logSum = T.Log(sum);
-                losses[r] = logSum - (z[target] - max);
+                losses[r] = T.Log(sum) - (z[target] - max);
                 if (dlogits is null)
                 {
                     continue;
@@ -51,6 +57,6 @@ internal static class SoftmaxCrossEntropy
 
                 dz[target] -= scale;
             }
-        });
+        }
     }
 }

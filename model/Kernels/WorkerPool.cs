@@ -3,13 +3,18 @@ using System.Runtime.ExceptionServices;
 namespace L402Train.Model.Kernels;
 
 /// <summary>
-/// A process-wide set of dedicated worker threads that run the parts of one range split at a
-/// time, with the caller running part 0. Unlike Parallel.For it allocates nothing per dispatch
-/// and does not go through the thread-pool queue. When another caller is dispatching, the
-/// second caller simply runs its ranges itself (kernels give the same result for any split).
+/// A process-wide set of dedicated worker threads for kernel ranges. A dispatch cuts the range
+/// into a few chunks per thread; the caller and any worker that is awake claim chunks from a
+/// shared counter. The caller never waits for a worker to be scheduled: if the other threads are
+/// busy (a shared machine), it runs every chunk itself and only waits for chunks a worker has
+/// already started. Nothing is allocated per dispatch. When another caller is dispatching, the
+/// second caller runs its ranges itself (kernels give the same result for any split).
 /// </summary>
 internal sealed class WorkerPool
 {
+    private const int Closed = int.MaxValue / 2;
+    private const int ChunksPerThread = 4;
+
     private readonly SemaphoreSlim[] _wake;
     private readonly ManualResetEventSlim _done = new(false);
     private readonly Lock _dispatch = new();
@@ -17,8 +22,9 @@ internal sealed class WorkerPool
     private int _count;
     private int _align;
     private int _units;
-    private int _parts;
-    private int _pending;
+    private int _chunks;
+    private int _next = Closed;
+    private int _completed;
     private ExceptionDispatchInfo? _error;
 
     private WorkerPool(int workers)
@@ -27,8 +33,8 @@ internal sealed class WorkerPool
         for (var i = 0; i < workers; i++)
         {
             _wake[i] = new SemaphoreSlim(0);
-            var part = i + 1;
-            var thread = new Thread(() => WorkerLoop(part)) { IsBackground = true, Name = $"l402train-kernel-{part}" };
+            var wake = _wake[i];
+            var thread = new Thread(() => WorkerLoop(wake)) { IsBackground = true, Name = $"l402train-kernel-{i + 1}" };
             thread.Start();
         }
     }
@@ -36,15 +42,21 @@ internal sealed class WorkerPool
     /// <summary>One worker per extra core.</summary>
     public static WorkerPool Shared { get; } = new(Math.Max(0, Environment.ProcessorCount - 1));
 
-    /// <summary>Most parts one dispatch can run at once (workers plus the caller).</summary>
+    /// <summary>Most threads one dispatch can use (workers plus the caller).</summary>
     public int MaxParts => _wake.Length + 1;
 
     /// <summary>
-    /// Runs <paramref name="body"/> over [0, count) split into <paramref name="parts"/> ranges aligned
-    /// to <paramref name="align"/>. Returns false without running anything if the pool is busy.
+    /// Runs <paramref name="body"/> over [0, count) in chunks aligned to <paramref name="align"/>,
+    /// on up to <paramref name="parts"/> threads. Returns false without running anything if the
+    /// pool is busy with another caller's dispatch.
     /// </summary>
     public bool TryRun(int count, int align, int parts, Action<int, int> body)
     {
+        if (count <= 0)
+        {
+            return true;
+        }
+
         if (!_dispatch.TryEnter())
         {
             return false;
@@ -56,21 +68,22 @@ internal sealed class WorkerPool
             _count = count;
             _align = align;
             _units = (count + align - 1) / align;
-            _parts = parts;
+            _chunks = Math.Min(_units, parts * ChunksPerThread);
+            _completed = 0;
             _error = null;
-            _pending = parts - 1;
             _done.Reset();
+            Volatile.Write(ref _next, 0); // publishes the fields above
             for (var i = 0; i < parts - 1; i++)
             {
-                _wake[i].Release();
+                if (_wake[i].CurrentCount == 0)
+                {
+                    _wake[i].Release();
+                }
             }
 
-            RunPart(0);
-            if (parts > 1)
-            {
-                _done.Wait();
-            }
-
+            RunChunks();
+            _done.Wait();
+            Volatile.Write(ref _next, Closed);
             _body = null;
             _error?.Throw();
             return true;
@@ -81,38 +94,47 @@ internal sealed class WorkerPool
         }
     }
 
-    private void WorkerLoop(int part)
+    private void WorkerLoop(SemaphoreSlim wake)
     {
-        var wake = _wake[part - 1];
         while (true)
         {
             wake.Wait();
-            RunPart(part);
-            if (Interlocked.Decrement(ref _pending) == 0)
-            {
-                _done.Set();
-            }
+            RunChunks();
         }
     }
 
-    private void RunPart(int part)
+    private void RunChunks()
     {
-        var start = (int)((long)_units * part / _parts) * _align;
-        var end = Math.Min(_count, (int)((long)_units * (part + 1) / _parts) * _align);
-        if (start >= end)
+        while (true)
         {
-            return;
-        }
+            var chunk = Interlocked.Increment(ref _next) - 1;
+            // A claim made while the pool is closed, or past the last chunk, finds nothing to do.
+            var chunks = _chunks;
+            if (chunk >= chunks)
+            {
+                return;
+            }
 
-        try
-        {
-            _body!(start, end);
-        }
+            var start = (int)((long)_units * chunk / chunks) * _align;
+            var end = Math.Min(_count, (int)((long)_units * (chunk + 1) / chunks) * _align);
+            try
+            {
+                if (start < end)
+                {
+                    _body!(start, end);
+                }
+            }
 #pragma warning disable CA1031 // A kernel fault on a worker is rethrown on the dispatching thread.
-        catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-        {
-            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+
+            if (Interlocked.Increment(ref _completed) == chunks)
+            {
+                _done.Set();
+            }
         }
     }
 }

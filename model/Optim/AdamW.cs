@@ -19,7 +19,7 @@ public sealed class AdamW
     private readonly WorkSplitter _work;
 
     /// <summary>Creates zeroed moments for a parameter layout.</summary>
-    public AdamW(IReadOnlyList<TensorSpec> layout, AdamWOptions options, int threads = 0)
+    public AdamW(IReadOnlyList<TensorSlot> layout, AdamWOptions options, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +41,7 @@ public sealed class AdamW
     public AdamWOptions Options { get; }
 
     /// <summary>The layout the moments were made for.</summary>
-    public IReadOnlyList<TensorSpec> Layout { get; }
+    public IReadOnlyList<TensorSlot> Layout { get; }
 
     /// <summary>Steps taken so far.</summary>
     public long StepCount { get; private set; }
@@ -75,7 +75,7 @@ public sealed class AdamW
         var correction1 = (float)(1 - Math.Pow(Options.Beta1, StepCount));
         var correction2 = (float)(1 - Math.Pow(Options.Beta2, StepCount));
         var update = new Update(parameters.Buffer, gradients.Buffer, _m, _v, _decayMask, Options, lr, clip, correction1, correction2);
-        _work.For(_m.Length, 64, 16, update.Run);
+        RangeJob<Update>.Run(_work, _m.Length, 64, 16, update);
     }
 
     /// <summary>√Σg², summed per tensor block in a fixed order in double (identical for any thread count).</summary>
@@ -108,8 +108,8 @@ public sealed class AdamW
         return Math.Sqrt(total);
     }
 
-    private sealed class Update(
-        float[] p, float[] g, float[] m, float[] v, float[] decayMask, AdamWOptions o, float lr, float clip, float c1, float c2)
+    private readonly struct Update(
+        float[] p, float[] g, float[] m, float[] v, float[] decayMask, AdamWOptions o, float lr, float clip, float c1, float c2) : IRangeJob
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)

@@ -37,6 +37,14 @@ public sealed class DeterministicRandom
         return (int)(((NextUInt64() >> 32) * (ulong)maxExclusive) >> 32);
     }
 
+    /// <summary>The first <see cref="NextInt"/> of a stream started from <paramref name="seed"/>, without allocating one.</summary>
+    public static int FirstInt(ulong seed, int maxExclusive)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxExclusive, 1);
+        var first = Finalize(seed + 0x9E3779B97F4A7C15UL);
+        return (int)(((first >> 32) * (ulong)maxExclusive) >> 32);
+    }
+
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

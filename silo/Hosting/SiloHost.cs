@@ -51,12 +51,17 @@ public static class SiloHost
         return app;
     }
 
-    /// <summary>Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds features before build.</summary>
-    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds services
+    /// (e.g. <see cref="ConfigureSilo"/>) before build, <paramref name="map"/> maps more route groups after.
+    /// </summary>
+    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
     {
         var builder = CreateBuilder(settings);
         configure?.Invoke(builder);
-        return builder.Build().MapGateway();
+        var app = builder.Build().MapGateway();
+        map?.Invoke(app);
+        return app;
     }
 
     private sealed class SiloLifetime(Grains.Runtime.Silo silo) : IHostedService

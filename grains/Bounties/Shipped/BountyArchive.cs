@@ -81,6 +81,15 @@ public static class BountyArchive
         }
     }
 
+    /// <summary>Reads every file under <paramref name="directory"/> as UTF-8 text (relative path → content), e.g. to archive a new current best.</summary>
+    public static IReadOnlyDictionary<string, string> ReadFiles(string directory)
+    {
+        var root = Path.GetFullPath(directory);
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => new FileInfo(f).LinkTarget is null)
+            .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), f => File.ReadAllText(f, Utf8), StringComparer.Ordinal);
+    }
+
     /// <summary>Writes text files (relative path → content) under <paramref name="directory"/>.</summary>
     public static void WriteFiles(string directory, IReadOnlyDictionary<string, string> files)
     {

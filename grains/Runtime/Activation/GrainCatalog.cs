@@ -18,6 +18,8 @@ internal sealed class GrainCatalog(
     IServiceProvider services,
     ILogger logger)
 {
+    // The activations whose turns the current async flow is inside: a call back into one of them would wait forever.
+    private static readonly AsyncLocal<CallChain?> Chain = new();
     private readonly ConcurrentDictionary<(string GrainType, string Key), GrainActivation> activations = new();
     private volatile bool stopped;
 
@@ -41,8 +43,12 @@ internal sealed class GrainCatalog(
         while (true)
         {
             ObjectDisposedException.ThrowIf(stopped, this);
+            if (Chain.Value is { } chain && chain.Contains(this, registration.GrainType, key))
+                throw new InvalidOperationException($"Grain calls are non-reentrant: {chain.Describe()} -> {registration.GrainType}/{key} would deadlock.");
             var activation = activations.GetOrAdd((registration.GrainType, key), k => new GrainActivation(this, registration, k.Key));
             await activation.TurnLock.WaitAsync();
+            var outer = Chain.Value;
+            Chain.Value = new CallChain(this, registration.GrainType, key, outer);
             try
             {
                 if (!activation.IsLive) continue;
@@ -64,6 +70,7 @@ internal sealed class GrainCatalog(
             }
             finally
             {
+                Chain.Value = outer;
                 activation.TurnLock.Release();
             }
             await Task.Delay(ConflictBackoff(conflicts), Time);
@@ -138,6 +145,14 @@ internal sealed class GrainCatalog(
         foreach (var activation in activations.Values) activation.IsLive = false;
         activations.Clear();
     }
+}
+
+internal sealed record CallChain(GrainCatalog Catalog, string GrainType, string Key, CallChain? Outer)
+{
+    public bool Contains(GrainCatalog catalog, string grainType, string key) =>
+        (Catalog == catalog && GrainType == grainType && Key == key) || (Outer?.Contains(catalog, grainType, key) ?? false);
+
+    public string Describe() => Outer is null ? $"{GrainType}/{Key}" : $"{Outer.Describe()} -> {GrainType}/{Key}";
 }
 
 internal sealed class Factory(GrainCatalog catalog, IReadOnlyDictionary<Type, GrainRegistration> registrations) : IGrainFactory

@@ -106,6 +106,27 @@ public sealed class BubblewrapSandboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fork_bomb_in_one_sandbox_does_not_starve_another()
+    {
+        using var bombCopy = scratch.NewWorkingCopy();
+        var saturated = new TaskCompletionSource();
+        using var watcher = new FileSystemWatcher(bombCopy.Path, "saturated") { EnableRaisingEvents = true };
+        watcher.Created += (_, _) => saturated.TrySetResult();
+        // Saturates its own process limit, says so with a builtin redirect, then holds until killed.
+        var bomb = scratch.RunInAsync(bombCopy,
+            "mkfifo /tmp/hold; bomb() { bomb & bomb & read x < /tmp/hold; }; ( bomb ) 2>/dev/null & " +
+            "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; : > saturated; read x < /tmp/hold",
+            limits: SandboxScratch.Small with { Processes = 16, WallClock = TimeSpan.FromSeconds(4) });
+        await saturated.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var neighbour = await scratch.RunAsync("for i in 1 2 3 4 5 6 7 8; do sleep 0.1 & done; wait; echo 1",
+            limits: SandboxScratch.Small with { Processes = 16 });
+
+        Assert.Equal(1, neighbour.Score);
+        Assert.True((await bomb).TimedOut);
+    }
+
+    [Fact]
     public async Task A_memory_bomb_fails_at_the_memory_limit()
     {
         var limits = SandboxScratch.Small with { MemoryBytes = 64L << 20 };

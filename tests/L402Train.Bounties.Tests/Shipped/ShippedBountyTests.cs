@@ -84,5 +84,6 @@ public sealed class ShippedBountyTests(ShippedBountyFixture bounty) : IClassFixt
         Assert.Equal(bounty.Bounty.PublicSet[ShippedBounty.MessagesFile], File.ReadAllText(Path.Combine(baseline, "public", ShippedBounty.MessagesFile)));
         Assert.Equal(bounty.Bounty.HeldOutSet[ShippedBounty.MessagesFile], File.ReadAllText(Path.Combine(heldOut, ShippedBounty.MessagesFile)));
         Assert.Single(Directory.EnumerateFiles(heldOut, "*", SearchOption.AllDirectories));
+        Assert.Equal(ShippedBounty.BaselineArchive(bounty.Bounty), BountyArchive.Create(BountyArchive.ReadFiles(baseline)));
     }
 }

@@ -102,6 +102,19 @@ public sealed class GrainTests
     }
 
     [Fact]
+    public async Task A_call_cycle_back_into_a_busy_grain_fails_fast_instead_of_deadlocking()
+    {
+        await using var cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 2, s => s.AddGrain<ILoopGrain, LoopGrain>());
+        var a = cluster.GrainFactory(0).GetGrain<ILoopGrain>("a");
+
+        Assert.Equal("b", await a.Ping("b", 1));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => a.Ping("b", 2));
+
+        Assert.Contains("LoopGrain/a -> LoopGrain/b -> LoopGrain/a would deadlock", error.Message, StringComparison.Ordinal);
+        Assert.Equal("b", await cluster.GrainFactory(1).GetGrain<ILoopGrain>("a").Ping("b", 1));
+    }
+
+    [Fact]
     public async Task Idle_activations_are_deactivated_on_the_clock()
     {
         var clock = new FakeTimeProvider();

@@ -1,5 +1,6 @@
 using L402Train.Grains.Runtime;
 using L402Train.Testing;
+using Npgsql;
 
 namespace L402Train.Grains.Tests.Runtime;
 
@@ -26,7 +27,8 @@ public static class StoreKinds
                 });
             default:
                 var schema = await PostgresDatabase.CreateSchemaAsync("grains");
-                var postgres = new PostgresGrainStore(schema.ConnectionString);
+                // The database serves every test project at once: keep each store's share of max_connections small.
+                var postgres = new PostgresGrainStore(new NpgsqlConnectionStringBuilder(schema.ConnectionString) { MaxPoolSize = 6 }.ConnectionString);
                 await postgres.MigrateAsync();
                 return new ScratchStore(postgres, schema.DisposeAsync);
         }

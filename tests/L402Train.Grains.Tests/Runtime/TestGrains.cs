@@ -120,3 +120,15 @@ public sealed class SingleService(object service) : IServiceProvider
 {
     public object? GetService(Type serviceType) => serviceType.IsInstanceOfType(service) ? service : null;
 }
+
+public interface ILoopGrain : IGrainWithStringKey
+{
+    /// <summary>Calls the grain named <paramref name="next"/>, which calls back into this one.</summary>
+    Task<string> Ping(string next, int hops);
+}
+
+public sealed class LoopGrain : Grain, ILoopGrain
+{
+    public Task<string> Ping(string next, int hops) =>
+        hops == 0 ? Task.FromResult(GetPrimaryKeyString()) : GrainFactory.GetGrain<ILoopGrain>(next).Ping(GetPrimaryKeyString(), hops - 1);
+}

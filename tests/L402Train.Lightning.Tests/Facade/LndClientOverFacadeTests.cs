@@ -50,7 +50,14 @@ public sealed class LndClientOverFacadeTests
         Assert.Equal(InvoiceState.Accepted, (await coordinator.LookupInvoiceAsync(preimage.Hash))!.State);
         Assert.Equal(new Sats(3_000).ToMilliSats(), (await alice.GetBalanceAsync()).PendingOutgoing);
 
+        await using var tracked = alice.TrackPaymentAsync(preimage.Hash).GetAsyncEnumerator();
+        Assert.True(await tracked.MoveNextAsync());
+        Assert.Equal(PaymentStatus.InFlight, tracked.Current.Status);
+
         await coordinator.SettleInvoiceAsync(preimage);
+        Assert.True(await tracked.MoveNextAsync());
+        Assert.Equal(PaymentStatus.Succeeded, tracked.Current.Status);
+        Assert.Equal(preimage, tracked.Current.Preimage);
         Assert.True(await payment.MoveNextAsync());
         Assert.Equal(PaymentStatus.Succeeded, payment.Current.Status);
         Assert.Equal(preimage, payment.Current.Preimage);

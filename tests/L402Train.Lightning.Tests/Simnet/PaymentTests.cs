@@ -152,3 +152,22 @@ public sealed class PaymentTests
         Assert.Equal(100, info.BlockHeight);
     }
 }
+
+public sealed class FallbackEngineTests
+{
+    [Fact]
+    public async Task Simnet_runs_a_hold_lifecycle_on_the_BouncyCastle_engine_and_native_readers_agree()
+    {
+        var (network, _) = Create(new SimnetOptions { Engine = L402Train.Lightning.Secp256k1.Secp256k1Engine.BouncyCastle });
+        using var _network = network;
+        Assert.Equal("BouncyCastle", network.Engine.Name);
+        var alice = network.CreateFundedNode("alice", new Sats(10_000));
+        var preimage = Preimage.Random();
+        var invoice = await network.Coordinator.CreateHoldInvoiceAsync(Hold(preimage, 100));
+        Assert.Equal(network.Coordinator.Id, L402Train.Lightning.Bolt11.Bolt11Invoice.Decode(invoice.PaymentRequest).Payee);
+        var (first, stream) = await StartAsync(alice, Pay(invoice));
+        Assert.Equal(PaymentStatus.InFlight, first.Status);
+        await network.Coordinator.SettleInvoiceAsync(preimage);
+        Assert.Equal(PaymentStatus.Succeeded, (await FinalAsync(stream)).Status);
+    }
+}

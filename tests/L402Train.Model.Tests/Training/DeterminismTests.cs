@@ -49,3 +49,40 @@ public sealed class DeterminismTests
         }
     }
 }
+
+public sealed class AllocationTests
+{
+    [Fact]
+    public void A_training_step_allocates_nothing_once_warm()
+    {
+        var corpus = TextCorpus.Generated(seed: 6, stories: 40);
+        var model = GptModel.Create(GptConfig.Tiny, seed: 1, threads: 1);
+        var trainer = new LocalTrainer(model, new AdamWOptions { WarmupSteps = 2 });
+        var sampler = new BatchSampler(corpus.Train, 2, 32);
+        var batch = new TokenBatch(2, 32);
+        for (var i = 0; i < 2; i++)
+        {
+            sampler.Fill(batch, 1, 0, i);
+            trainer.Step(batch);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 2; i < 4; i++)
+        {
+            sampler.Fill(batch, 1, 0, i);
+            trainer.Step(batch);
+            model.Loss(batch);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Sampler_start_matches_the_documented_stream()
+    {
+        for (ulong seed = 0; seed < 50; seed++)
+        {
+            Assert.Equal(new L402Train.Model.Randomness.DeterministicRandom(seed).NextInt(1000 + (int)seed), L402Train.Model.Randomness.DeterministicRandom.FirstInt(seed, 1000 + (int)seed));
+        }
+    }
+}
