@@ -74,15 +74,20 @@ internal static class QuickFigures
         var alice = network.CreateFundedNode("alice", new Sats(1_000_000_000));
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed < TimeSpan.FromMilliseconds(600)) await HoldLifecycleAsync(network.Coordinator, alice);
-        var count = 0;
-        var cpu = CpuTime();
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Budget)
+        var best = 0.0;
+        for (var window = 0; window < 3; window++)
         {
-            await HoldLifecycleAsync(network.Coordinator, alice);
-            count++;
+            var count = 0;
+            var cpu = CpuTime();
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < Budget / 3)
+            {
+                await HoldLifecycleAsync(network.Coordinator, alice);
+                count++;
+            }
+            best = Math.Max(best, count / (CpuTime() - cpu).TotalSeconds);
         }
-        return count / (CpuTime() - cpu).TotalSeconds;
+        return best;
     }
 
     /// <summary>Create hold invoice → pay (HTLC accepted) → settle → payment SUCCEEDED.</summary>
@@ -124,23 +129,29 @@ internal static class QuickFigures
     }
 
     /// <summary>
-    /// Operations per second of process CPU time: the machine is shared, so wall-clock rates
-    /// measure the neighbours; CPU time measures this code (all figures are single-threaded).
+    /// Operations per second of this thread's CPU time, best of three windows: the machine is
+    /// shared (load average around 30 on 2 cores while developing), so wall-clock rates would
+    /// measure the neighbours; on-CPU time of the measuring thread measures this code.
     /// </summary>
     private static double Rate(Action action)
     {
         // Warm up long enough for tiered compilation to promote the hot path to optimised code.
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed < TimeSpan.FromMilliseconds(600)) action();
-        var count = 0;
-        var cpu = CpuTime();
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Budget)
+        var best = 0.0;
+        for (var window = 0; window < 3; window++)
         {
-            for (var i = 0; i < 20; i++) action();
-            count += 20;
+            var count = 0;
+            var cpu = CpuTime();
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < Budget / 3)
+            {
+                for (var i = 0; i < 20; i++) action();
+                count += 20;
+            }
+            best = Math.Max(best, count / (CpuTime() - cpu).TotalSeconds);
         }
-        return count / (CpuTime() - cpu).TotalSeconds;
+        return best;
     }
 
     private static double AllocatedPerCall(Action action)
@@ -150,10 +161,19 @@ internal static class QuickFigures
         return (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
     }
 
+    /// <summary>On-CPU time of the calling thread (Linux schedstat), else of the whole process.</summary>
     private static TimeSpan CpuTime()
     {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
+        try
+        {
+            var fields = File.ReadAllText("/proc/thread-self/schedstat").Split(' ');
+            return TimeSpan.FromTicks(long.Parse(fields[0], CultureInfo.InvariantCulture) / 100);
+        }
+        catch (IOException)
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.TotalProcessorTime;
+        }
     }
 
     private static void Print(string name, double value) =>

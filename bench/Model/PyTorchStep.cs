@@ -12,7 +12,7 @@ internal static class PyTorchStep
         // Debian's python3-torch lives under /usr/bin/python3, which a pyenv shim may hide.
         foreach (var python in new[] { "/usr/bin/python3", "python3" })
         {
-            var output = Run(python, $"\"{script}\" --config {config} --batch {batch} --seq {seq} --threads {threads} --steps 3");
+            var output = Run(python, $"\"{script}\" --config {config} --batch {batch} --seq {seq} --threads {threads} --steps 2");
             var line = output?.Split('\n').FirstOrDefault(l => l.StartsWith("step_ms=", StringComparison.Ordinal));
             if (line is not null)
             {

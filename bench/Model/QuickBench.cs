@@ -48,6 +48,9 @@ internal static class QuickBench
         Console.WriteLine($"loss_end={run.End:F4}");
         Console.WriteLine($"heldout_loss_start={run.HeldOutStart:F4}");
         Console.WriteLine($"heldout_loss_end={run.HeldOutEnd:F4}");
+        // Context: the best context-free byte model (train unigram frequencies) on the held-out text.
+        Console.WriteLine($"heldout_unigram_loss={UnigramLoss(corpus):F4}");
+        Console.WriteLine($"heldout_bits_per_byte_end={run.HeldOutEnd / Math.Log(2):F4}");
 
         var torchMs = PyTorchStep.Measure("tiny", Batch, Seq, threads);
         if (torchMs is { } ms)
@@ -63,6 +66,23 @@ internal static class QuickBench
         }
 
         return 0;
+    }
+
+    private static double UnigramLoss(TextCorpus corpus)
+    {
+        var counts = new double[256];
+        foreach (var t in corpus.Train.Tokens)
+        {
+            counts[t]++;
+        }
+
+        var total = 0.0;
+        foreach (var t in corpus.HeldOut.Tokens)
+        {
+            total -= Math.Log((counts[t] + 1) / (corpus.Train.Length + 256));
+        }
+
+        return total / corpus.HeldOut.Length;
     }
 
     /// <summary>Mean step time (forward, backward, AdamW) and bytes allocated per step.</summary>

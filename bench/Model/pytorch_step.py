@@ -91,8 +91,7 @@ def main():
         optimizer.step()
         return loss.item()
 
-    for _ in range(3):
-        step()
+    step()  # warm-up (allocator, thread pool)
     start = time.perf_counter()
     for _ in range(args.steps):
         loss = step()

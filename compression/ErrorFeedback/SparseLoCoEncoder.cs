@@ -147,7 +147,8 @@ public sealed class SparseLoCoEncoder
         {
             // EF now holds non-finite values; zero it so the next round starts clean.
             ResetErrorFeedback();
-            throw e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
         }
 
         return new SparseSubmission(Manifest, tensors);

@@ -51,6 +51,32 @@ public sealed class TensorManifest
     /// <summary>The tensor at a position.</summary>
     public TensorSpec this[int index] => _tensors[index];
 
+    /// <summary>
+    /// SHA-256 (hex) of the names and shapes in order: a short way for peers and coordinator to
+    /// confirm they hold the same manifest (e.g. published next to a checkpoint).
+    /// </summary>
+    public string Fingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Span<byte> number = stackalloc byte[4];
+        foreach (var tensor in _tensors)
+        {
+            var name = System.Text.Encoding.UTF8.GetBytes(tensor.Name);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(number, name.Length);
+            hash.AppendData(number);
+            hash.AppendData(name);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(number, tensor.Shape.Length);
+            hash.AppendData(number);
+            foreach (var dim in tensor.Shape)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(number, dim);
+                hash.AppendData(number);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>Position of a tensor by name, or -1 if absent.</summary>
     public int IndexOf(string name) => _indexByName.TryGetValue(name, out var index) ? index : -1;
 }

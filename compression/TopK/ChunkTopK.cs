@@ -31,6 +31,7 @@ internal sealed class ChunkTopK
     // Candidate slots and keys; 16 spare entries let vector stores run past the count.
     private readonly int[] _slots = new int[MaxChunk + 16];
     private readonly int[] _keys = new int[MaxChunk + 16];
+    private readonly ushort[] _output = new ushort[MaxChunk + 1];
     private uint _threshold = 0x3A80_0000u; // ~1e-3: any start works, the search gallops from it
     private float _thresholdOverRms;
 
@@ -86,16 +87,20 @@ internal sealed class ChunkTopK
             }
         }
 
+        // Branch-free: every candidate is written, the cursor only advances for kept ones.
         var ties = k - above;
         var written = 0;
+        ref var output = ref MemoryMarshal.GetArrayDataReference(_output);
         for (var i = 0; i < count; i++)
         {
             var key = (uint)_keys[i];
-            if (key > lo || (key == lo && ties-- > 0))
-            {
-                selected[written++] = (ushort)_slots[i];
-            }
+            var tie = key == lo && ties > 0 ? 1 : 0;
+            Unsafe.Add(ref output, written) = (ushort)_slots[i];
+            written += (key > lo ? 1 : 0) | tie;
+            ties -= tie;
         }
+
+        _output.AsSpan(0, k).CopyTo(selected);
 
         _threshold = low;
         if (rms > 0f && float.IsFinite(rms))

@@ -16,11 +16,11 @@ internal sealed class GptLayout
 {
     public GptLayout(GptConfig config)
     {
-        var specs = new List<TensorSpec>();
+        var specs = new List<TensorSlot>();
         var offset = 0;
         int Add(string name, params int[] shape)
         {
-            var spec = new TensorSpec(name, shape, offset);
+            var spec = new TensorSlot(name, shape, offset);
             specs.Add(spec);
             offset = checked(offset + spec.Length);
             return spec.Offset;
@@ -49,7 +49,7 @@ internal sealed class GptLayout
         Count = offset;
     }
 
-    public IReadOnlyList<TensorSpec> Specs { get; }
+    public IReadOnlyList<TensorSlot> Specs { get; }
 
     public int Count { get; }
 

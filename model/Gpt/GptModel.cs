@@ -41,7 +41,7 @@ public sealed class GptModel
     }
 
     /// <summary>The names and shapes of a configuration's parameters, in order, without building a model.</summary>
-    public static IReadOnlyList<TensorSpec> LayoutOf(GptConfig config)
+    public static IReadOnlyList<TensorSlot> LayoutOf(GptConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return new GptLayout(config).Specs;

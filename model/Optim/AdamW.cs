@@ -19,7 +19,7 @@ public sealed class AdamW
     private readonly WorkSplitter _work;
 
     /// <summary>Creates zeroed moments for a parameter layout.</summary>
-    public AdamW(IReadOnlyList<TensorSpec> layout, AdamWOptions options, int threads = 0)
+    public AdamW(IReadOnlyList<TensorSlot> layout, AdamWOptions options, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +41,7 @@ public sealed class AdamW
     public AdamWOptions Options { get; }
 
     /// <summary>The layout the moments were made for.</summary>
-    public IReadOnlyList<TensorSpec> Layout { get; }
+    public IReadOnlyList<TensorSlot> Layout { get; }
 
     /// <summary>Steps taken so far.</summary>
     public long StepCount { get; private set; }

@@ -6,14 +6,14 @@ namespace L402Train.Model.Tensors;
 /// </summary>
 public sealed class NamedTensor
 {
-    internal NamedTensor(TensorSpec spec, Memory<float> values)
+    internal NamedTensor(TensorSlot spec, Memory<float> values)
     {
         Spec = spec;
         Values = values;
     }
 
     /// <summary>Name, shape and offset.</summary>
-    public TensorSpec Spec { get; }
+    public TensorSlot Spec { get; }
 
     /// <summary>The tensor's name.</summary>
     public string Name => Spec.Name;

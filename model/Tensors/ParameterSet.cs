@@ -13,7 +13,7 @@ public sealed class ParameterSet
 
     /// <summary>Wraps a buffer (not copied) with a layout.</summary>
     /// <exception cref="ArgumentException">The buffer length does not match the layout.</exception>
-    public ParameterSet(IReadOnlyList<TensorSpec> layout, float[] buffer)
+    public ParameterSet(IReadOnlyList<TensorSlot> layout, float[] buffer)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(buffer);
@@ -30,14 +30,14 @@ public sealed class ParameterSet
     }
 
     /// <summary>A zero-filled set with a layout.</summary>
-    public static ParameterSet Zeros(IReadOnlyList<TensorSpec> layout)
+    public static ParameterSet Zeros(IReadOnlyList<TensorSlot> layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
         return new ParameterSet(layout, new float[layout.Count == 0 ? 0 : layout[^1].Offset + layout[^1].Length]);
     }
 
     /// <summary>Names, shapes and offsets, in order.</summary>
-    public IReadOnlyList<TensorSpec> Layout { get; }
+    public IReadOnlyList<TensorSlot> Layout { get; }
 
     /// <summary>The tensors in layout order.</summary>
     public IReadOnlyList<NamedTensor> Tensors { get; }

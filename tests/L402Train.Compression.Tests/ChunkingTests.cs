@@ -80,4 +80,14 @@ public sealed class ChunkingTests
         Assert.Throws<ArgumentException>(() => new TensorSpec("t", 0));
         Assert.Throws<ArgumentException>(() => new TensorManifest([new TensorSpec("a", 4), new TensorSpec("a", 5)]));
     }
+
+    [Fact]
+    public void Manifest_fingerprint_changes_with_names_shapes_and_order()
+    {
+        var a = new TensorManifest([new TensorSpec("w", 4, 8), new TensorSpec("b", 8)]);
+        Assert.Equal(a.Fingerprint(), new TensorManifest([new TensorSpec("w", 4, 8), new TensorSpec("b", 8)]).Fingerprint());
+        Assert.NotEqual(a.Fingerprint(), new TensorManifest([new TensorSpec("w", 8, 4), new TensorSpec("b", 8)]).Fingerprint());
+        Assert.NotEqual(a.Fingerprint(), new TensorManifest([new TensorSpec("b", 8), new TensorSpec("w", 4, 8)]).Fingerprint());
+        Assert.NotEqual(a.Fingerprint(), new TensorManifest([new TensorSpec("w", 4, 8), new TensorSpec("c", 8)]).Fingerprint());
+    }
 }

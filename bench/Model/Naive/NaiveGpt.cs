@@ -12,7 +12,7 @@ internal sealed class NaiveGpt
     private readonly GptConfig _c;
     private readonly float[] _p;
     private readonly float[] _g;
-    private readonly IReadOnlyList<TensorSpec> _specs;
+    private readonly IReadOnlyList<TensorSlot> _specs;
     private readonly Dictionary<string, int> _at;
     private readonly float[] _m;
     private readonly float[] _v;

@@ -76,7 +76,7 @@ public sealed class CheckpointTests
         var renamed = LittleFile(p => [.. p.Tensors.Select(t => t.Name == "wpe" ? Renamed(t, "wpe2") : t)]);
         Assert.Contains("lacks tensor 'wpe'", Assert.Throws<SafeTensorsFormatException>(() => Checkpoint.Load(renamed)).Message, StringComparison.Ordinal);
 
-        var extra = LittleFile(p => [.. p.Tensors, new ParameterSet([new TensorSpec("spare", [0], 0)], []).Tensors[0]]);
+        var extra = LittleFile(p => [.. p.Tensors, new ParameterSet([new TensorSlot("spare", [0], 0)], []).Tensors[0]]);
         Assert.Contains("unexpected tensor 'spare'", Assert.Throws<SafeTensorsFormatException>(() => Checkpoint.Load(extra)).Message, StringComparison.Ordinal);
 
         var reshaped = LittleFile(p => [.. p.Tensors.Select(t => t.Name == "wte" ? Reshaped(t, [32, 128]) : t)]);
@@ -110,8 +110,8 @@ public sealed class CheckpointTests
     }
 
     private static NamedTensor Renamed(NamedTensor t, string name) =>
-        new ParameterSet([new TensorSpec(name, t.Shape, 0)], t.Values.ToArray()).Tensors[0];
+        new ParameterSet([new TensorSlot(name, t.Shape, 0)], t.Values.ToArray()).Tensors[0];
 
     private static NamedTensor Reshaped(NamedTensor t, int[] shape) =>
-        new ParameterSet([new TensorSpec(t.Name, shape, 0)], t.Values.ToArray()).Tensors[0];
+        new ParameterSet([new TensorSlot(t.Name, shape, 0)], t.Values.ToArray()).Tensors[0];
 }

@@ -9,7 +9,7 @@ public sealed class SafeTensorsTests
 {
     private static ParameterSet TwoTensors()
     {
-        var layout = new List<TensorSpec> { new("a", [2], 0), new("b.w", [1, 3], 2) };
+        var layout = new List<TensorSlot> { new("a", [2], 0), new("b.w", [1, 3], 2) };
         return new ParameterSet(layout, [1.0f, -2.5f, 0.5f, 3.0f, float.Epsilon]);
     }
 

@@ -4,7 +4,7 @@ namespace L402Train.Model.Tensors;
 /// <param name="Name">Stable name (for example <c>h.0.attn.c_attn.weight</c>).</param>
 /// <param name="Shape">Dimensions, row-major; weights are [out, in].</param>
 /// <param name="Offset">First element in the flat buffer.</param>
-public sealed record TensorSpec(string Name, IReadOnlyList<int> Shape, int Offset)
+public sealed record TensorSlot(string Name, IReadOnlyList<int> Shape, int Offset)
 {
     /// <summary>Number of elements (product of the shape).</summary>
     public int Length { get; } = Shape.Aggregate(1, (a, b) => checked(a * b));
