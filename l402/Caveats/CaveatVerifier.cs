@@ -15,12 +15,16 @@ public sealed class CaveatVerifier
 
     private readonly ICaveatSatisfier[] fixedSatisfiers;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScopeSatisfier> scopeSatisfiers = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ICaveatSatisfier[]> singleScope = new(StringComparer.Ordinal);
 
     /// <summary>A verifier with the standard satisfiers plus <paramref name="extra"/>; scope satisfiers come from each request.</summary>
     public CaveatVerifier(IEnumerable<ICaveatSatisfier>? extra = null) => fixedSatisfiers = [.. Standard, .. extra ?? []];
 
     private ICaveatSatisfier[] WithScope(AccessRequest request)
     {
+        // One scope key is the common case (round=, bounty=): reuse its satisfier array.
+        if (request.Scope.Count == 1)
+            return singleScope.GetOrAdd(request.Scope[0].Key, k => [.. fixedSatisfiers, scopeSatisfiers.GetOrAdd(k, key => new ScopeSatisfier(key))]);
         var all = new List<ICaveatSatisfier>(fixedSatisfiers.Length + request.Scope.Count);
         all.AddRange(fixedSatisfiers);
         foreach (var (key, _) in request.Scope)
@@ -57,20 +61,44 @@ public sealed class CaveatVerifier
         ArgumentNullException.ThrowIfNull(request);
         var satisfiers = request.Scope.Count == 0 ? fixedSatisfiers : WithScope(request);
 
-        var byCondition = new List<(ICaveatSatisfier Satisfier, List<Caveat> Occurrences)>(satisfiers.Length);
-        foreach (var caveat in caveats)
+        // Which satisfier owns each caveat (loops, not lambdas: this runs on every gated request).
+        Span<int> owners = caveats.Count <= 64 ? stackalloc int[caveats.Count] : new int[caveats.Count];
+        for (var i = 0; i < caveats.Count; i++)
         {
-            var satisfier = Array.Find(satisfiers, s => s.Handles(caveat.Condition, request));
-            if (satisfier is null) return $"Unknown caveat '{caveat.Condition}'.";
-            var slot = byCondition.FindIndex(e => ReferenceEquals(e.Satisfier, satisfier));
-            if (slot < 0) byCondition.Add((satisfier, [caveat]));
-            else byCondition[slot].Occurrences.Add(caveat);
+            owners[i] = -1;
+            for (var s = 0; s < satisfiers.Length; s++)
+            {
+                if (satisfiers[s].Handles(caveats[i].Condition, request))
+                {
+                    owners[i] = s;
+                    break;
+                }
+            }
+            if (owners[i] < 0) return $"Unknown caveat '{caveats[i].Condition}'.";
         }
 
-        foreach (var satisfier in satisfiers)
+        for (var s = 0; s < satisfiers.Length; s++)
         {
-            var slot = byCondition.FindIndex(e => ReferenceEquals(e.Satisfier, satisfier));
-            var failure = slot < 0 ? satisfier.CheckAbsent(request) : satisfier.CheckSequence(byCondition[slot].Occurrences, request);
+            var count = 0;
+            foreach (var owner in owners)
+            {
+                if (owner == s) count++;
+            }
+            string? failure;
+            if (count == 0)
+            {
+                failure = satisfiers[s].CheckAbsent(request);
+            }
+            else
+            {
+                var occurrences = new Caveat[count];
+                var next = 0;
+                for (var i = 0; i < owners.Length; i++)
+                {
+                    if (owners[i] == s) occurrences[next++] = caveats[i];
+                }
+                failure = satisfiers[s].CheckSequence(occurrences, request);
+            }
             if (failure is not null) return failure;
         }
         return null;

@@ -12,20 +12,27 @@ public sealed class ServicesSatisfier : ICaveatSatisfier
     public string? CheckSequence(IReadOnlyList<Caveat> occurrences, AccessRequest request)
     {
         HashSet<string>? previous = null;
-        foreach (var caveat in occurrences)
+        for (var n = 0; n < occurrences.Count; n++)
         {
-            var current = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var entry in caveat.Value.Split(','))
+            var value = occurrences[n].Value.AsSpan();
+            var last = n == occurrences.Count - 1;
+            HashSet<string>? current = last && previous is null ? null : new HashSet<string>(StringComparer.Ordinal);
+            var listsService = false;
+            foreach (var range in value.Split(','))
             {
+                var entry = value[range];
                 var colon = entry.LastIndexOf(':');
-                if (colon <= 0 || !byte.TryParse(entry.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                if (colon <= 0 || !byte.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
                     return $"Malformed services entry '{entry}'.";
-                current.Add(entry[..colon]);
+                var name = entry[..colon];
+                if (name.SequenceEqual(request.Service)) listsService = true;
+                current?.Add(name.ToString());
             }
-            if (previous is not null && !current.IsSubsetOf(previous)) return "A services caveat widens an earlier one.";
+            if (previous is not null && !current!.IsSubsetOf(previous)) return "A services caveat widens an earlier one.";
+            if (last) return listsService ? null : $"The token is not for service '{request.Service}'.";
             previous = current;
         }
-        return previous!.Contains(request.Service) ? null : $"The token is not for service '{request.Service}'.";
+        return "The token names no service.";
     }
 
     /// <inheritdoc />

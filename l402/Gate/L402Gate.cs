@@ -178,7 +178,9 @@ public sealed class L402Gate
         if (!request.Hold)
         {
             if (preimage is not { } p) return L402Verification.Pay("The credential has no preimage: pay the invoice and send '<macaroon>:<preimage hex>'.");
-            if (!identifier!.PaymentHash.Matches(p)) return L402Verification.Pay("The preimage does not match the token's payment hash.");
+            Span<byte> hash = stackalloc byte[32];
+            Sha256Digest.Hash(p.Bytes, hash);
+            if (!hash.SequenceEqual(identifier!.PaymentHash.Bytes)) return L402Verification.Pay("The preimage does not match the token's payment hash.");
         }
         Span<byte> rootKey = stackalloc byte[32];
         if (!keys.TryDeriveRootKey(identifier!.TokenId, rootKey)) return L402Verification.Pay("The token was minted under a key this service no longer holds.");
