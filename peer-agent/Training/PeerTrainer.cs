@@ -92,7 +92,6 @@ public sealed class PeerTrainer(
         var payload = profile == PeerProfile.Copycat
             ? await CopyAsync(round, cancellationToken)
             : Compress(delta!);
-        if (profile == PeerProfile.Honest) board?.Publish(round, payload);
         var compressSeconds = time.GetElapsedTime(clock).TotalSeconds;
 
         progress?.Report($"{peerId}: uploading {payload.Length:N0} bytes to round {round} (v{checkpointVersion})");
@@ -100,6 +99,8 @@ public sealed class PeerTrainer(
         var upload = await coordinator.UploadAsync(payload, peerId, cancellationToken);
         var uploadSeconds = time.GetElapsedTime(clock).TotalSeconds;
         lastRound = round;
+        // Published once filed, as in public gradient storage: a copy always arrives after its original.
+        if (profile == PeerProfile.Honest) board?.Publish(round, payload);
 
         clock = time.GetTimestamp();
         var verdict = await WaitForVerdictAsync(upload.SubmissionId, cancellationToken);

@@ -17,7 +17,8 @@ namespace L402Train.Silo.Demo;
 /// <param name="Rounds">Rounds to run.</param>
 /// <param name="InnerSteps">K local steps per round.</param>
 /// <param name="DataDir">Where the embedded cluster keeps its SQLite file, blobs and simnet.</param>
-public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds, int InnerSteps, string DataDir);
+/// <param name="Store">The grain store (default: SQLite in <paramref name="DataDir"/>).</param>
+public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds, int InnerSteps, string DataDir, GrainStoreAddress? Store = null);
 
 /// <summary>
 /// An embedded cluster (SQLite, simnet) and in-process peers: each peer has its own simnet node
@@ -33,7 +34,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
     {
         var started = TimeProvider.System.GetTimestamp();
         Directory.CreateDirectory(options.DataDir);
-        var settings = new SiloSettings(new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
+        var settings = new SiloSettings(options.Store ?? new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
             new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "demo");
         var schedule = new RewardSchedule { RoundQuota = options.Profiles.Count, RoundDuration = TimeSpan.FromMinutes(30) };
         await using var app = SiloHost.Build(settings, training: new TrainingOptions(new TrainingSetup(), schedule));
