@@ -8,13 +8,13 @@ public enum PeerProfile
 {
     /// <summary>Trains K steps on its data and submits the compressed pseudo-gradient.</summary>
     Honest,
-    /// <summary>Trains too little (a couple of tiny steps): honest, but below the reward threshold.</summary>
+    /// <summary>Trains too little (one tiny step): honest, but below the reward threshold.</summary>
     Mediocre,
     /// <summary>Submits an all-zero update without training.</summary>
     FreeRider,
     /// <summary>Re-submits another peer's update of the round (re-encoded with noise so it is not byte-identical).</summary>
     Copycat,
-    /// <summary>Submits a scaled, sign-flipped update that raises the loss.</summary>
+    /// <summary>Submits its honest update reversed (gradient ascent), which raises the loss.</summary>
     Poisoner,
     /// <summary>Never syncs after its first download, so from the second version on it trains on a stale checkpoint.</summary>
     Stale,

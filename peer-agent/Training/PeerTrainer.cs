@@ -134,7 +134,7 @@ public sealed class PeerTrainer(
         {
             model = GptModel.FromParameters(recipe.Config, loaded.Parameters.Clone(), options.Threads);
             var inner = profile == PeerProfile.Mediocre
-                ? new AdamWOptions { LearningRate = options.LearningRate / 30 }
+                ? new AdamWOptions { LearningRate = options.LearningRate / 100 }
                 : new AdamWOptions { LearningRate = options.LearningRate, WarmupSteps = Math.Min(5, options.InnerSteps) };
             trainer = new LocalTrainer(model, inner);
             encoder = new SparseLoCoEncoder(recipe.Manifest, recipe.Compression);
@@ -147,9 +147,9 @@ public sealed class PeerTrainer(
         if (profile is PeerProfile.FreeRider or PeerProfile.Copycat) return (ParameterSet.Zeros(model!.Parameters.Layout), null);
         model!.Restore(checkpointWeights!);
         var sampler = new BatchSampler(recipe!.Tokens, options.BatchSize, recipe.Setup.SequenceLength);
-        var steps = profile == PeerProfile.Mediocre ? 2 : options.InnerSteps;
+        var steps = profile == PeerProfile.Mediocre ? 1 : options.InnerSteps;
         var result = trainer!.RunRound(steps, i => sampler.Sample(options.DataSeed, round, i));
-        if (profile == PeerProfile.Poisoner) result.Delta.AddScaled(result.Delta, -11f); // −10× the honest update
+        if (profile == PeerProfile.Poisoner) result.Delta.AddScaled(result.Delta, -2f); // the honest update reversed: gradient ascent
         return (result.Delta, result.Losses[^1]);
     }
 
