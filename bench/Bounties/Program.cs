@@ -12,5 +12,5 @@ if (args.Length >= 2 && args[0] == "--write")
     return 0;
 }
 if (args.Contains("--quick")) { return await QuickFigures.RunAsync(); }
-BenchmarkSwitcher.FromAssembly(typeof(DiffBenchmarks).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(DiffBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
 return 0;

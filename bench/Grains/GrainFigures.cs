@@ -54,9 +54,11 @@ public static class GrainFigures
                 var scoped = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema, MaxPoolSize = 64 }.ConnectionString;
                 await using var pg = new PostgresGrainStore(scoped);
                 await pg.MigrateAsync();
+                Print("postgres_select1_per_s_16_connections", await RoundTripsPerSecondAsync(scoped, duration));
                 Print("postgres_store_writes_per_s_16_keys", await StoreWritesPerSecondAsync(pg, duration));
                 Print("postgres_grain_writes_per_s_16_keys", await GrainWritesPerSecondAsync(pg, duration));
                 Print("postgres_jobs_per_s_4_workers", await JobsPerSecondAsync(pg, 4000));
+                Print("postgres_jobs_per_s_4_workers_prefetch_60", await JobsPerSecondAsync(pg, 4000, prefetch: 60));
                 await using var enqueuer = new PostgresGrainStore(scoped);
                 var (p50, p99) = await NotifyLatencyAsync(pg, enqueuer, 200);
                 Print("postgres_enqueue_to_start_p50_ms", p50);
@@ -81,6 +83,25 @@ public static class GrainFigures
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Machine baseline: the round trips PostgreSQL answers at all (SELECT 1 on 16 connections).</summary>
+    private static async Task<double> RoundTripsPerSecondAsync(string connectionString, TimeSpan duration)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, Keys).Select(_ => Task.Run(async () =>
+        {
+            var n = 0;
+            while (clock.Elapsed < duration)
+            {
+                await using var cmd = source.CreateCommand("SELECT 1");
+                await cmd.ExecuteScalarAsync();
+                n++;
+            }
+            return n;
+        })));
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Baseline: raw CAS writes through the store, no grain layer.</summary>
@@ -121,7 +142,7 @@ public static class GrainFigures
         return rate;
     }
 
-    private static async Task<double> JobsPerSecondAsync(IGrainStore store, int jobs)
+    private static async Task<double> JobsPerSecondAsync(IGrainStore store, int jobs, int prefetch = 4)
     {
         var type = $"bench-{Guid.NewGuid():N}"[..14];
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 8 },
@@ -130,7 +151,7 @@ public static class GrainFigures
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var silo = new SiloBuilder().UseStore(store)
             .AddJobHandler(type, (_, _) => Task.CompletedTask)
-            .Configure(o => (o.MigrateOnStart, o.Jobs.Concurrency) = (false, 4)).Build();
+            .Configure(o => (o.MigrateOnStart, o.Jobs.Concurrency, o.Jobs.Prefetch) = (false, 4, prefetch)).Build();
         silo.JobFinished += o =>
         {
             if (o.Kind == JobOutcomeKind.Completed && Interlocked.Increment(ref done) == jobs) all.TrySetResult();

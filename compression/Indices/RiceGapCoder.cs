@@ -15,26 +15,49 @@ public static class RiceGapCoder
     public const int MaxParameter = 11;
 
     /// <summary>Picks the parameter with the fewest bits for these chunks (k sorted indices each).</summary>
-    public static int ChooseParameter(ReadOnlySpan<ushort> indices, int k)
+    public static int ChooseParameter(ReadOnlySpan<ushort> indices, int k) => ChooseParameter(indices, k, out _);
+
+    /// <summary>Picks the cheapest parameter and reports its exact size in bits.</summary>
+    public static int ChooseParameter(ReadOnlySpan<ushort> indices, int k, out long bits)
     {
         if (indices.IsEmpty)
         {
+            bits = 0;
             return 0;
         }
 
         // Gaps of k-of-n selections are near-geometric with mean ≈ n/k, so the optimum is within one
-        // of log2(mean gap); score the neighbours exactly rather than all twelve.
-        var gapSum = BitCount(indices, k, 0) - indices.Length;
-        var guess = Math.Clamp(BitOperations.Log2((ulong)(gapSum / indices.Length) + 1), 0, MaxParameter);
-        var best = guess;
-        var bestBits = long.MaxValue;
-        for (var b = Math.Max(0, guess - 1); b <= Math.Min(MaxParameter, guess + 1); b++)
+        // of log2(mean gap); score the neighbours exactly (one pass) rather than all twelve.
+        long gapSum = 0;
+        for (var start = 0; start < indices.Length; start += k)
         {
-            var bits = BitCount(indices, k, b);
-            if (bits < bestBits)
+            // Gaps within a chunk telescope: Σ (i_j − i_{j−1} − 1) = last − k + 1.
+            gapSum += indices[start + k - 1] - k + 1;
+        }
+
+        var guess = Math.Clamp(BitOperations.Log2((ulong)(gapSum / indices.Length) + 1), 1, MaxParameter - 1);
+        long below = 0, at = 0, above = 0;
+        for (var start = 0; start < indices.Length; start += k)
+        {
+            var previous = -1;
+            for (var i = start; i < start + k; i++)
             {
-                (best, bestBits) = (b, bits);
+                var gap = indices[i] - previous - 1;
+                previous = indices[i];
+                below += gap >> (guess - 1);
+                at += gap >> guess;
+                above += gap >> (guess + 1);
             }
+        }
+
+        var n = (long)indices.Length;
+        below += n * guess;
+        at += n * (guess + 1);
+        above += n * (guess + 2);
+        (var best, bits) = below < at ? (guess - 1, below) : (guess, at);
+        if (above < bits)
+        {
+            (best, bits) = (guess + 1, above);
         }
 
         return best;

@@ -83,6 +83,49 @@ public sealed class SparseTensor
 
     internal float[] ValueArray => _values;
 
+    /// <summary>This tensor with every chunk's slots ascending (itself when they already are), for gap coding.</summary>
+    internal SparseTensor SortedBySlot()
+    {
+        var sorted = true;
+        for (var start = 0; start < _indices.Length && sorted; start += K)
+        {
+            for (var i = start + 1; i < start + K; i++)
+            {
+                sorted &= _indices[i - 1] < _indices[i];
+            }
+        }
+
+        if (sorted)
+        {
+            return this;
+        }
+
+        var indices = (ushort[])_indices.Clone();
+        var values = (float[])_values.Clone();
+        var codes = (byte[]?)_codes?.Clone();
+        var order = new int[K];
+        for (var start = 0; start < indices.Length; start += K)
+        {
+            for (var j = 0; j < K; j++)
+            {
+                order[j] = start + j;
+            }
+
+            Array.Sort(order, (a, b) => _indices[a].CompareTo(_indices[b]));
+            for (var j = 0; j < K; j++)
+            {
+                indices[start + j] = _indices[order[j]];
+                values[start + j] = _values[order[j]];
+                if (codes is not null)
+                {
+                    codes[start + j] = _codes![order[j]];
+                }
+            }
+        }
+
+        return new SparseTensor(Spec, K, indices, values, Table, codes);
+    }
+
     /// <summary>The k slots of one chunk.</summary>
     public ReadOnlySpan<ushort> ChunkIndices(int chunk) => _indices.AsSpan(chunk * K, K);
 

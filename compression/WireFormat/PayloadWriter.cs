@@ -30,8 +30,10 @@ internal static class PayloadWriter
             WriteTableEntry(writer, tensor);
         }
 
-        foreach (var tensor in submission.Tensors)
+        foreach (var original in submission.Tensors)
         {
+            // Gap coding needs ascending slots; the encoder emits them so, other sources may not.
+            var tensor = version == WireVersion.V2 ? original.SortedBySlot() : original;
             if (version == WireVersion.V1)
             {
                 WriteTwelveBit(writer, tensor.Indices);
@@ -107,8 +109,8 @@ internal static class PayloadWriter
     private static void WriteRice(WireWriter writer, SparseTensor tensor)
     {
         var indices = tensor.Indices;
-        var b = RiceGapCoder.ChooseParameter(indices, tensor.K);
-        var bytes = checked((int)((RiceGapCoder.BitCount(indices, tensor.K, b) + 7) / 8));
+        var b = RiceGapCoder.ChooseParameter(indices, tensor.K, out var bits);
+        var bytes = checked((int)((bits + 7) / 8));
         writer.WriteByte((byte)b);
         writer.WriteUInt32((uint)bytes);
         var scratch = ArrayPool<byte>.Shared.Rent(bytes + 8);

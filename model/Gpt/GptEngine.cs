@@ -15,6 +15,7 @@ internal sealed class GptEngine<T>
 {
     private readonly WorkSplitter _work;
     private readonly T[] _transposed;
+    private readonly Dictionary<(int Batch, int Seq), Activations<T>> _actsByShape = [];
     private Activations<T>? _acts;
     private bool _gradientReady;
 
@@ -173,10 +174,20 @@ internal sealed class GptEngine<T>
             throw new ArgumentException($"Expected {n} input and target tokens (B {batch} × T {seq}).");
         }
 
-        if (_acts is null || _acts.Batch != batch || _acts.Seq != seq)
+        // Training and evaluation often alternate between two batch shapes: keep a few sets of
+        // buffers instead of reallocating on every switch.
+        if (!_actsByShape.TryGetValue((batch, seq), out var acts))
         {
-            _acts = new Activations<T>(Config, batch, seq);
+            if (_actsByShape.Count >= 3)
+            {
+                _actsByShape.Clear();
+            }
+
+            acts = new Activations<T>(Config, batch, seq);
+            _actsByShape[(batch, seq)] = acts;
         }
+
+        _acts = acts;
 
         CopyTokens(inputs, _acts.Inputs, nameof(inputs));
         CopyTokens(targets, _acts.Targets, nameof(targets));

@@ -40,6 +40,19 @@ public sealed class SubmissionTests
     }
 
     [Fact]
+    public void Unsorted_slots_are_written_in_v2_as_the_same_set()
+    {
+        var spec = new TensorSpec("w", 8, 8);
+        var manifest = new TensorManifest([spec]);
+        var settings = new CompressionSettings { Quantize = false, TopK = 192 }; // k = 3 of 64
+        var unsorted = new SparseSubmission(manifest, [SparseTensor.FromValues(spec, 3, [40, 2, 17], [4f, 0.2f, 1.7f])]);
+        var decoded = new SparseLoCoDecoder(manifest, settings).Decode(unsorted.ToBytes(WireVersion.V2)).Submission;
+        Assert.Equal([2, 17, 40], decoded.Tensors[0].Indices.ToArray().Select(i => (int)i));
+        Assert.Equal([0.2f, 1.7f, 4f], decoded.Tensors[0].Values.ToArray());
+        Assert.Equal(unsorted.ComputeContentHash(), decoded.ComputeContentHash());
+    }
+
+    [Fact]
     public void Densify_places_values_at_their_row_and_column()
     {
         var spec = new TensorSpec("w", 128, 128); // 2×2 chunks of 64×64

@@ -49,6 +49,9 @@ public static class ShippedBounty
     /// <summary>Where the public set lies inside the baseline archive (eval.sh's default data directory).</summary>
     public const string PublicDirectory = "public";
 
+    /// <summary>The eval command of a noisy variant: each run scores a fresh random 70% of the set (for repeats and significance).</summary>
+    public const string NoisyEvalCommand = "sh eval.sh noisy";
+
     /// <summary>The task as a sponsor would post it.</summary>
     public static BountyTask Task { get; } = new(
         Title: "Spam filter accuracy",

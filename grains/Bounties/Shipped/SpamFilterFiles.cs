@@ -32,6 +32,9 @@ internal static class SpamFilterFiles
             return score > num("threshold") ? "spam" : "ham"
         }
 
+        # A noisy eval (eval.sh noisy) scores a random sample of the messages each run.
+        BEGIN { if (sample > 0) srand(seed) }
+
         FNR == NR {
             if ($0 ~ /^[ \t]*(#|$)/) next
             eq = index($0, "=")
@@ -46,6 +49,7 @@ internal static class SpamFilterFiles
         {
             tab = index($0, "\t")
             if (tab == 0) next
+            if (sample > 0 && rand() >= sample) next
             total++
             if (classify(substr($0, tab + 1)) == substr($0, 1, tab - 1)) correct++
         }
@@ -62,8 +66,14 @@ internal static class SpamFilterFiles
         #!/bin/sh
         # Scores classify.awk with classifier.conf on an evaluation set; the last line is the accuracy.
         # The validator mounts the set at $L402_EVAL_DATA; locally it defaults to ./public.
+        # "sh eval.sh noisy" scores a random 70% of the messages, a different sample each run.
         set -e
-        exec awk -f classify.awk classifier.conf "${L402_EVAL_DATA:-public}/messages.tsv"
+        data="${L402_EVAL_DATA:-public}/messages.tsv"
+        if [ "$1" = noisy ]; then
+            seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+            exec awk -v sample=0.7 -v seed="$seed" -f classify.awk classifier.conf "$data"
+        fi
+        exec awk -f classify.awk classifier.conf "$data"
         """ + "\n";
 
     /// <summary>classifier.conf</summary>

@@ -45,6 +45,18 @@ public sealed class SubmissionEvaluatorTests(ShippedBountyFixture bounty) : ICla
     }
 
     [Fact]
+    public async Task The_noisy_eval_scores_a_different_sample_each_repeat()
+    {
+        var result = await Evaluator.EvaluateAsync(Plan with { EvalCommand = ShippedBounty.NoisyEvalCommand, Repeats = 4 }, "", Cancel);
+        var exact = await bounty.HeldOut.ScoreAsync(bounty.BaselineTargets, Cancel);
+
+        Assert.True(result.Complete);
+        Assert.True(result.HeldOutScores.Distinct().Count() >= 2, string.Join(", ", result.HeldOutScores));
+        Assert.InRange(result.HeldOutScores.Average(), exact!.Value - 0.06, exact.Value + 0.06);
+        Assert.All(result.HeldOutRuns, r => Assert.InRange(int.Parse(r.Stdout.Split('\n')[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), 220, 340));
+    }
+
+    [Fact]
     public async Task A_diff_with_a_forbidden_pattern_is_rejected_before_any_run()
     {
         var gamed = ShippedBounty.HardCodePublicAnswers(Baseline, bounty.Bounty.PublicSet[ShippedBounty.MessagesFile]);

@@ -25,6 +25,19 @@ public sealed class DeterminismTests
     }
 
     [Fact]
+    public async Task Models_training_concurrently_on_shared_workers_match_a_lone_run()
+    {
+        var alone = Train(2);
+        // Several models dispatch at once: one gets the worker pool, the others run their ranges inline.
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Train(2))));
+        foreach (var run in runs)
+        {
+            Assert.True(alone.Weights.AsSpan().SequenceEqual(run.Weights), "weights differ");
+            Assert.Equal(BitConverter.DoubleToInt64Bits(alone.HeldOut), BitConverter.DoubleToInt64Bits(run.HeldOut));
+        }
+    }
+
+    [Fact]
     public void Same_seed_gives_identical_initial_weights_and_different_seeds_differ()
     {
         var a = GptModel.Create(GptConfig.Tiny, seed: 42).Parameters.Buffer;
