@@ -33,6 +33,9 @@ public sealed class SiloCommandLine
         Add(ServeCommand());
         Add(MigrateCommand());
         Root.Subcommands.Add(Demo.DemoCommand.Create());
+        var ledger = new Command("ledger", "The coordinator's ledger of every sat in and out.");
+        ledger.Subcommands.Add(LedgerCheckCommand());
+        Root.Subcommands.Add(ledger);
     }
 
     /// <summary>The root command.</summary>
@@ -109,6 +112,27 @@ public sealed class SiloCommandLine
             return 0;
         }));
         return serve;
+    }
+
+    private Command LedgerCheckCommand()
+    {
+        var check = new Command("check", "Reconcile the ledger with the Lightning node's balance; exits 1 on any difference.");
+        foreach (var option in new Option[] { store, dataDir, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
+        check.SetAction(WithStore(async (parse, settings, ct) =>
+        {
+            // Only the store and the node are needed: no listener, no job worker.
+            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } });
+            await app.StartAsync(ct);
+            var result = await Grains.Payments.LedgerReconciliation.CheckAsync(
+                app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
+            await app.StopAsync(ct);
+            var output = parse.InvocationConfiguration.Output;
+            await output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"opening {result.OpeningSat} sat + in {result.InSat} sat - out {result.OutSat} sat = expected {result.ExpectedSat} sat; node holds {result.ActualSat} sat ({result.Entries} entries)"));
+            await output.WriteLineAsync(result.Reconciled ? "reconciled" : $"DIFFERENCE: {result.DifferenceSat} sat");
+            return result.Reconciled ? 0 : 1;
+        }));
+        return check;
     }
 
     private Command MigrateCommand()
