@@ -26,6 +26,14 @@ public sealed class SiloOptions
     /// <summary>Largest backoff between turn re-runs.</summary>
     public TimeSpan ConflictBackoffMax { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Before each turn, check that the store still holds the cached state's version and
+    /// re-activate when another silo wrote it since (one version read per state per turn).
+    /// Without it a silo may answer reads from a stale copy; turn it off only for a silo that
+    /// never shares its store.
+    /// </summary>
+    public bool RevalidateStateEachTurn { get; set; } = true;
+
     /// <summary>Apply migrations when the silo starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 

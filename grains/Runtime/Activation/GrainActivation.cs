@@ -4,6 +4,9 @@ namespace L402Train.Grains.Runtime;
 internal interface IStateSlot
 {
     Task ReadStateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when the store still holds the version this slot last read or wrote.</summary>
+    Task<bool> IsCurrentAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -39,6 +42,13 @@ internal sealed class GrainActivation(GrainCatalog catalog, GrainRegistration re
     public async Task<object?> RunTurnAsync(GrainMethod method, object?[] arguments)
     {
         Outbox.Clear();
+        if (Instance is not null && Catalog.Options.RevalidateStateEachTurn && !await IsCurrentAsync())
+        {
+            // Another silo wrote this grain since we read it: re-activate from the stored state,
+            // so no silo answers from a stale copy (across silos only the version orders writes).
+            Instance = null;
+            States.Clear();
+        }
         if (Instance is null)
         {
             var grain = Registration.Create(this);
@@ -57,6 +67,15 @@ internal sealed class GrainActivation(GrainCatalog catalog, GrainRegistration re
         }
         LastUsed = Catalog.Time.GetUtcNow();
         return context.Result;
+    }
+
+    private async Task<bool> IsCurrentAsync()
+    {
+        foreach (var state in States)
+        {
+            if (!await state.IsCurrentAsync()) return false;
+        }
+        return true;
     }
 
     public IReadOnlyList<JobRequest> PeekOutbox() => [.. Outbox];

@@ -29,6 +29,8 @@ internal sealed class GrainCatalog(
 
     public JsonSerializerOptions Json => options.Json;
 
+    public SiloOptions Options => options;
+
     public IReadOnlyList<IIncomingGrainCallFilter> Filters { get; } = filters;
 
     public IServiceProvider Services { get; } = services;

@@ -26,6 +26,9 @@ internal sealed class PersistentState<TState>(GrainActivation activation, GrainS
         State = stored?.Json is { } json ? Deserialize(json) : Empty(activation.Catalog.Json);
     }
 
+    public async Task<bool> IsCurrentAsync(CancellationToken cancellationToken = default) =>
+        (await activation.Catalog.Store.ReadStateAsync(id, cancellationToken))?.Version == version;
+
     private TState Deserialize(string json)
     {
         try

@@ -28,6 +28,24 @@ public sealed class GrainTests
 
     [Theory]
     [MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]
+    public async Task A_silo_never_answers_from_a_copy_another_silo_has_overwritten(string kind)
+    {
+        await using var scratch = await StoreKinds.CreateAsync(kind);
+        await using var cluster = await TestCluster.StartAsync(scratch.Store, 2, Grains);
+        var onFirst = cluster.GrainFactory(0).GetGrain<ICounterGrain>("shared");
+        var onSecond = cluster.GrainFactory(1).GetGrain<ICounterGrain>("shared");
+
+        await onFirst.Add(1);
+        Assert.Equal(1, await onSecond.Get());
+        await onFirst.Add(10);
+
+        Assert.Equal(11, await onSecond.Get());
+        Assert.Equal(12, await onSecond.Add(1));
+        Assert.Equal(12, await onFirst.Get());
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreKinds.All), MemberType = typeof(StoreKinds))]
     public async Task State_survives_a_silo_restart(string kind)
     {
         await using var scratch = await StoreKinds.CreateAsync(kind);
