@@ -11,7 +11,7 @@ if (args.Contains("--quick"))
         Print("verify_standard_per_s", VerifyFigure.PerCpuSecond(bench.VerifyFull, TimeSpan.FromSeconds(3)));
         Print("verify_standard_cached_per_s", VerifyFigure.PerCpuSecond(bench.VerifyRepeated, TimeSpan.FromSeconds(3)));
     }
-    var gateway = await GatewayFigure.MeasureAsync(TimeSpan.FromSeconds(1.5), rounds: 7);
+    var gateway = await GatewayFigure.MeasureAsync(TimeSpan.FromSeconds(1), rounds: 9);
     Print("gateway_free_rps", gateway.FreeRps);
     Print("gateway_l402_rps", gateway.PaidRps);
     Print("gateway_free_cpu_us_per_request", gateway.FreeCpuMicroseconds);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using L402Train.Grains.Runtime;
+using L402Train.Grains.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,8 @@ namespace L402Train.Gateway.Apis;
 /// <param name="Store">memory, sqlite or postgres.</param>
 /// <param name="SiloId">The silo that answered.</param>
 /// <param name="Roles">Its roles.</param>
-public sealed record SiloStatus(string Version, string Store, string SiloId, IReadOnlyList<string> Roles);
+/// <param name="Training">The training run (when the silo hosts the training track and it has started).</param>
+public sealed record SiloStatus(string Version, string Store, string SiloId, IReadOnlyList<string> Roles, Training.TrainingStatusView? Training = null);
 
 /// <summary>What <c>/alive</c> and <c>/health</c> answer.</summary>
 /// <param name="Status">alive, ready or unavailable.</param>
@@ -30,14 +32,22 @@ public static class StatusApi
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", GetStatus).WithName("GetStatus");
+        app.MapGet("/status.json", GetStatus).WithName("GetStatusJson");
         app.MapGet("/alive", GetAlive).WithName("GetAlive");
         app.MapGet("/health", GetHealthAsync).WithName("GetHealth");
         return app;
     }
 
     /// <summary>Version, store kind, silo id and roles.</summary>
-    public static Ok<SiloStatus> GetStatus(Silo silo) =>
-        TypedResults.Ok(new SiloStatus(Version, silo.Store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)]));
+    public static async Task<JsonHttpResult<SiloStatus>> GetStatus(Silo silo, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(services);
+        var training = services.GetService(typeof(RewardSchedule)) is RewardSchedule schedule && services.GetService(typeof(TrainingSetup)) is TrainingSetup setup
+            ? await TrainingApi.StatusAsync(silo.GrainFactory, schedule, setup)
+            : null;
+        return TypedResults.Json(new SiloStatus(Version, silo.Store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)], training), HttpJson.Options);
+    }
 
     /// <summary>Liveness: never touches the store, so a database outage does not restart pods.</summary>
     public static Ok<HealthStatus> GetAlive() => TypedResults.Ok(new HealthStatus("alive"));

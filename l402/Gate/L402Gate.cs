@@ -22,6 +22,7 @@ public sealed class L402Gate
     private readonly IHoldTokenRegistry holdTokens;
     private readonly CaveatVerifier caveatVerifier;
     private readonly VerifiedCredentialCache verified;
+    private const int MaxCachedCredentialLength = 1024;
 
     /// <summary>Creates the gate.</summary>
     public L402Gate(
@@ -127,7 +128,9 @@ public sealed class L402Gate
     {
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentNullException.ThrowIfNull(request);
-        var single = authorization.Count == 1 && !request.Hold ? authorization[0] : null;
+        // Only short, single values are remembered: one paid token can be spelled many ways
+        // (spaces, case, base64 variants), and the cache must stay small whatever a client sends.
+        var single = authorization.Count == 1 && !request.Hold && authorization[0] is { Length: <= MaxCachedCredentialLength } value ? value : null;
         if (single is not null && verified.TryGet(single, out var known))
         {
             if (caveatVerifier.Verify(known!.Caveats, request) is { } failure) return L402Verification.Pay(failure);

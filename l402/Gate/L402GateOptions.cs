@@ -24,8 +24,8 @@ public sealed class L402GateOptions
     /// <summary>Longest <c>Authorization</c> value accepted; longer is a 400.</summary>
     public int MaxAuthorizationLength { get; set; } = Challenges.L402Credential.DefaultMaxLength;
 
-    /// <summary>How many verified standard credentials to remember (0 turns the cache off).</summary>
-    public int VerifiedCredentialCacheSize { get; set; } = 100_000;
+    /// <summary>How many verified standard credentials (each at most 1 024 characters) to remember; 0 turns the cache off.</summary>
+    public int VerifiedCredentialCacheSize { get; set; } = 20_000;
 
     /// <summary>Description written into invoices, followed by the capability.</summary>
     public string InvoiceMemoPrefix { get; set; } = "L402";

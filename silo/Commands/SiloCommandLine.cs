@@ -17,6 +17,9 @@ public sealed class SiloCommandLine
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
     private readonly Option<string?> roles = new("--roles") { Description = "Comma-separated roles: gateway, validator, settler, aggregator (default gateway)" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
+    private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
+    private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
+    private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly string workingDirectory;
 
@@ -29,18 +32,23 @@ public sealed class SiloCommandLine
         Root = new RootCommand("L402Train silo: grains, jobs and the HTTP gateway over one store.");
         Add(ServeCommand());
         Add(MigrateCommand());
+        Root.Subcommands.Add(Demo.DemoCommand.Create());
     }
 
     /// <summary>The root command.</summary>
     public RootCommand Root { get; }
 
-    /// <summary>Adds a subcommand that shares the common options (--store, --data-dir, --roles, --urls).</summary>
+    /// <summary>Adds a subcommand that shares the common options (--store, --data-dir, --roles, --urls, --lightning, --lnd-*).</summary>
     public Command Add(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(store);
         command.Options.Add(dataDir);
         command.Options.Add(roles);
         command.Options.Add(urls);
+        command.Options.Add(lightning);
+        command.Options.Add(lndMacaroon);
+        command.Options.Add(lndCert);
         Root.Subcommands.Add(command);
         return command;
     }
@@ -52,6 +60,9 @@ public sealed class SiloCommandLine
         ["DataDir"] = parse.GetValue(dataDir),
         ["Roles"] = parse.GetValue(roles),
         ["Urls"] = parse.GetValue(urls),
+        ["Lightning"] = parse.GetValue(lightning),
+        ["LndMacaroon"] = parse.GetValue(lndMacaroon),
+        ["LndCert"] = parse.GetValue(lndCert),
     }, environment, workingDirectory);
 
     /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>
@@ -87,7 +98,7 @@ public sealed class SiloCommandLine
 
     private Command ServeCommand()
     {
-        var serve = new Command("serve", "Start a silo (gateway role: /status, /alive, /health).");
+        var serve = new Command("serve", "Start a silo: the HTTP gateway (status, L402-priced training API, simnet facade), validators and settlers, by --roles.");
         serve.SetAction(WithStore(async (parse, settings, ct) =>
         {
             await using var app = SiloHost.Build(settings);

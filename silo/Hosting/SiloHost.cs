@@ -47,17 +47,26 @@ public static class SiloHost
     /// <summary>Maps the HTTP API of the gateway role (status and health are mapped for every role).</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         app.MapStatusApi();
+        if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
+        {
+            app.MapLightning();
+            app.MapTrainingTrack();
+        }
         return app;
     }
 
     /// <summary>
     /// Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds services
-    /// (e.g. <see cref="ConfigureSilo"/>) before build, <paramref name="map"/> maps more route groups after.
+    /// (e.g. <see cref="ConfigureSilo"/>) before build, <paramref name="map"/> maps more route groups after;
+    /// <paramref name="training"/> overrides the training track's defaults.
     /// </summary>
-    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
+    public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null, TrainingOptions? training = null)
     {
         var builder = CreateBuilder(settings);
+        builder.AddLightning(settings.Lightning, settings.DataDir);
+        builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
         configure?.Invoke(builder);
         var app = builder.Build().MapGateway();
         map?.Invoke(app);

@@ -1,4 +1,5 @@
 using L402Train.Grains.Runtime;
+using L402Train.Lightning.Backend;
 
 namespace L402Train.Silo.Hosting;
 
@@ -8,8 +9,14 @@ namespace L402Train.Silo.Hosting;
 /// </summary>
 public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IReadOnlySet<string> Roles, IReadOnlyList<string> Urls, string SiloId)
 {
+    /// <summary>The coordinator's Lightning backend (default: the embedded simnet).</summary>
+    public LightningBackendOptions Lightning { get; init; } = new();
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
+
+    /// <summary>Roles of a silo when none are set: a single silo plays them all.</summary>
+    public const string DefaultRoles = "gateway,validator,settler";
 
     /// <summary>Where <c>--urls</c> points when nothing is set.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8402";
@@ -36,7 +43,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         if (store!.Kind == "sqlite" && !Path.IsPathRooted(store.Target))
             store = store with { Target = Path.GetFullPath(store.Target, workingDirectory) };
 
-        var roles = Split(config["Roles"] ?? "gateway");
+        var roles = Split(config["Roles"] ?? DefaultRoles);
         if (roles.Count == 0) throw new SiloSettingException("roles", $"no role given; use a comma-separated list of {string.Join(", ", KnownRoles)}");
         if (roles.FirstOrDefault(r => !KnownRoles.Contains(r)) is { } unknown)
             throw new SiloSettingException("roles", $"'{unknown}' is not a role; use a comma-separated list of {string.Join(", ", KnownRoles)}");
@@ -46,7 +53,8 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             throw new SiloSettingException("urls", $"'{badUrl}' is not an http(s) URL; use e.g. {DefaultUrls} (several separated by ';' or ',')");
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
-        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId);
+        var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning };
     }
 
     private static List<string> Split(string value) =>

@@ -25,10 +25,10 @@ public sealed record RewardSchedule
     public long RoundBudgetSat { get; init; } = 20_000;
 
     /// <summary>Score (mean relative held-out loss decrease) at and above which quality is 1.</summary>
-    public double FullQualityScore { get; init; } = 0.02;
+    public double FullQualityScore { get; init; } = 0.05;
 
     /// <summary>τ: the smallest significant score that earns a reward; below it an honest update is only refunded.</summary>
-    public double MinRewardedScore { get; init; } = 0.001;
+    public double MinRewardedScore { get; init; } = 0.005;
 
     /// <summary>Learning rate at which one peer's update alone is applied to score it.</summary>
     public double TrialLearningRate { get; init; } = 1.0;
@@ -60,9 +60,6 @@ public sealed record RewardSchedule
     /// <summary>Outer learning rate of the aggregated step.</summary>
     public double OuterLearningRate { get; init; } = 1.0;
 
-    /// <summary>Nesterov momentum of the outer step (0 disables it).</summary>
-    public double OuterMomentum { get; init; }
-
     /// <summary>Checks the schedule is coherent; returns the first problem, naming the field, or null.</summary>
     public string? Validate() => this switch
     {
@@ -79,7 +76,6 @@ public sealed record RewardSchedule
         { MaxPayloadBytes: <= 0 } => "max_payload_bytes must be positive",
         _ when RoundDuration <= TimeSpan.Zero => "round_duration must be positive",
         { OuterLearningRate: <= 0 } => "outer_learning_rate must be positive",
-        { OuterMomentum: < 0 or >= 1 } => "outer_momentum must be in [0, 1)",
         _ => null,
     };
 }

@@ -172,6 +172,7 @@ public sealed class GateStatusCodeTests : IAsyncLifetime
     public async Task A_token_for_another_scope_gets_402()
     {
         var credential = await PaidCredentialAsync("/checkpoint?round=7");
+        using (var ok = await SendAsync("/checkpoint?round=7", credential)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         using var response = await SendAsync("/checkpoint?round=8", credential);
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Contains("round=7", await response.Content.ReadAsStringAsync(Ct));
@@ -197,9 +198,10 @@ public sealed class GateStatusCodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_revoked_token_gets_402()
+    public async Task A_revoked_token_gets_402_even_after_it_was_accepted_and_remembered()
     {
         var credential = await PaidCredentialAsync("/checkpoint?round=7");
+        using (var ok = await SendAsync("/checkpoint?round=7", credential)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         var id = TokenIdentifier.Decode(L402Credential.Parse(credential).Credential!.Macaroons[0].Identifier.Span);
         await host.Revocations.RevokeAsync(id.TokenId, Ct);
         using var response = await SendAsync("/checkpoint?round=7", credential);

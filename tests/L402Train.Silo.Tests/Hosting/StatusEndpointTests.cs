@@ -41,12 +41,14 @@ public sealed class StatusEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Status_reports_version_store_kind_silo_id_and_roles()
     {
-        var status = await http!.GetFromJsonAsync<SiloStatus>("/status");
+        var status = await http!.GetFromJsonAsync<SiloStatus>("/status", L402Train.Gateway.Apis.HttpJson.Options);
 
         Assert.Equal("sqlite", status!.Store);
         Assert.Equal("silo-test", status.SiloId);
         Assert.Equal(["gateway", "settler"], status.Roles);
         Assert.Matches(@"^\d+\.\d+\.\d+", status.Version);
+        Assert.Equal(1, status.Training!.Round);
+        Assert.Equal(0, status.Training.Checkpoint!.Version);
     }
 
     [Fact]

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using L402Train.Gateway.Training;
+using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
+using L402Train.Grains.Training;
+using L402Train.L402.Gate;
+using L402Train.L402.Tokens;
+using L402Train.Lightning;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace L402Train.Gateway.Apis;
+
+/// <summary>The training track's HTTP API (PROTOCOL.md §3).</summary>
+public static class TrainingApi
+{
+    /// <summary>Header a peer may use to name itself when its payload cannot say so.</summary>
+    public const string PeerHeader = "X-L402Train-Peer";
+
+    /// <summary>The longest a long-poll may wait.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>Maps the training routes.</summary>
+    public static IEndpointRouteBuilder MapTrainingApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var schedule = app.ServiceProvider.GetRequiredService<RewardSchedule>();
+        var api = app.MapGroup("").WithTags("training");
+        api.MapGet("/reward-schedule", (RewardSchedule s) => TypedResults.Json(s, HttpJson.Options))
+            .WithSummary("The rules: prices, deposit, reward rate and budget, validation parameters.");
+        api.MapGet("/checkpoint", GetCheckpoint)
+            .RequireL402(new Sats(schedule.CheckpointPriceSat), "checkpoint")
+            .WithSummary("The newest checkpoint (safetensors). Standard L402; ETag is the version; honours If-None-Match.");
+        api.MapPut("/gradient", PutGradient)
+            .RequireL402(new Sats(schedule.DepositSat), "gradient", L402Mode.Hold)
+            .WithSummary("Submit a compressed pseudo-gradient behind a hold-invoice deposit.");
+        api.MapGet("/submissions/{id}", GetSubmission)
+            .WithSummary("A submission's verdict; ?wait=seconds long-polls until it is decided.");
+        api.MapPost("/submissions/{id}/claim", Claim)
+            .WithSummary("Claim a reward with a BOLT11 invoice for exactly the amount; authorized by the deposit's macaroon.");
+        api.MapGet("/rounds/{n:int}", GetRound)
+            .WithSummary("A round: status, submissions and verdicts, losses before and after aggregation.");
+        return app;
+    }
+
+    /// <summary>The training section of <c>GET /status</c>.</summary>
+    public static async Task<TrainingStatusView?> StatusAsync(IGrainFactory grains, RewardSchedule schedule, TrainingSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(schedule);
+        var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
+        if (!run.Started) return null;
+        var round = await grains.GetGrain<IRoundGrain>(Key(run.CurrentRound)).GetAsync();
+        return new TrainingStatusView(run.CurrentRound, round.Status, round.BaseVersion, round.Deadline,
+            run.Latest is { } latest ? CheckpointView.From(latest) : null, setup, schedule.DepositSat, schedule.CheckpointPriceSat);
+    }
+
+    private static async Task<Results<FileStreamHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetCheckpoint(
+        HttpContext http, IGrainFactory grains, ICheckpointStore checkpoints, ILightningNode node, CancellationToken cancellationToken)
+    {
+        var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
+        if (run.Latest is not { } latest)
+            return TypedResults.Problem("No checkpoint exists yet: the training run has not started.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        await RecordFeeAsync(http, grains, node, InvoicePurpose.CheckpointFee, cancellationToken);
+        var etag = $"\"v{latest.Version}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers["X-Checkpoint-Version"] = latest.Version.ToString(CultureInfo.InvariantCulture);
+        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*")) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        var stream = await checkpoints.OpenAsync(latest, cancellationToken);
+        return TypedResults.File(stream, "application/octet-stream", $"checkpoint-v{latest.Version}.safetensors");
+    }
+
+    private static async Task<Results<JsonHttpResult<SubmissionAccepted>, ProblemHttpResult>> PutGradient(
+        HttpContext http, IGrainFactory grains, IGradientStore gradients, SubmissionValidator validator, RewardSchedule schedule,
+        CancellationToken cancellationToken)
+    {
+        var token = http.GetL402Token() ?? throw new InvalidOperationException("The L402 gate let an unpaid request through.");
+        var body = await RequestBody.ReadAsync(http.Request, schedule.MaxPayloadBytes, cancellationToken);
+        if (body.Problem is { } tooBig) return tooBig;
+        var payload = body.Bytes!;
+        if (payload.Length == 0)
+            return TypedResults.Problem("The body is empty: send the compressed gradient (compression wire format).", statusCode: StatusCodes.Status400BadRequest);
+
+        // The payload's own metadata names the peer and base version; an undecodable payload is
+        // still filed (its deposit is forfeited as malformed), using the header's peer name.
+        var decoded = validator.TryDecode(payload, out _);
+        var peerId = decoded?.Metadata.PeerId ?? http.Request.Headers[PeerHeader].FirstOrDefault() ?? "anonymous";
+        if (peerId.Length is 0 or > 128)
+            return TypedResults.Problem("The peer id must be 1 to 128 characters.", statusCode: StatusCodes.Status400BadRequest);
+        var baseVersion = decoded?.Metadata.BaseVersion is { } v && v is >= 0 and <= int.MaxValue ? (int)v : -1;
+
+        var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
+        if (!run.Started)
+            return TypedResults.Problem("The training run has not started.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        var blob = await gradients.SaveAsync(payload, cancellationToken);
+        var id = token.PaymentHash.ToHex();
+        var arrival = new NewSubmission(peerId, run.CurrentRound, baseVersion, blob, Convert.ToHexStringLower(SHA256.HashData(payload)),
+            payload.Length, id, token.TokenId.ToHex(), schedule.DepositSat);
+        await grains.GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
+        http.Response.Headers.Location = $"/submissions/{id}";
+        return TypedResults.Json(new SubmissionAccepted(id, run.CurrentRound, $"/submissions/{id}"), HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<Results<JsonHttpResult<SubmissionView>, ProblemHttpResult>> GetSubmission(
+        string id, double? wait, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
+        if (wait is < 0 or > 3600 || (wait is { } w && !double.IsFinite(w)))
+            return TypedResults.Problem("wait must be a number of seconds between 0 and 3600.", statusCode: StatusCodes.Status400BadRequest);
+        var grain = grains.GetGrain<ISubmissionGrain>(id);
+        var state = await grain.GetAsync();
+        if (state.Received is null) return TypedResults.Problem($"No submission {id}.", statusCode: StatusCodes.Status404NotFound);
+        var until = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(wait ?? 0, MaxWait.TotalSeconds));
+        // Long-poll by re-reading: the verdict may be written by a validator on another silo.
+        while (state.Verdict is null && time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
+        {
+            try { await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken); }
+            catch (OperationCanceledException) { break; }
+            state = await grain.GetAsync();
+        }
+        return TypedResults.Json(SubmissionView.From(id, state), HttpJson.Options);
+    }
+
+    private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> Claim(
+        string id, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
+        var grain = grains.GetGrain<ISubmissionGrain>(id);
+        var state = await grain.GetAsync();
+        if (state.Received is null) return TypedResults.Problem($"No submission {id}.", statusCode: StatusCodes.Status404NotFound);
+        if (DepositOwnership.Check(http.Request, keys, id) is { } denied)
+            return TypedResults.Problem($"Claiming needs the deposit's macaroon: {denied}.", statusCode: StatusCodes.Status401Unauthorized);
+
+        var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
+        if (invoice.Problem is { } bad) return bad;
+        var details = invoice.Details!;
+        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, MaxFeeSat(state.RewardSat));
+        return outcome switch
+        {
+            ClaimOutcome.Queued or ClaimOutcome.AlreadyClaimed =>
+                TypedResults.Json(new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+                    HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
+            ClaimOutcome.NotDecided => TypedResults.Problem("The submission has no verdict yet; poll it with ?wait=.", statusCode: StatusCodes.Status409Conflict),
+            ClaimOutcome.NothingOwed => TypedResults.Problem("No reward is owed for this submission.", statusCode: StatusCodes.Status409Conflict),
+            ClaimOutcome.OtherClaimInFlight => TypedResults.Problem("Another claim invoice is being paid for this submission.", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem($"The invoice must be for exactly the reward, {state.RewardSat} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
+        };
+    }
+
+    private static async Task<Results<JsonHttpResult<RoundState>, NotFound>> GetRound(int n, IGrainFactory grains)
+    {
+        if (n < 1) return TypedResults.NotFound();
+        var round = await grains.GetGrain<IRoundGrain>(Key(n)).GetAsync();
+        return round.Number == 0 ? TypedResults.NotFound() : TypedResults.Json(round, HttpJson.Options);
+    }
+
+    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash).
+    private static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
+    {
+        if (http.GetL402Token() is not { Preimage: not null } token) return;
+        var tracked = grains.GetGrain<IInvoiceGrain>(token.PaymentHash.ToHex());
+        if (await tracked.GetAsync() is { IsFinal: true }) return;
+        var invoice = await node.LookupInvoiceAsync(token.PaymentHash, cancellationToken);
+        if (invoice is not { State: InvoiceState.Settled }) return;
+        var amount = invoice.AmountPaid.ToSatsFloor().Value;
+        await tracked.TrackAsync(InvoiceDirection.Incoming, purpose, amount, MoneyState.Open, owner: null);
+        await tracked.RecordAsync(MoneyState.Settled, amount);
+    }
+
+    // Rewards are paid to peers one hop away on simnet; on a real network allow 1% + 10 sat of routing fee.
+    private static long MaxFeeSat(long rewardSat) => 10 + (rewardSat / 100);
+
+    private static bool IsHash(string id) => id.Length == 64 && id.All(Uri.IsHexDigit);
+
+    private static string Key(int round) => round.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,61 @@
+using L402Train.Grains.Runtime;
+using L402Train.L402.Tokens;
+using L402Train.Lightning;
+
+namespace L402Train.Gateway.L402;
+
+/// <summary>State of a hold token: consumed or not, and the deposit it paid.</summary>
+public sealed record HoldTokenState
+{
+    /// <summary>True once a request used the token.</summary>
+    public bool Consumed { get; init; }
+
+    /// <summary>The deposit's payment hash (hex).</summary>
+    public string? PaymentHash { get; init; }
+}
+
+/// <summary>One hold token, keyed by token id (hex): consumable exactly once across every silo.</summary>
+public interface IHoldTokenGrain : IGrainWithStringKey
+{
+    /// <summary>True when consumed.</summary>
+    Task<bool> IsConsumedAsync();
+
+    /// <summary>Consumes the token; true only for the first caller. The version check on the write makes this hold across silos.</summary>
+    Task<bool> TryConsumeAsync(string paymentHash);
+}
+
+/// <inheritdoc cref="IHoldTokenGrain"/>
+[GrainType("hold-token")]
+public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : Grain, IHoldTokenGrain
+{
+    /// <inheritdoc/>
+    public Task<bool> IsConsumedAsync() => Task.FromResult(token.State.Consumed);
+
+    /// <inheritdoc/>
+    public async Task<bool> TryConsumeAsync(string paymentHash)
+    {
+        if (token.State.Consumed) return false;
+        token.State = new HoldTokenState { Consumed = true, PaymentHash = paymentHash };
+        await token.WriteStateAsync();
+        return true;
+    }
+}
+
+/// <summary>The L402 gate's single-use record for hold tokens, durable on the grain layer.</summary>
+public sealed class GrainHoldTokenRegistry(IGrainFactory grains) : IHoldTokenRegistry
+{
+    /// <inheritdoc/>
+    public async ValueTask<bool> IsConsumedAsync(TokenId tokenId, CancellationToken cancellationToken = default) =>
+        await grains.GetGrain<IHoldTokenGrain>(tokenId.ToHex()).IsConsumedAsync();
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TryConsumeAsync(TokenId tokenId, PaymentHash paymentHash, CancellationToken cancellationToken = default) =>
+        await grains.GetGrain<IHoldTokenGrain>(tokenId.ToHex()).TryConsumeAsync(paymentHash.ToHex());
+}
+
+/// <summary>Derives deposit preimages from the gate's key ring (nothing stored).</summary>
+public sealed class KeyRingDepositPreimages(RootKeyRing keys) : Grains.Payments.IDepositPreimages
+{
+    /// <inheritdoc/>
+    public Preimage? ForToken(string tokenIdHex) => keys.DeriveHoldPreimage(TokenId.FromHex(tokenIdHex));
+}

@@ -1,0 +1,55 @@
+using L402Train.Grains.Runtime;
+
+namespace L402Train.Grains.Payments;
+
+/// <summary>Every invoice the coordinator issues or pays, keyed by payment hash (hex).</summary>
+public interface IInvoiceGrain : IGrainWithStringKey
+{
+    /// <summary>The record; null when the hash was never tracked.</summary>
+    Task<InvoiceRecord?> GetAsync();
+
+    /// <summary>Starts tracking (idempotent: a second call returns the existing record unchanged).</summary>
+    Task<InvoiceRecord> TrackAsync(InvoiceDirection direction, InvoicePurpose purpose, long amountSat, MoneyState state, string? owner);
+
+    /// <summary>
+    /// Moves the money state forward (a repeated or backward move is ignored) and, on reaching
+    /// Settled (incoming) or Paid (outgoing), posts the ledger entry. Safe to call again after a crash:
+    /// the ledger post is idempotent by payment hash.
+    /// </summary>
+    Task<InvoiceRecord> RecordAsync(MoneyState state, long amountSat, long feeSat = 0);
+}
+
+/// <inheritdoc cref="IInvoiceGrain"/>
+[GrainType("invoice")]
+public sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<InvoiceRecord> record) : Grain, IInvoiceGrain
+{
+    /// <inheritdoc/>
+    public Task<InvoiceRecord?> GetAsync() => Task.FromResult(record.RecordExists ? record.State : null);
+
+    /// <inheritdoc/>
+    public async Task<InvoiceRecord> TrackAsync(InvoiceDirection direction, InvoicePurpose purpose, long amountSat, MoneyState state, string? owner)
+    {
+        if (record.RecordExists) return record.State;
+        ArgumentOutOfRangeException.ThrowIfNegative(amountSat);
+        var now = TimeProvider.GetUtcNow();
+        record.State = new InvoiceRecord(GetPrimaryKeyString(), direction, purpose, amountSat, state, owner, 0, now, now);
+        await record.WriteStateAsync();
+        return record.State;
+    }
+
+    /// <inheritdoc/>
+    public async Task<InvoiceRecord> RecordAsync(MoneyState state, long amountSat, long feeSat = 0)
+    {
+        if (!record.RecordExists) throw new InvalidOperationException($"Invoice {GetPrimaryKeyString()} is not tracked.");
+        var current = record.State;
+        if (current.CanMoveTo(state))
+        {
+            current = current with { State = state, AmountSat = amountSat, FeeSat = feeSat, UpdatedAt = TimeProvider.GetUtcNow() };
+            record.State = current;
+            await record.WriteStateAsync();
+        }
+        if (current.State is MoneyState.Settled or MoneyState.Paid)
+            await GrainFactory.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).PostAsync(LedgerEntry.From(current));
+        return current;
+    }
+}

@@ -1,0 +1,85 @@
+using L402Train.Grains.Runtime;
+
+namespace L402Train.Grains.Payments;
+
+/// <summary>One movement of sats through the coordinator's node.</summary>
+/// <param name="PaymentHash">The invoice or payment it comes from; the ledger holds one entry per hash.</param>
+/// <param name="Purpose">What it was for.</param>
+/// <param name="InSat">Sats received.</param>
+/// <param name="OutSat">Sats sent, fees included.</param>
+/// <param name="Owner">What it belongs to.</param>
+/// <param name="At">When it was recorded.</param>
+public sealed record LedgerEntry(string PaymentHash, InvoicePurpose Purpose, long InSat, long OutSat, string? Owner, DateTimeOffset At)
+{
+    /// <summary>The entry a final invoice record implies.</summary>
+    public static LedgerEntry From(InvoiceRecord invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return invoice.Direction == InvoiceDirection.Incoming
+            ? new(invoice.PaymentHash, invoice.Purpose, invoice.AmountSat, 0, invoice.Owner, invoice.UpdatedAt)
+            : new(invoice.PaymentHash, invoice.Purpose, 0, checked(invoice.AmountSat + invoice.FeeSat), invoice.Owner, invoice.UpdatedAt);
+    }
+}
+
+/// <summary>The ledger's state: the opening balance and every entry, in order.</summary>
+public sealed record LedgerState
+{
+    /// <summary>The node's spendable balance when the ledger opened, in sats.</summary>
+    public long OpeningBalanceSat { get; init; }
+
+    /// <summary>True once opened.</summary>
+    public bool Opened { get; init; }
+
+    /// <summary>Every entry, in posting order.</summary>
+    public List<LedgerEntry> Entries { get; init; } = [];
+
+    /// <summary>Sum of sats received.</summary>
+    public long TotalInSat => Entries.Sum(e => e.InSat);
+
+    /// <summary>Sum of sats sent (fees included).</summary>
+    public long TotalOutSat => Entries.Sum(e => e.OutSat);
+
+    /// <summary>What the node's spendable balance should be.</summary>
+    public long ExpectedBalanceSat => OpeningBalanceSat + TotalInSat - TotalOutSat;
+}
+
+/// <summary>The coordinator's ledger of every sat in and out; reconciled against its node.</summary>
+public interface ILedgerGrain : IGrainWithStringKey
+{
+    /// <summary>Records the opening balance once (later calls keep the first).</summary>
+    Task OpenAsync(long openingBalanceSat);
+
+    /// <summary>Adds an entry unless one for the same payment hash exists (idempotent).</summary>
+    Task PostAsync(LedgerEntry entry);
+
+    /// <summary>The whole ledger.</summary>
+    Task<LedgerState> GetAsync();
+}
+
+/// <inheritdoc cref="ILedgerGrain"/>
+[GrainType("ledger")]
+public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> ledger) : Grain, ILedgerGrain
+{
+    /// <summary>The key of the coordinator's own ledger.</summary>
+    public const string CoordinatorKey = "coordinator";
+
+    /// <inheritdoc/>
+    public async Task OpenAsync(long openingBalanceSat)
+    {
+        if (ledger.State.Opened) return;
+        ledger.State = ledger.State with { Opened = true, OpeningBalanceSat = openingBalanceSat };
+        await ledger.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public async Task PostAsync(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (ledger.State.Entries.Any(e => e.PaymentHash == entry.PaymentHash)) return;
+        ledger.State = ledger.State with { Entries = [.. ledger.State.Entries, entry] };
+        await ledger.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public Task<LedgerState> GetAsync() => Task.FromResult(ledger.State);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using L402Train.Compression;
+using L402Train.Grains.Runtime;
+using L402Train.Model.Gpt;
+
+namespace L402Train.Grains.Training;
+
+/// <summary>Closes a round when its deadline job fires (idempotent).</summary>
+public sealed class CloseRoundHandler : IJobHandler
+{
+    /// <inheritdoc/>
+    public Task HandleAsync(JobContext job, CancellationToken cancellationToken) =>
+        job.Grains.GetGrain<IRoundGrain>(job.Payload<RoundJob>().Round.ToString(CultureInfo.InvariantCulture)).CloseAsync();
+}
+
+/// <summary>
+/// Aggregates a closed round once every verdict is in: the accepted submissions are aggregated
+/// SparseLoCo's way (median-norm clipping, per-coordinate mean; deterministic for any arrival
+/// order), the outer step is applied to the base weights, the new version is written to the blob
+/// store and the next round opens. With nothing accepted the next round keeps the same version.
+/// </summary>
+public sealed class AggregateRoundHandler(
+    SubmissionValidator validator,
+    HeldOutSet heldOut,
+    ICheckpointStore checkpoints,
+    IGradientStore gradients,
+    RewardSchedule schedule) : IJobHandler
+{
+    /// <inheritdoc/>
+    public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        var number = job.Payload<RoundJob>().Round;
+        var roundGrain = job.Grains.GetGrain<IRoundGrain>(number.ToString(CultureInfo.InvariantCulture));
+        var runGrain = job.Grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey);
+        var round = await roundGrain.GetAsync();
+        var run = await runGrain.GetAsync();
+        if (round.Status == RoundStatus.Open) throw new InvalidOperationException($"Round {number} is still open.");
+        if (round.Pending > 0) throw new InvalidOperationException($"Round {number} still waits for {round.Pending} verdicts.");
+
+        var baseCheckpoint = run.Checkpoints.Last(c => c.Version == round.BaseVersion);
+        if (round.Status == RoundStatus.Aggregated)
+        {
+            // A crash after the round recorded its result: finish advancing the run (idempotent).
+            var produced = run.Checkpoints.LastOrDefault(c => c.Version == round.NextVersion) ?? baseCheckpoint;
+            await runGrain.AdvanceAsync(number, produced);
+            return;
+        }
+
+        var weights = (await checkpoints.LoadAsync(baseCheckpoint, cancellationToken)).Clone();
+        var model = GptModel.FromParameters(validator.Setup.Config, weights);
+        var batches = heldOut.ForRound(number);
+        var lossBefore = model.EvaluateLoss(batches);
+
+        var accepted = new List<PeerSubmission>();
+        foreach (var entry in round.Submissions.Where(s => s.Reason == VerdictReason.Accepted))
+        {
+            var submission = await job.Grains.GetGrain<ISubmissionGrain>(entry.Id).GetAsync();
+            var payload = await gradients.LoadAsync(submission.Received!.BlobHash, cancellationToken);
+            var decoded = validator.TryDecode(payload, out var error)
+                ?? throw new InvalidOperationException($"Accepted submission {entry.Id} no longer decodes: {error}");
+            accepted.Add(new PeerSubmission(entry.Id, decoded.Submission));
+        }
+
+        var next = baseCheckpoint;
+        var lossAfter = lossBefore;
+        if (accepted.Count > 0)
+        {
+            // Plain SGD outer step: θ ← θ − lr · Δ̄ (Δ̄ = aggregated start − end).
+            var update = SparseLoCoAggregator.Aggregate(accepted, maxDegreeOfParallelism: 1);
+            var layout = model.Parameters.Layout;
+            var delta = Model.Tensors.ParameterSet.Zeros(layout);
+            for (var i = 0; i < layout.Count; i++) update.Tensors[i].AsSpan().CopyTo(delta.Buffer.AsSpan(layout[i].Offset, layout[i].Length));
+            model.ApplyDelta(delta, (float)schedule.OuterLearningRate);
+            lossAfter = model.EvaluateLoss(batches);
+            next = await checkpoints.SaveAsync(model.Parameters, round.BaseVersion + 1, number, cancellationToken);
+        }
+        await roundGrain.CompleteAggregationAsync(next.Version, lossBefore, lossAfter);
+        await runGrain.AdvanceAsync(number, next);
+    }
+}

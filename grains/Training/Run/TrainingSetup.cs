@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using L402Train.Compression;
+using L402Train.Model.Corpus;
+using L402Train.Model.Gpt;
+
+namespace L402Train.Grains.Training;
+
+/// <summary>
+/// What peers and validators must agree on to train the same model: architecture, initial seed,
+/// the public training corpus, sequence length and compression settings. Served by
+/// <c>GET /status</c> so a peer can set itself up from the coordinator alone.
+/// </summary>
+public sealed record TrainingSetup
+{
+    /// <summary>Model configuration name (<c>tiny</c>, <c>small</c>).</summary>
+    public string Model { get; init; } = "tiny";
+
+    /// <summary>Seed of the initial weights (version 0).</summary>
+    public ulong InitSeed { get; init; } = 42;
+
+    /// <summary>Seed of the public training corpus (the shipped story generator).</summary>
+    public ulong CorpusSeed { get; init; } = 2026;
+
+    /// <summary>Stories in the public training corpus.</summary>
+    public int CorpusStories { get; init; } = 3000;
+
+    /// <summary>Tokens per training and evaluation sequence.</summary>
+    public int SequenceLength { get; init; } = 64;
+
+    /// <summary>Top-k per 4,096-element chunk.</summary>
+    public int TopK { get; init; } = 64;
+
+    /// <summary>Checks the setup; returns the first problem, naming the field, or null.</summary>
+    public string? Validate()
+    {
+        if (!GptConfig.Names.Contains(Model)) return $"model must be one of {string.Join(", ", GptConfig.Names)}";
+        if (CorpusStories < 10) return "corpus_stories must be at least 10";
+        if (SequenceLength < 8 || SequenceLength > GptConfig.FromName(Model).MaxSequenceLength) return "sequence_length is out of range for the model";
+        if (TopK < 1 || TopK > 4096) return "top_k must be in [1, 4096]";
+        return null;
+    }
+
+    /// <summary>The model architecture.</summary>
+    [JsonIgnore]
+    public GptConfig Config => GptConfig.FromName(Model);
+
+    /// <summary>The tensors a gradient payload carries, in order.</summary>
+    [JsonIgnore]
+    public TensorManifest Manifest => new(GptModel.LayoutOf(Config).Select(t => new Compression.TensorSpec(t.Name, [.. t.Shape])));
+
+    /// <summary>The compression settings peers and validators share.</summary>
+    [JsonIgnore]
+    public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, MaxDegreeOfParallelism = 1 };
+
+    /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
+    public TokenStream TrainingTokens() =>
+        TokenStream.FromDocuments(new StoryGenerator(CorpusSeed).Generate(CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+}

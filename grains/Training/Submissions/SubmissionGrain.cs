@@ -1,0 +1,134 @@
+using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
+
+namespace L402Train.Grains.Training;
+
+/// <summary>One gradient submission, keyed by its id (the deposit's payment hash).</summary>
+public interface ISubmissionGrain : IDepositOwner, IRewardOwner
+{
+    /// <summary>Records the arrival (idempotent), registers it with its round and queues validation.</summary>
+    Task<SubmissionState> CreateAsync(NewSubmission submission);
+
+    /// <summary>The state; <see cref="SubmissionState.Received"/> is null for an unknown id.</summary>
+    Task<SubmissionState> GetAsync();
+
+    /// <summary>Records the verdict once, queues the deposit's settle or cancel and grants the reward.</summary>
+    Task<SubmissionState> RecordVerdictAsync(SubmissionVerdict verdict, double validationCpuMs);
+
+    /// <summary>Queues payment of a claim invoice for exactly the reward owed.</summary>
+    Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat);
+}
+
+/// <inheritdoc cref="ISubmissionGrain"/>
+[GrainType("submission")]
+public sealed class SubmissionGrain([PersistentState("submission")] IPersistentState<SubmissionState> submission) : Grain, ISubmissionGrain
+{
+    /// <summary>Owner kind of submissions in payment jobs.</summary>
+    public const string OwnerKind = "submission";
+
+    /// <inheritdoc/>
+    public async Task<SubmissionState> CreateAsync(NewSubmission arrival)
+    {
+        ArgumentNullException.ThrowIfNull(arrival);
+        if (submission.RecordExists) return submission.State;
+        var id = GetPrimaryKeyString();
+        var admission = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .AdmitAsync(id, arrival.PeerId, arrival.ContentHash);
+        submission.State = new SubmissionState
+        {
+            Received = arrival, Sequence = admission.Sequence, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Held,
+        };
+        EnqueueJob(TrainingJobTypes.ValidateSubmission, id, new SubmissionJob(id));
+        await submission.WriteStateAsync();
+        await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).SubmittedAsync(id, arrival.DepositSat);
+        return submission.State;
+    }
+
+    /// <inheritdoc/>
+    public Task<SubmissionState> GetAsync() => Task.FromResult(submission.State);
+
+    /// <inheritdoc/>
+    public async Task<SubmissionState> RecordVerdictAsync(SubmissionVerdict verdict, double validationCpuMs)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        var state = submission.State;
+        var arrival = state.Received ?? throw new InvalidOperationException($"Submission {GetPrimaryKeyString()} does not exist.");
+        if (state.Verdict is not null) return state;
+
+        var id = GetPrimaryKeyString();
+        long reward = 0;
+        if (state.Sequence > 0)
+            reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round.ToString(System.Globalization.CultureInfo.InvariantCulture)).RecordVerdictAsync(id, verdict);
+        var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.GradientDeposit, arrival.DepositSat, OwnerKind, id);
+        var depositStatus = verdict.Deposit switch
+        {
+            DepositAction.Refund => DepositStatus.Refunding,
+            DepositAction.Forfeit => DepositStatus.Forfeiting,
+            _ => DepositStatus.Refunded,
+        };
+        if (verdict.Deposit != DepositAction.None) EnqueueJob(deposit.ToRequest(forfeit: verdict.Deposit == DepositAction.Forfeit));
+        submission.State = state with
+        {
+            Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), ValidationCpuMs = validationCpuMs, Deposit = depositStatus,
+            DepositExpired = verdict.Reason == VerdictReason.DepositExpired,
+            RewardSat = reward, Reward = reward > 0 ? RewardStatus.Owed : RewardStatus.None,
+        };
+        await submission.WriteStateAsync();
+        await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).DecidedAsync(id, verdict.Reason, reward);
+        return submission.State;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat)
+    {
+        var state = submission.State;
+        if (state.Verdict is null) return ClaimOutcome.NotDecided;
+        if (state.RewardSat <= 0) return ClaimOutcome.NothingOwed;
+        if (state.Reward is RewardStatus.Paid or RewardStatus.Paying)
+            return state.ClaimPaymentHash == paymentHash ? ClaimOutcome.AlreadyClaimed : ClaimOutcome.OtherClaimInFlight;
+        if (amountSat != state.RewardSat) return ClaimOutcome.WrongAmount;
+
+        var id = GetPrimaryKeyString();
+        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.TrainingReward, OwnerKind, id).ToRequest());
+        submission.State = state with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
+        await submission.WriteStateAsync();
+        return ClaimOutcome.Queued;
+    }
+
+    /// <inheritdoc/>
+    public async Task DepositResolvedAsync(string paymentHash, DepositResolution resolution)
+    {
+        var state = submission.State;
+        if (state.Deposit is DepositStatus.Refunded or DepositStatus.Forfeited && state.DepositResolvedAt is not null) return;
+        var forfeited = resolution == DepositResolution.Forfeited;
+        submission.State = state with
+        {
+            Deposit = forfeited ? DepositStatus.Forfeited : DepositStatus.Refunded,
+            DepositExpired = state.DepositExpired || resolution == DepositResolution.ExpiredBeforeSettle,
+            DepositResolvedAt = TimeProvider.GetUtcNow(),
+        };
+        await submission.WriteStateAsync();
+        if (state.Received is { } arrival && forfeited)
+            await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).ForfeitedAsync(GetPrimaryKeyString(), arrival.DepositSat);
+    }
+
+    /// <inheritdoc/>
+    public async Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat)
+    {
+        var state = submission.State;
+        if (state.Reward == RewardStatus.Paid) return;
+        submission.State = state with { Reward = RewardStatus.Paid, ClaimPaymentHash = paymentHash, RewardPaidAt = TimeProvider.GetUtcNow() };
+        await submission.WriteStateAsync();
+        if (state.Received is { } arrival)
+            await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).RewardPaidAsync(GetPrimaryKeyString(), amountSat);
+    }
+
+    /// <inheritdoc/>
+    public async Task RewardFailedAsync(string paymentHash, string reason)
+    {
+        var state = submission.State;
+        if (state.Reward != RewardStatus.Paying || state.ClaimPaymentHash != paymentHash) return;
+        submission.State = state with { Reward = RewardStatus.Owed, ClaimFailure = reason };
+        await submission.WriteStateAsync();
+    }
+}

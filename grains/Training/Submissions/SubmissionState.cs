@@ -1,0 +1,106 @@
+namespace L402Train.Grains.Training;
+
+/// <summary>Where a deposit stands.</summary>
+public enum DepositStatus
+{
+    /// <summary>HTLC locked, no verdict yet.</summary>
+    Held,
+    /// <summary>Verdict says refund; the cancel job is queued.</summary>
+    Refunding,
+    /// <summary>Verdict says forfeit; the settle job is queued.</summary>
+    Forfeiting,
+    /// <summary>Cancelled: the peer has the funds back.</summary>
+    Refunded,
+    /// <summary>Settled: the coordinator kept it.</summary>
+    Forfeited,
+}
+
+/// <summary>Where a reward stands.</summary>
+public enum RewardStatus
+{
+    /// <summary>Nothing owed.</summary>
+    None,
+    /// <summary>Owed; waiting for the peer's claim invoice.</summary>
+    Owed,
+    /// <summary>The claim's payment is queued or in flight.</summary>
+    Paying,
+    /// <summary>Paid (final).</summary>
+    Paid,
+}
+
+/// <summary>What the gateway knows when a gradient arrives.</summary>
+/// <param name="PeerId">The peer (its node id or chosen name).</param>
+/// <param name="Round">The round it targets.</param>
+/// <param name="BaseVersion">The checkpoint version the peer trained from.</param>
+/// <param name="BlobHash">Where the payload is stored.</param>
+/// <param name="ContentHash">SHA-256 of the payload.</param>
+/// <param name="PayloadBytes">Payload size.</param>
+/// <param name="PaymentHash">The deposit hold invoice's hash (hex).</param>
+/// <param name="TokenIdHex">The L402 token id (the deposit preimage derives from it).</param>
+/// <param name="DepositSat">The deposit.</param>
+public sealed record NewSubmission(
+    string PeerId, int Round, int BaseVersion, string BlobHash, string ContentHash, long PayloadBytes,
+    string PaymentHash, string TokenIdHex, long DepositSat);
+
+/// <summary>A gradient submission.</summary>
+public sealed record SubmissionState
+{
+    /// <summary>What arrived.</summary>
+    public NewSubmission? Received { get; init; }
+
+    /// <summary>Arrival order in its round.</summary>
+    public int Sequence { get; init; }
+
+    /// <summary>When it arrived.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The verdict, once decided.</summary>
+    public SubmissionVerdict? Verdict { get; init; }
+
+    /// <summary>When the verdict was recorded.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>Validator CPU time spent on it, in milliseconds.</summary>
+    public double ValidationCpuMs { get; init; }
+
+    /// <summary>The deposit.</summary>
+    public DepositStatus Deposit { get; init; }
+
+    /// <summary>When the deposit job finished.</summary>
+    public DateTimeOffset? DepositResolvedAt { get; init; }
+
+    /// <summary>True when the node cancelled the deposit before a settle could happen (HTLC expiry).</summary>
+    public bool DepositExpired { get; init; }
+
+    /// <summary>The reward granted.</summary>
+    public long RewardSat { get; init; }
+
+    /// <summary>The reward's status.</summary>
+    public RewardStatus Reward { get; init; }
+
+    /// <summary>The claim invoice being paid.</summary>
+    public string? ClaimPaymentHash { get; init; }
+
+    /// <summary>Why the last claim payment failed.</summary>
+    public string? ClaimFailure { get; init; }
+
+    /// <summary>When the reward was paid.</summary>
+    public DateTimeOffset? RewardPaidAt { get; init; }
+}
+
+/// <summary>The outcome of a claim.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>Accepted: the payment is queued.</summary>
+    Queued,
+    /// <summary>Already paid or being paid with this invoice (idempotent repeat).</summary>
+    AlreadyClaimed,
+    /// <summary>No verdict yet.</summary>
+    NotDecided,
+    /// <summary>No reward is owed.</summary>
+    NothingOwed,
+    /// <summary>The invoice's amount is not exactly the reward.</summary>
+    WrongAmount,
+    /// <summary>Another claim is being paid.</summary>
+    OtherClaimInFlight,
+}

@@ -1,0 +1,33 @@
+using L402Train.Model.Corpus;
+using L402Train.Model.Training;
+
+namespace L402Train.Grains.Training;
+
+/// <summary>
+/// The coordinator's held-out data: stories drawn from the same generator as the public corpus
+/// but with a secret seed, so they are never served and no peer can train on them. Each round
+/// draws its M batches deterministically from (secret, round), so every validator scores on the
+/// same batches.
+/// </summary>
+public sealed class HeldOutSet
+{
+    private readonly BatchSampler sampler;
+    private readonly ulong secretSeed;
+
+    /// <summary>Builds the set from a secret seed.</summary>
+    public HeldOutSet(ulong secretSeed, TrainingSetup setup, RewardSchedule schedule, int stories = 600)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(schedule);
+        this.secretSeed = secretSeed;
+        var tokens = TokenStream.FromDocuments(new StoryGenerator(secretSeed).Generate(stories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+        sampler = new BatchSampler(tokens, schedule.HeldOutBatchSize, setup.SequenceLength);
+        Batches = schedule.HeldOutBatches;
+    }
+
+    /// <summary>M: batches per round.</summary>
+    public int Batches { get; }
+
+    /// <summary>The round's held-out batches.</summary>
+    public IReadOnlyList<TokenBatch> ForRound(int round) => sampler.Batches(secretSeed ^ 0x5EED_0F_4E1D_0A7Aul, round, Batches);
+}

@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using L402Train.Gateway.Apis;
+using L402Train.Gateway.L402;
+using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
+using L402Train.Grains.Training;
+using L402Train.L402.Gate;
+using L402Train.L402.Tokens;
+using L402Train.Lightning;
+using L402Train.Model.Gpt;
+
+namespace L402Train.Silo.Hosting;
+
+/// <summary>Everything the training track is configured with.</summary>
+/// <param name="Setup">Model, corpus and compression settings shared with peers.</param>
+/// <param name="Schedule">Prices, deposit, rewards and validation parameters.</param>
+public sealed record TrainingOptions(TrainingSetup Setup, RewardSchedule Schedule)
+{
+    /// <summary>The defaults.</summary>
+    public static TrainingOptions Default { get; } = new(new TrainingSetup(), new RewardSchedule());
+}
+
+/// <summary>Composes the training track and the L402 gate into a silo.</summary>
+public static class TrainingComposition
+{
+    /// <summary>Registers the L402 gate (durable hold tokens), the training grains, stores and, by role, job handlers.</summary>
+    public static WebApplicationBuilder AddTrainingTrack(this WebApplicationBuilder builder, TrainingOptions options, string dataDir)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var services = builder.Services;
+        var keys = new RootKeyRing(LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")));
+        var heldOutSeed = LoadOrCreateSeed(Path.Combine(dataDir, "heldout-seed"));
+        services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
+        services.AddL402Gate(keys);
+        services.AddSingleton(options.Setup);
+        services.AddSingleton(options.Schedule);
+        services.AddSingleton(new SubmissionValidator(options.Setup, options.Schedule));
+        services.AddSingleton(new HeldOutSet(heldOutSeed, options.Setup, options.Schedule));
+        services.AddSingleton<ICheckpointStore>(sp => new BlobCheckpointStore(sp.GetRequiredService<IBlobStore>(), options.Setup.Config, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IGradientStore>(sp => new BlobGradientStore(sp.GetRequiredService<IBlobStore>()));
+        services.AddSingleton<IDepositPreimages>(new KeyRingDepositPreimages(keys));
+        services.AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind));
+        services.ConfigureSilo(RegisterGrainsAndJobs);
+        services.AddHostedService<TrainingBootstrap>();
+        return builder;
+    }
+
+    /// <summary>Maps the training API.</summary>
+    public static WebApplication MapTrainingTrack(this WebApplication app)
+    {
+        app.MapTrainingApi();
+        return app;
+    }
+
+    private static void RegisterGrainsAndJobs(SiloBuilder silo, IServiceProvider sp)
+    {
+        silo.AddGrain<ITrainingRunGrain, TrainingRunGrain>()
+            .AddGrain<IRoundGrain, RoundGrain>()
+            .AddGrain<ISubmissionGrain, SubmissionGrain>()
+            .AddGrain<IPeerGrain, PeerGrain>()
+            .AddGrain<IInvoiceGrain, InvoiceGrain>()
+            .AddGrain<ILedgerGrain, LedgerGrain>()
+            .AddGrain<IHoldTokenGrain, HoldTokenGrain>();
+        var roles = sp.GetRequiredService<SiloSettings>().Roles;
+        if (roles.Contains("validator"))
+        {
+            silo.AddJobHandler(TrainingJobTypes.ValidateSubmission, s => ActivatorUtilities.CreateInstance<ValidateSubmissionHandler>(s));
+            silo.AddJobHandler(TrainingJobTypes.AggregateRound, s => ActivatorUtilities.CreateInstance<AggregateRoundHandler>(s));
+        }
+        if (roles.Contains("settler"))
+        {
+            silo.AddJobHandler(TrainingJobTypes.CloseRound, new CloseRoundHandler());
+            silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s));
+            silo.AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s));
+            silo.AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s));
+        }
+    }
+
+    // The server secret signs every macaroon and derives every deposit preimage: keep it with the data, never regenerate it.
+    private static ServerSecret LoadOrCreateSecret(string path)
+    {
+        if (!File.Exists(path)) WriteOnce(path, $"1:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}");
+        return ServerSecret.Parse(File.ReadAllText(path).Trim());
+    }
+
+    private static ulong LoadOrCreateSeed(string path)
+    {
+        if (!File.Exists(path)) WriteOnce(path, BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return ulong.Parse(File.ReadAllText(path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void WriteOnce(string path, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, content);
+        try { File.Move(temp, path, overwrite: false); }
+        catch (IOException) when (File.Exists(path)) { File.Delete(temp); }
+    }
+
+    /// <summary>Creates version 0 and opens round 1 on first start; opens the ledger with the node's balance.</summary>
+    private sealed class TrainingBootstrap(IGrainFactory grains, ICheckpointStore checkpoints, TrainingSetup setup, ILightningNode node) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var balance = await node.GetBalanceAsync(cancellationToken);
+            await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+            var run = grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey);
+            if ((await run.GetAsync()).Started) return;
+            var model = GptModel.Create(setup.Config, setup.InitSeed, threads: 1);
+            var initial = await checkpoints.SaveAsync(model.Parameters, version: 0, fromRound: 0, cancellationToken);
+            await run.StartAsync(initial);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
