@@ -97,7 +97,9 @@ public sealed class JobTests
         var victim = int.Parse(runs.Single().Silo["silo-".Length..]);
         cluster.KillSilo(victim);
         clock.Advance(TimeSpan.FromSeconds(40));
-        // Time keeps moving as in production, so a wake-up that raced the rescue is covered by the next poll.
+        // Time keeps moving as in production. On PostgreSQL a claim woken by one silo's rescue can
+        // SKIP LOCKED the row while the other silo's concurrent rescue UPDATE briefly locks it (and
+        // then changes nothing, so it wakes nobody): the next poll picks the job up.
         var done = outcomes.WaitFor(o => o.Kind == JobOutcomeKind.Completed);
         for (var second = 0; second < 60 && !done.IsCompleted; second++)
         {
