@@ -1,0 +1,85 @@
+using L402Train.Lightning;
+using L402Train.Lightning.Simnet;
+using L402Train.PeerAgent.Commands;
+using L402Train.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace L402Train.Training.Tests.Http;
+
+/// <summary><c>peer-agent</c> against a running coordinator, its wallet a simnet node behind the LND facade.</summary>
+public sealed class PeerAgentCliTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-cli");
+    private WebApplication? app;
+    private string url = "";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
+            new Dictionary<string, string?>(), dir.FullName);
+        app = SiloHost.Build(settings);
+        await app.StartAsync(Ct);
+        url = app.Urls.First();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null) await app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        dir.Delete(recursive: true);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await new PeerAgentCommandLine().InvokeAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Train_submits_a_round_and_is_paid_its_reward()
+    {
+        var node = app!.Services.GetRequiredService<SimnetNetwork>().CreateFundedNode("carol", new Sats(1_000_000));
+        var before = await node.GetBalanceAsync(Ct);
+
+        var (code, output, error) = await Run("train", "--coordinator", url, "--lnd", $"{url}/simnet/carol", "--macaroon", node.MacaroonHex,
+            "--rounds", "1", "--inner-steps", "5");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("accepted", output);
+        var after = await node.GetBalanceAsync(Ct);
+        Assert.True(after.Local > before.Local, $"balance {before.Local} -> {after.Local}: the reward should exceed the checkpoint fee");
+        Assert.Equal(MilliSats.Zero, after.PendingOutgoing);
+    }
+
+    [Fact]
+    public async Task Status_and_balance_print_what_the_coordinator_and_wallet_say()
+    {
+        var node = app!.Services.GetRequiredService<SimnetNetwork>().CreateFundedNode("dave", new Sats(123_456));
+
+        var status = await Run("status", "--coordinator", url);
+        var balance = await Run("balance", "--lnd", $"{url}/simnet/dave", "--macaroon", node.MacaroonHex);
+
+        Assert.Equal(0, status.Code);
+        Assert.Contains("open", status.Output);
+        Assert.Equal(0, balance.Code);
+        Assert.Contains("123456", balance.Output);
+    }
+
+    [Theory]
+    [InlineData("train", "--coordinator", "not a url")]
+    [InlineData("train", "--coordinator", "http://127.0.0.1:1/")]
+    [InlineData("balance")]
+    public async Task Missing_or_wrong_settings_exit_2_naming_the_option(params string[] args)
+    {
+        var (code, _, error) = await Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains("--", error);
+    }
+}
