@@ -37,7 +37,7 @@ public class DepositSettlementTests
         await harness.Cluster.RestartSiloAsync(1);
         var submission = await harness.WaitForDepositAsync(deposit);
         Assert.Equal(DepositStatus.Forfeited, submission.Deposit);
-        await harness.RunSettleAgainAsync(deposit);
+        await harness.EnqueueSettleAgainAsync(deposit);
 
         Assert.Equal(InvoiceState.Settled, (await harness.Network.Coordinator.LookupInvoiceAsync(deposit.Hash, Ct))!.State);
         Assert.Equal(PaymentStatus.Succeeded, (await harness.Payer.LookupPaymentAsync(deposit.Hash, Ct))!.Status);
@@ -99,7 +99,7 @@ public class DepositSettlementTests
                 .AddSingleton(new RewardSchedule())
                 .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
                 .BuildServiceProvider();
-            var store = new PostgresGrainStore(schema_(harness).ConnectionString);
+            var store = new PostgresGrainStore(harness.schema.ConnectionString);
             harness.Cluster = await TestCluster.StartAsync(store, 2, silo =>
             {
                 silo.UseServices(services)
@@ -118,8 +118,6 @@ public class DepositSettlementTests
             return harness;
         }
 
-        private static TemporarySchema schema_(Harness h) => h.schema;
-
         /// <summary>A hold invoice for the deposit, paid by the payer (HTLC accepted), and its submission filed.</summary>
         public async Task<PaidDeposit> PaidDepositAsync(int cltvBlocks)
         {
@@ -137,8 +135,9 @@ public class DepositSettlementTests
             return new PaidDeposit(preimage.Hash, token);
         }
 
+        /// <summary>The submission as silo 0 serves it (the silo the kill test stops).</summary>
         public ISubmissionGrain Submission(PaidDeposit deposit) =>
-            Cluster.GrainFactory(Cluster.Count - 1 - (Settlers ? 0 : 1)).GetGrain<ISubmissionGrain>(deposit.Hash.ToHex());
+            Cluster.GrainFactory(0).GetGrain<ISubmissionGrain>(deposit.Hash.ToHex());
 
         /// <summary>Waits on the job outcome the silos report (a signal, not a sleep).</summary>
         public async Task<SubmissionState> WaitForDepositAsync(PaidDeposit deposit)
@@ -174,8 +173,8 @@ public class DepositSettlementTests
             }
         }
 
-        /// <summary>Runs the settle handler once more, as a retry after a crash would.</summary>
-        public async Task RunSettleAgainAsync(PaidDeposit deposit)
+        /// <summary>Enqueues the same settle again, as a re-delivered verdict would: unique by payment hash, it is a no-op.</summary>
+        public async Task EnqueueSettleAgainAsync(PaidDeposit deposit)
         {
             var job = new DepositJob(deposit.Hash.ToHex(), deposit.TokenHex, InvoicePurpose.GradientDeposit, Deposit, SubmissionGrain.OwnerKind, deposit.Hash.ToHex());
             Assert.False(await Cluster.Silo(0).EnqueueJobAsync(job.ToRequest(forfeit: true)));
