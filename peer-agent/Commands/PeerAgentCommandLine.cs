@@ -54,7 +54,7 @@ public sealed class PeerAgentCommandLine
             using var http = Coordinator(parse, wallet);
             var trainer = new PeerTrainer(new CoordinatorClient(http), wallet, id, PeerProfile.Honest,
                 new PeerTrainerOptions { InnerSteps = parse.GetValue(steps), DataSeed = parse.GetValue(seed), Threads = 0 }, TimeProvider.System,
-                progress: new Progress<string>(line => console.MarkupLineInterpolated($"[grey]{line}[/]")));
+                progress: new LineProgress(line => console.MarkupLineInterpolated($"[grey]{line}[/]")));
             var table = new Table().AddColumns("round", "version", "verdict", "score", "deposit", "reward (sat)", "train s", "upload s", "verdict s");
             for (var r = 0; r < parse.GetValue(rounds); r++)
             {
@@ -124,8 +124,20 @@ public sealed class PeerAgentCommandLine
     private static Uri? Url(string? text) =>
         Uri.TryCreate(text?.EndsWith('/') == true ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
-    private static IAnsiConsole Screen(ParseResult parse) =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+    private static IAnsiConsole Screen(ParseResult parse)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+        // Redirected output has no terminal width; a wide default keeps table cells on one line for logs and scripts.
+        if (System.Console.IsOutputRedirected || parse.InvocationConfiguration.Output != System.Console.Out) console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        return console;
+    }
+
+    // Reports on the caller's thread. Progress<T> posts to the captured synchronization context,
+    // so its lines could arrive after the command returned and its writer was closed.
+    private sealed class LineProgress(Action<string> write) : IProgress<string>
+    {
+        public void Report(string value) => write(value);
+    }
 
     private static async Task<int> Fail(ParseResult parse, string message)
     {

@@ -52,7 +52,8 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
             "--rounds", "1", "--inner-steps", "5");
 
         Assert.True(code == 0, error + output);
-        Assert.Contains("accepted", output);
+        Assert.True(output.Contains("accepted", StringComparison.Ordinal), output);
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
         var after = await node.GetBalanceAsync(Ct);
         Assert.True(after.Local > before.Local, $"balance {before.Local} -> {after.Local}: the reward should exceed the checkpoint fee");
         Assert.Equal(MilliSats.Zero, after.PendingOutgoing);
