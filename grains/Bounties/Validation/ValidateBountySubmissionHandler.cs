@@ -53,6 +53,9 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
                 CreditedTo: credited);
 
         var diff = await ReadDiffAsync(arrival, cancellationToken);
+        // The evaluator reads an empty diff as "score the current best"; as a submission it is malformed.
+        if (string.IsNullOrWhiteSpace(diff))
+            return new BountyVerdict(BountyVerdictReason.DiffRejected, "the diff is empty", DiffRejection: Diffs.DiffRejectionReason.Malformed);
         bounty = await evaluation.EnsureBestScoredAsync(bountyGrain, bounty, cancellationToken);
         var terms = bounty.Posted!.Terms;
         var plan = await evaluation.PlanAsync(bounty, cancellationToken);
