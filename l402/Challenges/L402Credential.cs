@@ -41,21 +41,24 @@ public sealed partial record L402Credential(IReadOnlyList<Macaroon> Macaroons, P
         if (string.IsNullOrEmpty(header)) return CredentialParseResult.Absent;
         if (header.Length > maxLength)
             return CredentialParseResult.Malformed($"The Authorization header is longer than {maxLength} characters.");
-        var space = header.IndexOf(' ');
-        var scheme = space < 0 ? header : header[..space];
+        // Spans throughout: the gate parses every paid request's header before anything is cached.
+        var text = header.AsSpan();
+        var space = text.IndexOf(' ');
+        var scheme = space < 0 ? text : text[..space];
         if (!scheme.Equals("L402", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("LSAT", StringComparison.OrdinalIgnoreCase))
             return CredentialParseResult.Absent;
-        var rest = space < 0 ? "" : header[space..].TrimStart(' ');
+        var rest = space < 0 ? [] : text[space..].TrimStart(' ');
         if (rest.Length == 0) return CredentialParseResult.Malformed("The L402 credential is empty; expected '<macaroon>:<preimage hex>'.");
         var colon = rest.IndexOf(':');
         if (colon < 0) return CredentialParseResult.Malformed("The L402 credential has no ':' between the macaroon and the preimage.");
-        if (rest.IndexOf(':', colon + 1) >= 0) return CredentialParseResult.Malformed("The L402 credential has more than one ':'.");
+        if (rest[(colon + 1)..].Contains(':')) return CredentialParseResult.Malformed("The L402 credential has more than one ':'.");
 
-        var parts = rest[..colon].Split(',');
-        if (parts.Length > MaxMacaroons) return CredentialParseResult.Malformed($"The credential carries more than {MaxMacaroons} macaroons.");
-        var macaroons = new List<Macaroon>(parts.Length);
-        foreach (var part in parts)
+        var list = rest[..colon];
+        if (list.Count(',') + 1 > MaxMacaroons) return CredentialParseResult.Malformed($"The credential carries more than {MaxMacaroons} macaroons.");
+        var macaroons = new List<Macaroon>(1);
+        foreach (var range in list.Split(','))
         {
+            var part = list[range];
             if (part.Length == 0) return CredentialParseResult.Malformed("The credential has an empty macaroon.");
             if (!Macaroon.TryFromBase64(part, out var macaroon, out var error))
                 return CredentialParseResult.Malformed($"The macaroon is not valid: {error}");
@@ -67,8 +70,10 @@ public sealed partial record L402Credential(IReadOnlyList<Macaroon> Macaroons, P
         if (hex.Length > 0)
         {
             if (hex.Length != 64) return CredentialParseResult.Malformed($"The preimage must be 64 hex characters (32 bytes), got {hex.Length}.");
-            if (!hex.All(char.IsAsciiHexDigit)) return CredentialParseResult.Malformed("The preimage is not hexadecimal.");
-            preimage = new Preimage(Convert.FromHexString(hex));
+            Span<byte> bytes = stackalloc byte[32];
+            if (Convert.FromHexString(hex, bytes, out _, out _) != System.Buffers.OperationStatus.Done)
+                return CredentialParseResult.Malformed("The preimage is not hexadecimal.");
+            preimage = new Preimage(bytes);
         }
         return CredentialParseResult.Parsed(new L402Credential(macaroons, preimage));
     }

@@ -99,9 +99,21 @@ public sealed class Macaroon
     /// <summary>Like <see cref="FromBase64"/>, returning false with the reason instead of throwing.</summary>
     public static bool TryFromBase64(string text, out Macaroon? macaroon, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryFromBase64(text.AsSpan(), out macaroon, out error);
+    }
+
+    /// <summary>Like <see cref="TryFromBase64(string, out Macaroon?, out string?)"/> over characters in place.</summary>
+    public static bool TryFromBase64(ReadOnlySpan<char> text, out Macaroon? macaroon, out string? error)
+    {
+        if (!MacaroonBase64.TryDecode(text, out var binary, out error))
+        {
+            macaroon = null;
+            return false;
+        }
         try
         {
-            macaroon = FromBase64(text);
+            macaroon = FromBinary(binary);
             error = null;
             return true;
         }

@@ -121,11 +121,13 @@ internal static class MacaroonBinaryV2
         lastType = type;
     }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     private static string DecodeUtf8(ReadOnlySpan<byte> value, string what)
     {
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(value);
+            return StrictUtf8.GetString(value);
         }
         catch (DecoderFallbackException e)
         {

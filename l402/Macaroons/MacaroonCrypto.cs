@@ -15,10 +15,10 @@ internal static class MacaroonCrypto
     private const int BlockSize = 64;
     private const int StackLimit = 512;
 
-    private static readonly byte[] KeyGenerator = Encoding.ASCII.GetBytes("macaroons-key-generator");
+    private static readonly HmacKey KeyGenerator = new(Encoding.ASCII.GetBytes("macaroons-key-generator"));
 
     /// <summary>Derives the signing key from a root key of any length.</summary>
-    public static void DeriveKey(ReadOnlySpan<byte> rootKey, Span<byte> key) => Hmac(KeyGenerator, rootKey, key);
+    public static void DeriveKey(ReadOnlySpan<byte> rootKey, Span<byte> key) => KeyGenerator.Compute(rootKey, key);
 
     /// <summary>The signature of a fresh macaroon: HMAC(derived key, identifier).</summary>
     public static void MintSignature(ReadOnlySpan<byte> rootKey, ReadOnlySpan<byte> identifier, Span<byte> signature)

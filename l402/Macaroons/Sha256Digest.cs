@@ -41,6 +41,40 @@ internal static unsafe class Sha256Digest
     }
 #pragma warning restore CA1810
 
+    /// <summary>Bytes a resumable context occupies (see <see cref="Start"/>).</summary>
+    public const int StateSize = ContextSize;
+
+    /// <summary>Whether contexts can be saved and resumed (OpenSSL's low-level API is loaded).</summary>
+    public static bool CanResume => Init != null;
+
+    /// <summary>Starts a context in <paramref name="state"/> and absorbs <paramref name="prefix"/>; false when contexts cannot be resumed.</summary>
+    public static bool Start(ReadOnlySpan<byte> prefix, Span<byte> state)
+    {
+        if (Init == null || state.Length < ContextSize) return false;
+        fixed (byte* c = state)
+        fixed (byte* d = prefix)
+        {
+            return Init(c) == 1 && Update(c, d, (nuint)prefix.Length) == 1;
+        }
+    }
+
+    /// <summary>
+    /// Finishes a copy of a saved context over <paramref name="data"/>: the hash of the saved
+    /// prefix followed by <paramref name="data"/>. The saved context is left untouched, which is
+    /// what lets HMAC reuse its padded-key blocks across calls.
+    /// </summary>
+    public static void Resume(ReadOnlySpan<byte> state, ReadOnlySpan<byte> data, Span<byte> digest)
+    {
+        var context = stackalloc byte[ContextSize];
+        state[..ContextSize].CopyTo(new Span<byte>(context, ContextSize));
+        fixed (byte* d = data)
+        fixed (byte* md = digest)
+        {
+            if (Update(context, d, (nuint)data.Length) != 1 || Final(md, context) != 1)
+                throw new CryptographicException("OpenSSL SHA256_Update/Final failed on a resumed context.");
+        }
+    }
+
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> digest)
     {
         if (Init == null || digest.Length < 32)

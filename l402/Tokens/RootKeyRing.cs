@@ -68,7 +68,7 @@ public sealed class RootKeyRing
         Span<byte> message = stackalloc byte[64];
         label.CopyTo(message);
         tokenId.Bytes.CopyTo(message[label.Length..]);
-        Macaroons.MacaroonCrypto.Hmac(secret.Secret, message[..(label.Length + TokenId.Length)], output);
+        secret.Hmac.Compute(message[..(label.Length + TokenId.Length)], output);
         return true;
     }
 }

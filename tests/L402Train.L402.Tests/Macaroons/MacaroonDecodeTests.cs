@@ -90,6 +90,21 @@ public sealed class MacaroonDecodeTests
         Assert.False(MacaroonBase64.TryDecode(text, out _, out _));
 
     [Fact]
+    public void Every_base64_variant_of_any_bytes_decodes_to_those_bytes()
+    {
+        var random = new Random(402);
+        for (var length = 1; length < 200; length++)
+        {
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            var std = Convert.ToBase64String(bytes);
+            var url = MacaroonBase64.EncodeUrlSafe(bytes);
+            foreach (var text in new[] { std, std.TrimEnd('='), url, url + new string('=', (4 - (url.Length % 4)) % 4) })
+                Assert.Equal(bytes, MacaroonBase64.Decode(text));
+        }
+    }
+
+    [Fact]
     public void Accepts_all_four_base64_variants_of_one_macaroon()
     {
         var m = Macaroon.Mint(new byte[32], new byte[66]).WithFirstPartyCaveat("services=l402train:0");
