@@ -8,8 +8,8 @@ using Spectre.Console;
 
 namespace L402Train.PeerAgent.Commands;
 
-/// <summary>The <c>peer-agent</c> command line: <c>train</c>, <c>status</c>, <c>balance</c>.</summary>
-public sealed class PeerAgentCommandLine
+/// <summary>The <c>peer-agent</c> command line: <c>train</c>, <c>status</c>, <c>balance</c>, <c>bounty …</c>.</summary>
+public sealed partial class PeerAgentCommandLine
 {
     private readonly Option<string> coordinator = new("--coordinator") { Description = "The coordinator's base URL", DefaultValueFactory = _ => "http://127.0.0.1:8402/" };
     private readonly Option<string?> lnd = new("--lnd") { Description = "Your LND REST URL (a real node, or a simnet node: http://127.0.0.1:8402/simnet/<name>/)" };
@@ -25,6 +25,7 @@ public sealed class PeerAgentCommandLine
         Root.Subcommands.Add(TrainCommand());
         Root.Subcommands.Add(StatusCommand());
         Root.Subcommands.Add(BalanceCommand());
+        Root.Subcommands.Add(BountyCommand());
     }
 
     /// <summary>The root command.</summary>
