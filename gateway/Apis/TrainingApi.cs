@@ -164,8 +164,8 @@ public static class TrainingApi
         return round.Number == 0 ? TypedResults.NotFound() : TypedResults.Json(round, HttpJson.Options);
     }
 
-    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash).
-    private static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
+    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash). Shared with BountyApi.
+    internal static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
     {
         if (http.GetL402Token() is not { Preimage: not null } token) return;
         var tracked = grains.GetGrain<IInvoiceGrain>(token.PaymentHash.ToHex());
