@@ -1,6 +1,5 @@
 using System.Text.Json;
 using L402Train.Silo.Commands;
-using L402Train.Silo.Demo;
 using Microsoft.Data.Sqlite;
 
 namespace L402Train.Silo.Tests.Demo;
@@ -22,7 +21,7 @@ public sealed class BountyDemoTests : IDisposable
         using var output = new StringWriter();
         var report = Path.Combine(dir.FullName, "report.json");
 
-        var code = await new SiloCommandLine([], dir.FullName).InvokeAsync(
+        var code = await new SiloCommandLine(new Dictionary<string, string?>(), dir.FullName).InvokeAsync(
             ["demo", "--track", "bounties", "--bounty-agents", "2", "--bounty-iterations", "30", "--data-dir", dir.FullName, "--report", report], output, output);
 
         Assert.True(code == 0, output.ToString());
@@ -53,7 +52,7 @@ public sealed class BountyDemoTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var code = await new SiloCommandLine([], dir.FullName).InvokeAsync(["demo", "--track", "lottery"], output, error);
+        var code = await new SiloCommandLine(new Dictionary<string, string?>(), dir.FullName).InvokeAsync(["demo", "--track", "lottery"], output, error);
 
         Assert.Equal(2, code);
         Assert.Contains("--track", error.ToString(), StringComparison.Ordinal);
