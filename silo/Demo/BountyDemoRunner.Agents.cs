@@ -46,12 +46,14 @@ public sealed partial class BountyDemoRunner
     /// </summary>
     private async Task FrontRunAsync(string bountyId, Participant victim, Participant copier, int seed, Action refresh, CancellationToken ct)
     {
-        var author = Agent(victim);
+        // Gains get harder after each merge: the author searches longer so there is something worth copying.
+        var author = Agent(victim, options.Iterations * 3);
         var tree = await author.DownloadAsync(bountyId, ct);
         var climb = await author.ImproveAsync(tree, _ => new HillClimbingImprover(new HillClimbingOptions(seed)), ct);
         if (climb.Diff.Length == 0 || tree.Direction.Improvement(climb.BaselineScore, climb.BestScore) < tree.Bounty.MinImprovement)
         {
             Skipped(victim, "honest", "no local improvement above the minimum", climb.BestScore, refresh);
+            Skipped(copier, "front-runner", "nothing revealed to copy", climb.BestScore, refresh);
             return;
         }
         var filed = await author.RevealAsync(tree.Bounty, climb.Diff, climb.BestScore, await author.CommitAsync(bountyId, climb.Diff, ct), ct);
@@ -62,11 +64,11 @@ public sealed partial class BountyDemoRunner
         Add(copier, "front-runner", outcomes[1], refresh);
     }
 
-    private BountyAgent Agent(Participant who) =>
+    private BountyAgent Agent(Participant who, int? iterations = null) =>
         new(who.Client, who.Wallet, new BountyAgentOptions
         {
             Agent = who.Name,
-            Iterations = options.Iterations,
+            Iterations = iterations ?? options.Iterations,
             WorkDirectory = Path.Combine(options.DataDir, "agents", who.Name),
             VerdictTimeout = TimeSpan.FromMinutes(3),
         }, TimeProvider.System, who.Log);
