@@ -80,10 +80,16 @@ public static class TrainingApi
     {
         var token = http.GetL402Token() ?? throw new InvalidOperationException("The L402 gate let an unpaid request through.");
         var body = await RequestBody.ReadAsync(http.Request, schedule.MaxPayloadBytes, cancellationToken);
-        if (body.Problem is { } tooBig) return tooBig;
+        var refused = body.Problem ?? (body.Bytes!.Length == 0
+            ? TypedResults.Problem("The body is empty: send the compressed gradient (compression wire format).", statusCode: StatusCodes.Status400BadRequest)
+            : null);
+        if (refused is not null)
+        {
+            // The gate has consumed the token: refund the deposit now rather than hold it until the HTLC expires.
+            await grains.GetGrain<ISubmissionGrain>(token.PaymentHash.ToHex()).RefuseAsync(token.TokenId.ToHex(), schedule.DepositSat, refused.ProblemDetails.Detail ?? "refused");
+            return refused;
+        }
         var payload = body.Bytes!;
-        if (payload.Length == 0)
-            return TypedResults.Problem("The body is empty: send the compressed gradient (compression wire format).", statusCode: StatusCodes.Status400BadRequest);
 
         // The payload's own metadata names the peer and base version; an undecodable payload is
         // still filed (its deposit is forfeited as malformed), using the header's peer name.
@@ -158,8 +164,8 @@ public static class TrainingApi
         return round.Number == 0 ? TypedResults.NotFound() : TypedResults.Json(round, HttpJson.Options);
     }
 
-    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash).
-    private static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
+    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash). Shared with BountyApi.
+    internal static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
     {
         if (http.GetL402Token() is not { Preimage: not null } token) return;
         var tracked = grains.GetGrain<IInvoiceGrain>(token.PaymentHash.ToHex());

@@ -28,6 +28,8 @@ public enum InvoicePurpose
     BountyPayout,
     /// <summary>What is left of a cancelled bounty, paid back to its sponsor.</summary>
     BountyRefund,
+    /// <summary>The coordinator's fee kept out of a bounty reward: no node movement (part of a funding already received).</summary>
+    CoordinatorFee,
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>

@@ -11,6 +11,9 @@ namespace L402Train.Grains.Payments;
 /// <param name="At">When it was recorded.</param>
 public sealed record LedgerEntry(string PaymentHash, InvoicePurpose Purpose, long InSat, long OutSat, string? Owner, DateTimeOffset At)
 {
+    /// <summary>Sats of money already received that the coordinator keeps as its fee (no node movement; 0 for invoices).</summary>
+    public long KeptSat { get; init; }
+
     /// <summary>The entry a final invoice record implies.</summary>
     public static LedgerEntry From(InvoiceRecord invoice)
     {
@@ -38,6 +41,9 @@ public sealed record LedgerState
 
     /// <summary>Sum of sats sent (fees included).</summary>
     public long TotalOutSat => Entries.Sum(e => e.OutSat);
+
+    /// <summary>Sum of fees kept (already part of <see cref="TotalInSat"/>).</summary>
+    public long TotalKeptSat => Entries.Sum(e => e.KeptSat);
 
     /// <summary>What the node's spendable balance should be.</summary>
     public long ExpectedBalanceSat => OpeningBalanceSat + TotalInSat - TotalOutSat;

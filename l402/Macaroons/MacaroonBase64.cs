@@ -47,7 +47,7 @@ public static class MacaroonBase64
         var output = new byte[(body.Length * 3) / 4];
         int written;
         var decoded = urlSafe
-            ? Base64Url.TryDecodeFromChars(body, output, out written)
+            ? DecodeUrlSafe(body, output, out written)
             : padding > 0 || body.Length % 4 == 0
                 ? Convert.TryFromBase64Chars(text, output, out written)
                 : TryDecodeUnpadded(body, output, out written);
@@ -65,6 +65,10 @@ public static class MacaroonBase64
     private static readonly SearchValues<char> UrlSafeOnly = SearchValues.Create("-_");
     private static readonly SearchValues<char> StandardOnly = SearchValues.Create("+/");
 
+    // The OperationStatus form: Base64Url's Try* methods throw on invalid input (non-canonical trailing bits).
+    private static bool DecodeUrlSafe(ReadOnlySpan<char> body, Span<byte> output, out int written) =>
+        Base64Url.DecodeFromChars(body, output, out var consumed, out written) == OperationStatus.Done && consumed == body.Length;
+
     // Standard alphabet without padding: the URL-safe decoder reads it once the two symbols differ.
     private static bool TryDecodeUnpadded(ReadOnlySpan<char> body, Span<byte> output, out int written)
     {
@@ -75,7 +79,7 @@ public static class MacaroonBase64
             body.CopyTo(copy);
             copy.Replace('+', '-');
             copy.Replace('/', '_');
-            return Base64Url.TryDecodeFromChars(copy, output, out written);
+            return DecodeUrlSafe(copy, output, out written);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using L402Train.Compression;
+using L402Train.Grains.Training;
 using L402Train.Lightning;
 using L402Train.Model.Checkpoints;
 using L402Train.Model.Corpus;
@@ -49,8 +50,10 @@ public sealed record PeerTrainerOptions
 /// <param name="UploadSeconds">Upload time (deposit payment included).</param>
 /// <param name="VerdictSeconds">Time from upload to verdict.</param>
 /// <param name="LastLoss">Training loss of the last local step.</param>
+/// <param name="TrainCpuSeconds">CPU time of the local training (thread CPU time; the model trains on one thread by default).</param>
 public sealed record PeerRoundResult(int Round, int BaseVersion, string SubmissionId, string? Verdict, double? Score, long DepositSat, string Deposit,
-    long RewardSat, int PayloadBytes, double TrainSeconds, double CompressSeconds, double UploadSeconds, double VerdictSeconds, double? LastLoss);
+    long RewardSat, int PayloadBytes, double TrainSeconds, double CompressSeconds, double UploadSeconds, double VerdictSeconds, double? LastLoss,
+    double TrainCpuSeconds);
 
 /// <summary>
 /// The peer's loop, one round at a time: sync status-first, download the checkpoint when it is
@@ -67,7 +70,9 @@ public sealed class PeerTrainer(
     CopyBoard? board = null,
     IProgress<string>? progress = null)
 {
-    private TrainingRecipe? recipe;
+    // The coordinator's setup (model, corpus, codec), shared with its validators, and the public corpus built from it once.
+    private TrainingSetup? setup;
+    private TokenStream? tokens;
     private GptModel? model;
     private LocalTrainer? trainer;
     private SparseLoCoEncoder? encoder;
@@ -79,13 +84,17 @@ public sealed class PeerTrainer(
     public async Task<PeerRoundResult> RunRoundAsync(CancellationToken cancellationToken)
     {
         var status = await WaitForNewRoundAsync(cancellationToken);
-        recipe ??= new TrainingRecipe(status.Setup);
+        if (setup is null)
+        {
+            setup = status.Setup;
+            tokens = setup.TrainingTokens();
+        }
         var round = status.Round;
         if (checkpointVersion != status.BaseVersion && !(profile == PeerProfile.Stale && checkpointVersion >= 0))
             await SyncCheckpointAsync(cancellationToken);
 
         var clock = time.GetTimestamp();
-        var (delta, lastLoss) = await Task.Run(() => Train(round), cancellationToken);
+        var ((delta, lastLoss), trainCpu) = await Task.Run(() => ThreadCpuTime.Measure(() => Train(round)), cancellationToken);
         var trainSeconds = time.GetElapsedTime(clock).TotalSeconds;
 
         clock = time.GetTimestamp();
@@ -110,7 +119,7 @@ public sealed class PeerTrainer(
         verdict = await WaitForDepositAsync(upload.SubmissionId, cancellationToken);
         progress?.Report($"{peerId}: round {round} {verdict.Verdict} (score {verdict.Score:0.0000}), deposit {verdict.Deposit}, reward {reward} sat");
         return new PeerRoundResult(round, checkpointVersion, upload.SubmissionId, verdict.Verdict, verdict.Score, verdict.DepositSat, verdict.Deposit,
-            reward, payload.Length, trainSeconds, compressSeconds, uploadSeconds, verdictSeconds, lastLoss);
+            reward, payload.Length, trainSeconds, compressSeconds, uploadSeconds, verdictSeconds, lastLoss, trainCpu.TotalSeconds);
     }
 
     private async Task<RemoteTrainingStatus> WaitForNewRoundAsync(CancellationToken cancellationToken)
@@ -127,17 +136,17 @@ public sealed class PeerTrainer(
     private async Task SyncCheckpointAsync(CancellationToken cancellationToken)
     {
         var bytes = await coordinator.CheckpointAsync(cancellationToken);
-        var loaded = Checkpoint.Load(bytes, recipe!.Config);
+        var loaded = Checkpoint.Load(bytes, setup!.Config);
         checkpointWeights = loaded.Parameters;
         checkpointVersion = (int)loaded.Version;
         if (model is null)
         {
-            model = GptModel.FromParameters(recipe.Config, loaded.Parameters.Clone(), options.Threads);
+            model = GptModel.FromParameters(setup.Config, loaded.Parameters.Clone(), options.Threads);
             var inner = profile == PeerProfile.Mediocre
                 ? new AdamWOptions { LearningRate = options.LearningRate / 100 }
                 : new AdamWOptions { LearningRate = options.LearningRate, WarmupSteps = Math.Min(5, options.InnerSteps) };
             trainer = new LocalTrainer(model, inner);
-            encoder = new SparseLoCoEncoder(recipe.Manifest, recipe.Compression);
+            encoder = new SparseLoCoEncoder(setup.Manifest, setup.Compression);
         }
         progress?.Report($"{peerId}: checkpoint v{checkpointVersion} ({bytes.Length:N0} bytes)");
     }
@@ -146,7 +155,7 @@ public sealed class PeerTrainer(
     {
         if (profile is PeerProfile.FreeRider or PeerProfile.Copycat) return (ParameterSet.Zeros(model!.Parameters.Layout), null);
         model!.Restore(checkpointWeights!);
-        var sampler = new BatchSampler(recipe!.Tokens, options.BatchSize, recipe.Setup.SequenceLength);
+        var sampler = new BatchSampler(tokens!, options.BatchSize, setup!.SequenceLength);
         var steps = profile == PeerProfile.Mediocre ? 1 : options.InnerSteps;
         var result = trainer!.RunRound(steps, i => sampler.Sample(options.DataSeed, round, i));
         if (profile == PeerProfile.Poisoner) result.Delta.AddScaled(result.Delta, -2f); // the honest update reversed: gradient ascent
@@ -163,12 +172,12 @@ public sealed class PeerTrainer(
     private async Task<byte[]> CopyAsync(int round, CancellationToken cancellationToken)
     {
         var original = await (board ?? throw new InvalidOperationException("A copycat needs a board to copy from.")).TakeAsync(round, cancellationToken);
-        var decoded = new SparseLoCoDecoder(recipe!.Manifest, recipe.Compression).Decode(original);
+        var decoded = new SparseLoCoDecoder(setup!.Manifest, setup.Compression).Decode(original);
         var dense = decoded.Submission.Densify();
         var noise = new Random(unchecked((int)options.DataSeed));
         foreach (var tensor in dense)
             for (var i = 0; i < tensor.Length; i++) if (tensor[i] != 0) tensor[i] *= 1 + (float)((noise.NextDouble() - 0.5) * 0.02);
-        var copy = new SparseLoCoEncoder(recipe.Manifest, recipe.Compression).Compress(dense.Select(t => (ReadOnlyMemory<float>)t).ToList());
+        var copy = new SparseLoCoEncoder(setup.Manifest, setup.Compression).Compress(dense.Select(t => (ReadOnlyMemory<float>)t).ToList());
         return copy.ToBytes(options.Wire, PayloadMetadata.Create(checkpointVersion, peerId));
     }
 

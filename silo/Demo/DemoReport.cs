@@ -10,9 +10,18 @@ public sealed record DemoRound(
 public sealed record DemoPeer(string Peer, string Profile, int Accepted, IReadOnlyDictionary<string, int> Verdicts, long RewardsSat, long DepositsForfeitedSat, long NetSat);
 
 /// <summary>Measured figures of the run.</summary>
+/// <param name="ValidationOverheadPct">Validator CPU per scored submission over an honest peer's training CPU (thread CPU time both).</param>
+/// <param name="SettleLatencyMsP50">Median time from verdict to the deposit resolved (settled or cancelled).</param>
+/// <param name="SettleLatencyMsP99">99th percentile of the same.</param>
+/// <param name="MeanTrainSeconds">An honest peer's wall time for its K steps.</param>
+/// <param name="MeanTrainCpuMs">An honest peer's CPU time for its K steps.</param>
+/// <param name="MeanValidationCpuMs">Validator CPU per scored submission.</param>
+/// <param name="PayloadBytesMean">Mean upload size.</param>
+/// <param name="LossStart">Held-out loss before round 1.</param>
+/// <param name="LossEnd">Held-out loss after the last round.</param>
 public sealed record DemoFigures(
-    double ValidationOverheadPct, double SettleLatencyMsP50, double SettleLatencyMsP99, double MeanTrainSeconds, double MeanValidationMs,
-    int PayloadBytesMean, double LossStart, double LossEnd);
+    double ValidationOverheadPct, double SettleLatencyMsP50, double SettleLatencyMsP99, double MeanTrainSeconds, double MeanTrainCpuMs,
+    double MeanValidationCpuMs, int PayloadBytesMean, double LossStart, double LossEnd);
 
 /// <summary>The whole report.</summary>
 public sealed record DemoReport(

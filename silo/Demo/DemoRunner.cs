@@ -91,7 +91,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
                 mine.GroupBy(x => x.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count()),
                 mine.Sum(x => x.RewardSat), mine.Where(x => x.Deposit == "forfeited").Sum(x => x.DepositSat), net));
         }
-        var figures = await FiguresAsync(grains, results.SelectMany(x => x).ToList(), rounds);
+        var figures = await FiguresAsync(grains, results, rounds);
         PrintSummary(peerRows, figures, ledger);
         await app.StopAsync(cancellationToken);
         return new DemoReport(rounds, peerRows, figures, ledger.Reconciled, ledger.DifferenceSat, ledger.InSat, ledger.OutSat,
@@ -137,17 +137,20 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
             ((round.AggregatedAt ?? round.OpenedAt) - (round.ClosedAt ?? round.OpenedAt)).TotalSeconds);
     }
 
-    private static async Task<DemoFigures> FiguresAsync(IGrainFactory grains, List<PeerRoundResult> results, List<DemoRound> rounds)
+    // Overhead is CPU over CPU: validator thread CPU per scored submission over an honest peer's thread CPU for its K steps.
+    private async Task<DemoFigures> FiguresAsync(IGrainFactory grains, List<PeerRoundResult>[] results, List<DemoRound> rounds)
     {
-        var states = await Task.WhenAll(results.Select(r => grains.GetGrain<ISubmissionGrain>(r.SubmissionId).GetAsync()));
+        var all = results.SelectMany(x => x).ToList();
+        var states = await Task.WhenAll(all.Select(r => grains.GetGrain<ISubmissionGrain>(r.SubmissionId).GetAsync()));
         var settle = states.Where(s => s.DecidedAt is not null && s.DepositResolvedAt is not null)
             .Select(s => (s.DepositResolvedAt!.Value - s.DecidedAt!.Value).TotalMilliseconds).Order().ToList();
-        var honest = results.Where(r => r.LastLoss is not null && r.TrainSeconds > 0).ToList();
-        var meanTrain = honest.Count == 0 ? 0 : honest.Average(r => r.TrainSeconds);
+        var honest = results.Where((_, i) => options.Profiles[i] == PeerProfile.Honest).SelectMany(x => x).Where(r => r.TrainCpuSeconds > 0).ToList();
+        var meanTrainCpu = honest.Count == 0 ? 0 : honest.Average(r => r.TrainCpuSeconds);
         var meanValidation = states.Where(s => s.Verdict is { Reason: VerdictReason.Accepted or VerdictReason.BelowThreshold or VerdictReason.Harmful })
             .Select(s => s.ValidationCpuMs).DefaultIfEmpty(0).Average();
-        return new DemoFigures(meanTrain == 0 ? 0 : 100 * meanValidation / 1000 / meanTrain, Percentile(settle, 0.5), Percentile(settle, 0.99),
-            meanTrain, meanValidation, (int)results.Average(r => r.PayloadBytes), rounds.FirstOrDefault()?.LossBefore ?? 0, rounds.LastOrDefault()?.LossAfter ?? 0);
+        return new DemoFigures(meanTrainCpu == 0 ? 0 : 100 * meanValidation / 1000 / meanTrainCpu, Percentile(settle, 0.5), Percentile(settle, 0.99),
+            honest.Count == 0 ? 0 : honest.Average(r => r.TrainSeconds), meanTrainCpu * 1000, meanValidation,
+            (int)all.Average(r => r.PayloadBytes), rounds.FirstOrDefault()?.LossBefore ?? 0, rounds.LastOrDefault()?.LossAfter ?? 0);
     }
 
     private void PrintSummary(List<DemoPeer> peers, DemoFigures figures, LedgerReconciliation ledger)
@@ -159,7 +162,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         console.MarkupLine($"ledger: in {ledger.InSat} sat, out {ledger.OutSat} sat, expected {ledger.ExpectedSat}, node {ledger.ActualSat}: " +
             (ledger.Reconciled ? "[green]reconciled[/]" : $"[red]differs by {ledger.DifferenceSat} sat[/]"));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"validation_overhead_pct={figures.ValidationOverheadPct:0.00}\nsettle_latency_ms_p50={figures.SettleLatencyMsP50:0.0}\nsettle_latency_ms_p99={figures.SettleLatencyMsP99:0.0}\nloss_start={figures.LossStart:0.0000}\nloss_end={figures.LossEnd:0.0000}"));
+            $"validation_overhead_pct={figures.ValidationOverheadPct:0.00}\nvalidation_cpu_ms_mean={figures.MeanValidationCpuMs:0.0}\npeer_train_cpu_ms_mean={figures.MeanTrainCpuMs:0.0}\nsettle_latency_ms_p50={figures.SettleLatencyMsP50:0.0}\nsettle_latency_ms_p99={figures.SettleLatencyMsP99:0.0}\nloss_start={figures.LossStart:0.0000}\nloss_end={figures.LossEnd:0.0000}"));
     }
 
     private static string Line(DemoRound r) => string.Create(CultureInfo.InvariantCulture,

@@ -53,6 +53,7 @@ public static class SiloHost
         {
             app.MapLightning();
             app.MapTrainingTrack();
+            app.MapBountyTrack();
         }
         return app;
     }
@@ -67,6 +68,7 @@ public static class SiloHost
         var builder = CreateBuilder(settings);
         builder.AddLightning(settings.Lightning, settings.DataDir);
         builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
+        builder.AddBountyTrack(settings.Bounties, settings.DataDir);
         configure?.Invoke(builder);
         var app = builder.Build().MapGateway();
         map?.Invoke(app);

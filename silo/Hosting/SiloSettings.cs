@@ -12,6 +12,9 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The coordinator's Lightning backend (default: the embedded simnet).</summary>
     public LightningBackendOptions Lightning { get; init; } = new();
 
+    /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
+    public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
 
@@ -54,7 +57,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
-        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning };
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config) };
     }
 
     private static List<string> Split(string value) =>

@@ -37,7 +37,7 @@ public sealed record RewardSchedule
     public int HeldOutBatches { get; init; } = 8;
 
     /// <summary>Sequences per held-out batch.</summary>
-    public int HeldOutBatchSize { get; init; } = 4;
+    public int HeldOutBatchSize { get; init; } = 3;
 
     /// <summary>m: batches (of M) on which the loss must fall for a score to count as significant.</summary>
     public int MinImprovedBatches { get; init; } = 6;
@@ -60,6 +60,12 @@ public sealed record RewardSchedule
     /// <summary>Outer learning rate of the aggregated step.</summary>
     public double OuterLearningRate { get; init; } = 1.0;
 
+    /// <summary>Outer momentum μ (0: plain SGD, SparseLoCo's reference; its error feedback already acts as momentum).</summary>
+    public double OuterMomentum { get; init; }
+
+    /// <summary>Use Nesterov momentum in the outer step when <see cref="OuterMomentum"/> is above 0.</summary>
+    public bool OuterNesterov { get; init; } = true;
+
     /// <summary>Checks the schedule is coherent; returns the first problem, naming the field, or null.</summary>
     public string? Validate() => this switch
     {
@@ -76,6 +82,7 @@ public sealed record RewardSchedule
         { MaxPayloadBytes: <= 0 } => "max_payload_bytes must be positive",
         _ when RoundDuration <= TimeSpan.Zero => "round_duration must be positive",
         { OuterLearningRate: <= 0 } => "outer_learning_rate must be positive",
+        { OuterMomentum: < 0 or >= 1 } => "outer_momentum must be in [0, 1)",
         _ => null,
     };
 }

@@ -16,7 +16,8 @@ public sealed class CloseRoundHandler : IJobHandler
 /// <summary>
 /// Aggregates a closed round once every verdict is in: the accepted submissions are aggregated
 /// SparseLoCo's way (median-norm clipping, per-coordinate mean; deterministic for any arrival
-/// order), the outer step is applied to the base weights, the new version is written to the blob
+/// order), the outer step (<see cref="OuterStep"/>: plain SGD, or with the momentum carried in
+/// the checkpoint's momentum blob) is applied to the base weights, the new version is written to the blob
 /// store and the next round opens. With nothing accepted the next round keeps the same version.
 /// </summary>
 public sealed class AggregateRoundHandler(
@@ -26,6 +27,8 @@ public sealed class AggregateRoundHandler(
     IGradientStore gradients,
     RewardSchedule schedule) : IJobHandler
 {
+    private readonly OuterStep outerStep = new(validator.Setup, schedule);
+
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
@@ -65,14 +68,16 @@ public sealed class AggregateRoundHandler(
         var lossAfter = lossBefore;
         if (accepted.Count > 0)
         {
-            // Plain SGD outer step: θ ← θ − lr · Δ̄ (Δ̄ = aggregated start − end).
             var update = SparseLoCoAggregator.Aggregate(accepted, maxDegreeOfParallelism: 1);
-            var layout = model.Parameters.Layout;
-            var delta = Model.Tensors.ParameterSet.Zeros(layout);
-            for (var i = 0; i < layout.Count; i++) update.Tensors[i].AsSpan().CopyTo(delta.Buffer.AsSpan(layout[i].Offset, layout[i].Length));
-            model.ApplyDelta(delta, (float)schedule.OuterLearningRate);
+            var momentum = outerStep.UsesMomentum && baseCheckpoint.MomentumBlobHash is { } hash
+                ? await checkpoints.LoadAsync(baseCheckpoint with { BlobHash = hash }, cancellationToken)
+                : null;
+            var stepped = outerStep.Apply(model.Parameters, momentum, update.Tensors);
+            model.Restore(stepped.Weights);
             lossAfter = model.EvaluateLoss(batches);
-            next = await checkpoints.SaveAsync(model.Parameters, round.BaseVersion + 1, number, cancellationToken);
+            next = await checkpoints.SaveAsync(stepped.Weights, round.BaseVersion + 1, number, cancellationToken);
+            if (stepped.Momentum is { } carried)
+                next = next with { MomentumBlobHash = (await checkpoints.SaveAsync(carried, next.Version, number, cancellationToken)).BlobHash };
         }
         await roundGrain.CompleteAggregationAsync(next.Version, lossBefore, lossAfter);
         await runGrain.AdvanceAsync(number, next);

@@ -9,7 +9,8 @@ namespace L402Train.Grains.Training;
 /// <param name="Bytes">File size.</param>
 /// <param name="FromRound">The round whose aggregation produced it (0 for the initial model).</param>
 /// <param name="CreatedAt">When it was written.</param>
-public sealed record CheckpointRef(int Version, string BlobHash, long Bytes, int FromRound, DateTimeOffset CreatedAt);
+/// <param name="MomentumBlobHash">The outer momentum buffer after the step that produced it (a safetensors blob); null with plain SGD.</param>
+public sealed record CheckpointRef(int Version, string BlobHash, long Bytes, int FromRound, DateTimeOffset CreatedAt, string? MomentumBlobHash = null);
 
 /// <summary>The training run: which round is open and every checkpoint version.</summary>
 public sealed record TrainingRunState

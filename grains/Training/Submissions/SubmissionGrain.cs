@@ -17,6 +17,13 @@ public interface ISubmissionGrain : IDepositOwner, IRewardOwner
 
     /// <summary>Queues payment of a claim invoice for exactly the reward owed.</summary>
     Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat);
+
+    /// <summary>
+    /// A paid upload the gateway refused before filing it (empty or over the size limit): no
+    /// validator spent anything, so the deposit is refunded at once instead of staying held
+    /// until its HTLC expires. Idempotent; does nothing once the id is filed.
+    /// </summary>
+    Task RefuseAsync(string tokenIdHex, long depositSat, string reason);
 }
 
 /// <inheritdoc cref="ISubmissionGrain"/>
@@ -93,6 +100,16 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         submission.State = state with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
         await submission.WriteStateAsync();
         return ClaimOutcome.Queued;
+    }
+
+    /// <inheritdoc/>
+    public async Task RefuseAsync(string tokenIdHex, long depositSat, string reason)
+    {
+        if (submission.RecordExists) return;
+        var id = GetPrimaryKeyString();
+        EnqueueJob(new DepositJob(id, tokenIdHex, InvoicePurpose.GradientDeposit, depositSat, OwnerKind, id).ToRequest(forfeit: false));
+        submission.State = new SubmissionState { Refused = reason, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Refunding };
+        await submission.WriteStateAsync();
     }
 
     /// <inheritdoc/>

@@ -48,6 +48,9 @@ public sealed record SubmissionState
     /// <summary>What arrived.</summary>
     public NewSubmission? Received { get; init; }
 
+    /// <summary>Why the gateway refused a paid upload without filing it (its deposit is refunded); null for filed ones.</summary>
+    public string? Refused { get; init; }
+
     /// <summary>Arrival order in its round.</summary>
     public int Sequence { get; init; }
 

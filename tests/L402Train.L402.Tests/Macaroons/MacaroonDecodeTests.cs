@@ -86,6 +86,9 @@ public sealed class MacaroonDecodeTests
     [InlineData("A")]
     [InlineData("AgE===")]
     [InlineData("Ag\u00e9=")]
+    [InlineData("not-a-macaroon")]
+    [InlineData("notamacaroon0n")]
+    [InlineData("AgE_A")]
     public void Refuses_malformed_base64(string text) =>
         Assert.False(MacaroonBase64.TryDecode(text, out _, out _));
 
@@ -101,6 +104,20 @@ public sealed class MacaroonDecodeTests
             var url = MacaroonBase64.EncodeUrlSafe(bytes);
             foreach (var text in new[] { std, std.TrimEnd('='), url, url + new string('=', (4 - (url.Length % 4)) % 4) })
                 Assert.Equal(bytes, MacaroonBase64.Decode(text));
+        }
+    }
+
+    [Fact]
+    public void Any_string_over_the_base64_alphabets_decodes_or_is_refused_without_throwing()
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=";
+        var random = new Random(7);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new string([.. Enumerable.Range(0, random.Next(0, 24)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            if (MacaroonBase64.TryDecode(text, out var bytes, out _))
+                Assert.NotNull(bytes);
+            Assert.False(Macaroon.TryFromBase64(text, out _, out _) && text.Length < 8, text);
         }
     }
 

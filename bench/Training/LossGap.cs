@@ -1,0 +1,71 @@
+using L402Train.Compression;
+using L402Train.Grains.Training;
+using L402Train.Model.Gpt;
+using L402Train.Model.Tensors;
+using L402Train.Model.Training;
+
+namespace L402Train.Bench.Training;
+
+/// <summary>The size of a loss-gap run.</summary>
+internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps);
+
+/// <summary>Held-out loss after the same rounds with SparseLoCo, with dense averaging, and with SparseLoCo plus outer Nesterov momentum.</summary>
+internal sealed record LossGap(double Initial, double Dense, double Sparse, double SparseNesterov)
+{
+    /// <summary>Runs the three variants from the same initial weights, peers, data seeds and held-out batches.</summary>
+    public static LossGap Measure(LossGapRun run)
+    {
+        var setup = new TrainingSetup();
+        var corpus = setup.TrainingTokens();
+        var plain = new RewardSchedule();
+        var heldOut = new HeldOutSet(secretSeed: 11, setup, plain with { HeldOutBatches = 16 }).ForRound(0);
+        var initial = GptModel.Create(setup.Config, setup.InitSeed, threads: 1);
+        var initialLoss = initial.EvaluateLoss(heldOut);
+
+        var dense = Train(run, setup, corpus, new OuterStep(setup, plain), sparse: false, heldOut);
+        var sparse = Train(run, setup, corpus, new OuterStep(setup, plain), sparse: true, heldOut);
+        // DiLoCo's outer optimizer (Nesterov, μ 0.9, α 0.7) on top of SparseLoCo's aggregate.
+        var nesterov = Train(run, setup, corpus, new OuterStep(setup, plain with { OuterMomentum = 0.9, OuterLearningRate = 0.7 }), sparse: true, heldOut);
+        return new LossGap(initialLoss, dense, sparse, nesterov);
+    }
+
+    private static double Train(LossGapRun run, TrainingSetup setup, Model.Corpus.TokenStream corpus, OuterStep outer, bool sparse, IReadOnlyList<TokenBatch> heldOut)
+    {
+        var model = GptModel.Create(setup.Config, setup.InitSeed, threads: Environment.ProcessorCount);
+        var weights = model.Parameters.Clone();
+        ParameterSet? momentum = null;
+        var peers = Enumerable.Range(1, run.Peers).Select(i => new SimulatedPeer(setup, corpus, (ulong)i, run.InnerSteps)).ToList();
+        for (var round = 1; round <= run.Rounds; round++)
+        {
+            var deltas = new ParameterSet[run.Peers];
+            var submissions = new SparseSubmission[run.Peers];
+            Parallel.For(0, run.Peers, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                deltas[i] = peers[i].Train(weights, round, run.InnerSteps);
+                if (sparse) submissions[i] = peers[i].Compress(deltas[i]);
+            });
+            IReadOnlyList<float[]> update = sparse
+                ? SparseLoCoAggregator.Aggregate([.. submissions.Select((s, i) => new PeerSubmission($"peer{i + 1}", s))], maxDegreeOfParallelism: 1).Tensors
+                : Mean(deltas);
+            var stepped = outer.Apply(weights, momentum, update);
+            weights = stepped.Weights;
+            momentum = stepped.Momentum;
+        }
+        model.Restore(weights);
+        return model.EvaluateLoss(heldOut);
+    }
+
+    // Uncompressed averaging: the per-coordinate mean of every peer's full pseudo-gradient.
+    private static float[][] Mean(ParameterSet[] deltas)
+    {
+        var layout = deltas[0].Layout;
+        var mean = layout.Select(slot => new float[slot.Length]).ToArray();
+        foreach (var delta in deltas)
+            for (var t = 0; t < layout.Count; t++)
+            {
+                var values = delta.Tensors[t].Values.Span;
+                for (var j = 0; j < values.Length; j++) mean[t][j] += values[j] / deltas.Length;
+            }
+        return mean;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+using L402Train.Bench.Training;
+
+// Prints one name=value line per figure. --quick finishes in about a minute on 2 cores; without it
+// the run uses the demo's sizes (K = 30, 4 peers, 5 rounds) and takes several minutes.
+var quick = args.Contains("--quick");
+var print = (string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.####}"));
+
+var overhead = ValidationOverhead.Measure(peers: quick ? 2 : 4, submissionsPerRound: 8);
+print("peer_train_cpu_ms_k30", overhead.PeerTrainCpuMs);
+print("validation_cpu_ms_per_submission", overhead.ValidationCpuMs);
+print("validation_before_losses_cpu_ms_per_round", overhead.BeforeLossesCpuMs);
+print("validation_overhead_pct", overhead.OverheadPct);
+
+var run = quick ? new LossGapRun(Peers: 3, Rounds: 3, InnerSteps: 10) : new LossGapRun(Peers: 4, Rounds: 5, InnerSteps: 30);
+var gap = LossGap.Measure(run);
+print("loss_initial", gap.Initial);
+print("loss_dense", gap.Dense);
+print("loss_sparseloco", gap.Sparse);
+print("loss_gap_vs_dense_pct", 100 * (gap.Sparse - gap.Dense) / gap.Dense);
+print("loss_sparseloco_nesterov", gap.SparseNesterov);
+print("nesterov_loss_change_pct", 100 * (gap.SparseNesterov - gap.Sparse) / gap.Sparse);
+return 0;

@@ -1,0 +1,97 @@
+using L402Train.Gateway.Bounties;
+using L402Train.Gateway.Training;
+using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Bounties.Submissions;
+using L402Train.Grains.Runtime;
+using L402Train.Grains.Training;
+using L402Train.L402.Gate;
+using L402Train.L402.Tokens;
+using L402Train.Lightning;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace L402Train.Gateway.Apis;
+
+/// <summary>Submissions: submit behind a deposit, poll the verdict, claim the reward.</summary>
+public static partial class BountyApi
+{
+    private static async Task<Results<JsonHttpResult<BountySubmissionAccepted>, ProblemHttpResult>> SubmitAsync(
+        string id, HttpContext http, IGrainFactory grains, IBlobStore blobs, BountyRules rules, CancellationToken cancellationToken)
+    {
+        var token = http.GetL402Token() ?? throw new InvalidOperationException("The L402 gate let an unpaid request through.");
+        var sid = token.PaymentHash.ToHex();
+        var grain = grains.GetGrain<IBountySubmissionGrain>(sid);
+        var (request, problem) = await JsonBody.ReadAsync<SubmitRequest>(http.Request, rules.MaxSubmitBodyBytes, cancellationToken);
+        problem ??= request switch
+        {
+            { Diff: null or { Length: 0 } } => JsonBody.Bad("diff is required: a unified diff against the current version."),
+            { BaseVersion: null or < 0 } => JsonBody.Bad("base_version is required: the version the diff was made against."),
+            { Nonce.Length: > 256 } => JsonBody.Bad("nonce must be at most 256 characters."),
+            { ClaimedScore: { } claimed } when !double.IsFinite(claimed) => JsonBody.Bad("claimed_score must be a finite number."),
+            _ => AgentProblem(request?.Agent) is { } badAgent ? JsonBody.Bad(badAgent) : null,
+        };
+        var agent = request?.Agent ?? "anonymous";
+        if (problem is not null)
+        {
+            // The deposit is locked and its token spent: refund it, and say why.
+            await grain.RefuseAsync(new NewBountySubmission(id, agent, request?.BaseVersion ?? -1, null, null, 0, null, null, sid, token.TokenId.ToHex(), rules.DepositSat),
+                $"refused: {problem.ProblemDetails.Detail}");
+            return problem;
+        }
+
+        var arrival = await SubmissionIntake.PrepareAsync(blobs,
+            new SubmissionRequest(id, agent, request!.BaseVersion!.Value, request.Diff!, request.ClaimedScore, request.Nonce), sid, token.TokenId.ToHex(), rules.DepositSat, cancellationToken);
+        var state = await grain.CreateAsync(arrival);
+        if (state.Verdict?.Reason == BountyVerdictReason.Closed)
+            return TypedResults.Problem("The bounty closed before the submission arrived; the deposit is refunded.", statusCode: StatusCodes.Status409Conflict);
+        var location = $"/bounty/{id}/submissions/{sid}";
+        http.Response.Headers.Location = location;
+        return TypedResults.Json(new BountySubmissionAccepted(sid, id, "validating", location), HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<Results<JsonHttpResult<BountySubmissionView>, ProblemHttpResult>> GetSubmissionAsync(
+        string id, string sid, double? wait, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
+        if (wait is < 0 or > 3600 || (wait is { } w && !double.IsFinite(w))) return JsonBody.Bad("wait must be a number of seconds between 0 and 3600.");
+        var grain = grains.GetGrain<IBountySubmissionGrain>(sid.ToLowerInvariant());
+        var state = await grain.GetAsync();
+        if (state.Received?.BountyId != id) return TypedResults.Problem($"No submission {sid} for bounty {id}.", statusCode: StatusCodes.Status404NotFound);
+        var until = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(wait ?? 0, TrainingApi.MaxWait.TotalSeconds));
+        // Long-poll by re-reading: the verdict may be written by a validator on another silo.
+        while (state.Verdict is null && time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
+        {
+            try { await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken); }
+            catch (OperationCanceledException) { break; }
+            state = await grain.GetAsync();
+        }
+        return TypedResults.Json(BountySubmissionView.From(sid.ToLowerInvariant(), state), HttpJson.Options);
+    }
+
+    private static async Task<Results<JsonHttpResult<BountyClaimAccepted>, ProblemHttpResult>> ClaimAsync(
+        string id, string sid, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
+        sid = sid.ToLowerInvariant();
+        var grain = grains.GetGrain<IBountySubmissionGrain>(sid);
+        var state = await grain.GetAsync();
+        if (state.Received?.BountyId != id) return TypedResults.Problem($"No submission {sid} for bounty {id}.", statusCode: StatusCodes.Status404NotFound);
+        if (DepositOwnership.Check(http.Request, keys, sid) is { } denied)
+            return TypedResults.Problem($"Claiming needs the deposit's macaroon: {denied}.", statusCode: StatusCodes.Status401Unauthorized);
+
+        var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
+        if (invoice.Problem is { } bad) return bad;
+        var details = invoice.Details!;
+        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, MaxFeeSat(state.PayoutSat));
+        return outcome switch
+        {
+            ClaimOutcome.Queued or ClaimOutcome.AlreadyClaimed =>
+                TypedResults.Json(new BountyClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+                    HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
+            ClaimOutcome.NotDecided => TypedResults.Problem("The submission has no verdict yet; poll it with ?wait=.", statusCode: StatusCodes.Status409Conflict),
+            ClaimOutcome.NothingOwed => TypedResults.Problem("No reward is owed for this submission.", statusCode: StatusCodes.Status409Conflict),
+            ClaimOutcome.OtherClaimInFlight => TypedResults.Problem("Another claim invoice is being paid for this submission.", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem($"The invoice must be for exactly reward_sat − fee_sat = {state.PayoutSat} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
+        };
+    }
+}

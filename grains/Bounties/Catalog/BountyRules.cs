@@ -1,0 +1,56 @@
+namespace L402Train.Grains.Bounties.Catalog;
+
+/// <summary>The coordinator's settings for the bounty track (every bounty shares them).</summary>
+public sealed record BountyRules
+{
+    /// <summary>The hold-invoice deposit behind each submission (<c>bounty_deposit_sat</c>).</summary>
+    public long DepositSat { get; init; } = 1_000;
+
+    /// <summary>The standard L402 price of <c>GET /bounty/{id}</c> (<c>bounty_price_sat</c>).</summary>
+    public long AccessPriceSat { get; init; } = 10;
+
+    /// <summary>The coordinator's fee on every reward, in percent (<c>coordinator_fee_pct</c>).</summary>
+    public decimal CoordinatorFeePct { get; init; } = 5;
+
+    /// <summary>
+    /// Largest tolerated excess of the public gain over the held-out gain (<c>suspicious_gap</c>):
+    /// a diff whose public score rises much more than its held-out score is fitted to the public set.
+    /// </summary>
+    public double SuspiciousGap { get; init; } = 0.1;
+
+    /// <summary>One-sided significance level of the repeats test (<c>significance_level</c>): 0.05, 0.025 or 0.01.</summary>
+    public double SignificanceLevel { get; init; } = 0.05;
+
+    /// <summary>How long a sponsor has to pay the funding invoice.</summary>
+    public TimeSpan FundingInvoiceExpiry { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the funding job looks the funding invoice up.</summary>
+    public TimeSpan FundingPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest decoded archive a sponsor may post (baseline or held-out).</summary>
+    public int MaxArchiveBytes { get; init; } = 8 << 20;
+
+    /// <summary>Largest submit body accepted (a larger diff than the bounty allows is still a verdict up to this size).</summary>
+    public int MaxSubmitBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>Largest eval timeout a sponsor may ask for, in seconds.</summary>
+    public int MaxEvalTimeoutSeconds { get; init; } = 600;
+
+    /// <summary>Largest eval memory a sponsor may ask for, in MiB.</summary>
+    public int MaxEvalMemoryMb { get; init; } = 4096;
+
+    /// <summary>Most repeats a sponsor may ask for.</summary>
+    public int MaxRepeats { get; init; } = 10;
+
+    /// <summary>Throws naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (DepositSat <= 0) throw new ArgumentOutOfRangeException(nameof(DepositSat), DepositSat, "the deposit must be at least 1 sat");
+        if (AccessPriceSat <= 0) throw new ArgumentOutOfRangeException(nameof(AccessPriceSat), AccessPriceSat, "the access price must be at least 1 sat");
+        if (CoordinatorFeePct is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(CoordinatorFeePct), CoordinatorFeePct, "the fee is a percentage between 0 and 100");
+        if (!(SuspiciousGap > 0)) throw new ArgumentOutOfRangeException(nameof(SuspiciousGap), SuspiciousGap, "the gap threshold must be positive");
+        if (SignificanceLevel is not (0.05 or 0.025 or 0.01)) throw new ArgumentOutOfRangeException(nameof(SignificanceLevel), SignificanceLevel, "use 0.05, 0.025 or 0.01");
+        if (FundingPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FundingPollInterval), FundingPollInterval, "must be positive");
+        if (FundingInvoiceExpiry <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FundingInvoiceExpiry), FundingInvoiceExpiry, "must be positive");
+    }
+}

@@ -1,0 +1,168 @@
+using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
+using L402Train.Grains.Training;
+
+namespace L402Train.Grains.Bounties.Submissions;
+
+/// <summary>One bounty submission, keyed by its id (the deposit's payment hash).</summary>
+public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
+{
+    /// <summary>Records the arrival (idempotent), registers its claim with the bounty and queues validation.</summary>
+    Task<BountySubmissionState> CreateAsync(NewBountySubmission submission);
+
+    /// <summary>Records a request refused with a 4xx after its deposit was locked, and refunds the deposit.</summary>
+    Task<BountySubmissionState> RefuseAsync(NewBountySubmission submission, string detail);
+
+    /// <summary>The state; <see cref="BountySubmissionState.Received"/> is null for an unknown id.</summary>
+    Task<BountySubmissionState> GetAsync();
+
+    /// <summary>
+    /// Records the verdict once. An acceptance is merged by the bounty first; when the bounty moved
+    /// or closed meanwhile it becomes superseded or closed. Queues the deposit's settle or cancel.
+    /// </summary>
+    Task<BountySubmissionState> DecideAsync(BountyVerdict verdict);
+
+    /// <summary>Queues payment of a claim invoice for exactly the reward less the fee.</summary>
+    Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat);
+}
+
+/// <inheritdoc cref="IBountySubmissionGrain"/>
+[GrainType("bounty-submission")]
+public sealed class BountySubmissionGrain([PersistentState("submission")] IPersistentState<BountySubmissionState> submission)
+    : Grain, IBountySubmissionGrain
+{
+    /// <summary>Owner kind of bounty submissions in payment jobs.</summary>
+    public const string OwnerKind = "bounty-submission";
+
+    private BountySubmissionState State => submission.State;
+
+    /// <inheritdoc/>
+    public async Task<BountySubmissionState> CreateAsync(NewBountySubmission arrival)
+    {
+        ArgumentNullException.ThrowIfNull(arrival);
+        if (State.Received is not null) return State;
+        var id = GetPrimaryKeyString();
+        var admission = await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).AdmitAsync(id, arrival.DiffHash ?? "", arrival.Commitment);
+        submission.State = new BountySubmissionState
+        {
+            Received = arrival, ReceivedAt = TimeProvider.GetUtcNow(), ArrivalSequence = admission.ArrivalSequence,
+            CommitSequence = admission.CommitSequence, Deposit = DepositStatus.Held,
+        };
+        if (!admission.Open) return await RecordAsync(BountyVerdict.Rejected(BountyVerdictReason.Closed, "the bounty closed before this submission arrived; the deposit is refunded"), null);
+        EnqueueJob(BountyJobTypes.Validate, id, new BountySubmissionJob(id));
+        await submission.WriteStateAsync();
+        return State;
+    }
+
+    /// <inheritdoc/>
+    public async Task<BountySubmissionState> RefuseAsync(NewBountySubmission arrival, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(arrival);
+        if (State.Received is not null) return State;
+        submission.State = new BountySubmissionState { Received = arrival, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Held };
+        return await RecordAsync(BountyVerdict.Rejected(BountyVerdictReason.Refused, detail), null);
+    }
+
+    /// <inheritdoc/>
+    public Task<BountySubmissionState> GetAsync() => Task.FromResult(State);
+
+    /// <inheritdoc/>
+    public async Task<BountySubmissionState> DecideAsync(BountyVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        var arrival = State.Received ?? throw new InvalidOperationException($"Bounty submission {GetPrimaryKeyString()} does not exist.");
+        if (State.Verdict is not null) return State;
+        if (verdict.Reason != BountyVerdictReason.Accepted) return await RecordAsync(verdict, null);
+
+        var merge = await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).MergeAsync(new MergeRequest(
+            GetPrimaryKeyString(), arrival.Agent, arrival.BaseVersion,
+            verdict.TreeBlob ?? throw new ArgumentException("an acceptance carries the merged tree", nameof(verdict)),
+            verdict.PublicScores ?? [], verdict.HeldOutScores ?? [], verdict.Improvement ?? 0));
+        return merge.Outcome switch
+        {
+            MergeOutcome.Merged => await RecordAsync(verdict with { Detail = $"{verdict.Detail}; merged as version {merge.Version}" }, merge),
+            MergeOutcome.Superseded => await RecordAsync(verdict with
+            {
+                Reason = BountyVerdictReason.Superseded, TreeBlob = null,
+                Detail = $"another submission merged first (now version {merge.Version}); rebase on it and submit again. Evaluation: {verdict.Detail}",
+            }, null),
+            _ => await RecordAsync(verdict with { Reason = BountyVerdictReason.Closed, TreeBlob = null, Detail = "the bounty closed before this submission could merge" }, null),
+        };
+    }
+
+    private async Task<BountySubmissionState> RecordAsync(BountyVerdict verdict, MergeResult? merge)
+    {
+        var arrival = State.Received!;
+        var id = GetPrimaryKeyString();
+        if (verdict.Deposit != DepositAction.None)
+        {
+            var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.BountyDeposit, arrival.DepositSat, OwnerKind, id);
+            EnqueueJob(deposit.ToRequest(forfeit: verdict.Deposit == DepositAction.Forfeit));
+        }
+        var reward = merge?.RewardSat ?? 0;
+        var fee = merge?.FeeSat ?? 0;
+        submission.State = State with
+        {
+            Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), NewVersion = merge?.Version,
+            Deposit = verdict.Deposit switch
+            {
+                DepositAction.Refund => DepositStatus.Refunding,
+                DepositAction.Forfeit => DepositStatus.Forfeiting,
+                _ => DepositStatus.Refunded,
+            },
+            RewardSat = reward, FeeSat = fee, Reward = reward - fee > 0 ? RewardStatus.Owed : RewardStatus.None,
+        };
+        await submission.WriteStateAsync();
+        return State;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat)
+    {
+        if (State.Verdict is null) return ClaimOutcome.NotDecided;
+        if (State.PayoutSat <= 0) return ClaimOutcome.NothingOwed;
+        if (State.Reward is RewardStatus.Paid or RewardStatus.Paying)
+            return State.ClaimPaymentHash == paymentHash ? ClaimOutcome.AlreadyClaimed : ClaimOutcome.OtherClaimInFlight;
+        if (amountSat != State.PayoutSat) return ClaimOutcome.WrongAmount;
+
+        var id = GetPrimaryKeyString();
+        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.BountyPayout, OwnerKind, id).ToRequest());
+        submission.State = State with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
+        await submission.WriteStateAsync();
+        return ClaimOutcome.Queued;
+    }
+
+    /// <inheritdoc/>
+    public async Task DepositResolvedAsync(string paymentHash, DepositResolution resolution)
+    {
+        if (State.DepositResolvedAt is not null) return;
+        submission.State = State with
+        {
+            Deposit = resolution == DepositResolution.Forfeited ? DepositStatus.Forfeited : DepositStatus.Refunded,
+            DepositResolvedAt = TimeProvider.GetUtcNow(),
+        };
+        await submission.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public async Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat)
+    {
+        if (State.Received is not { } arrival) return;
+        if (State.Reward != RewardStatus.Paid)
+        {
+            submission.State = State with { Reward = RewardStatus.Paid, ClaimPaymentHash = paymentHash, RewardPaidAt = TimeProvider.GetUtcNow() };
+            await submission.WriteStateAsync();
+        }
+        // Idempotent on the bounty too, so a re-run after a crash between the two writes completes it.
+        await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).PayoutPaidAsync(GetPrimaryKeyString(), State.PayoutSat);
+    }
+
+    /// <inheritdoc/>
+    public async Task RewardFailedAsync(string paymentHash, string reason)
+    {
+        if (State.Reward != RewardStatus.Paying || State.ClaimPaymentHash != paymentHash) return;
+        submission.State = State with { Reward = RewardStatus.Owed, ClaimFailure = reason };
+        await submission.WriteStateAsync();
+    }
+}

@@ -1,0 +1,71 @@
+using L402Train.Grains.Training;
+
+namespace L402Train.Grains.Bounties.Submissions;
+
+/// <summary>What the gateway knows when a bounty submission arrives.</summary>
+/// <param name="BountyId">The bounty.</param>
+/// <param name="Agent">The agent's chosen name.</param>
+/// <param name="BaseVersion">The version the diff was made against.</param>
+/// <param name="DiffBlob">Blob hash of the diff text.</param>
+/// <param name="DiffHash">SHA-256 of the normalized diff (identical diffs share it).</param>
+/// <param name="DiffBytes">UTF-8 size of the diff.</param>
+/// <param name="ClaimedScore">The score the agent claims (informational).</param>
+/// <param name="Commitment">The commitment the nonce reveals (<c>sha256(diff ‖ nonce)</c>), when a nonce was sent.</param>
+/// <param name="PaymentHash">The deposit hold invoice's hash (hex) = the submission id.</param>
+/// <param name="TokenIdHex">The L402 token id the deposit preimage derives from.</param>
+/// <param name="DepositSat">The deposit.</param>
+public sealed record NewBountySubmission(
+    string BountyId, string Agent, int BaseVersion, string? DiffBlob, string? DiffHash, long DiffBytes, double? ClaimedScore,
+    string? Commitment, string PaymentHash, string TokenIdHex, long DepositSat);
+
+/// <summary>A bounty submission.</summary>
+public sealed record BountySubmissionState
+{
+    /// <summary>What arrived; null for an unknown id.</summary>
+    public NewBountySubmission? Received { get; init; }
+
+    /// <summary>When it arrived.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Arrival order in its bounty (0 when refused at the door).</summary>
+    public int ArrivalSequence { get; init; }
+
+    /// <summary>The sequence of the commitment it revealed.</summary>
+    public int? CommitSequence { get; init; }
+
+    /// <summary>The verdict, once decided.</summary>
+    public BountyVerdict? Verdict { get; init; }
+
+    /// <summary>When the verdict was recorded.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The version the acceptance created.</summary>
+    public int? NewVersion { get; init; }
+
+    /// <summary>The deposit.</summary>
+    public DepositStatus Deposit { get; init; }
+
+    /// <summary>When the deposit job finished.</summary>
+    public DateTimeOffset? DepositResolvedAt { get; init; }
+
+    /// <summary>The reward granted, fee included.</summary>
+    public long RewardSat { get; init; }
+
+    /// <summary>The coordinator's fee out of the reward; the agent claims <c>RewardSat − FeeSat</c>.</summary>
+    public long FeeSat { get; init; }
+
+    /// <summary>The reward's status.</summary>
+    public RewardStatus Reward { get; init; }
+
+    /// <summary>The claim invoice being paid.</summary>
+    public string? ClaimPaymentHash { get; init; }
+
+    /// <summary>Why the last claim payment failed.</summary>
+    public string? ClaimFailure { get; init; }
+
+    /// <summary>When the reward was paid.</summary>
+    public DateTimeOffset? RewardPaidAt { get; init; }
+
+    /// <summary>What the agent is paid: the reward less the fee.</summary>
+    public long PayoutSat => RewardSat - FeeSat;
+}

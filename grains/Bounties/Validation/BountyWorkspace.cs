@@ -1,0 +1,61 @@
+using L402Train.Grains.Bounties.Shipped;
+using L402Train.Grains.Runtime;
+
+namespace L402Train.Grains.Bounties.Validation;
+
+/// <summary>
+/// A validator's on-disk copies of bounty archives (current-best trees and held-out sets), unpacked
+/// once per blob hash under <see cref="Root"/>. An archive is unpacked into a temporary directory
+/// and renamed into place, so concurrent validations never see a half-written tree.
+/// </summary>
+public sealed class BountyWorkspace
+{
+    private readonly IBlobStore blobs;
+
+    /// <summary>Creates a workspace under <paramref name="root"/> (made traversable by the sandbox user).</summary>
+    public BountyWorkspace(IBlobStore blobs, string root)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        this.blobs = blobs;
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    /// <summary>Where unpacked archives live; also the sandbox's scratch root.</summary>
+    public string Root { get; }
+
+    /// <summary>The unpacked directory of archive blob <paramref name="blobHash"/>.</summary>
+    public async Task<string> UnpackAsync(string blobHash, CancellationToken cancellationToken)
+    {
+        if (!ContentHash.TryParse(blobHash, out var hash)) throw new ArgumentException($"'{blobHash}' is not a blob hash.", nameof(blobHash));
+        var target = Path.Combine(Root, "archives", hash.ToString());
+        if (Directory.Exists(target)) return target;
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = $"{target}.{Guid.NewGuid():N}.tmp";
+        await using (var archive = await blobs.OpenReadAsync(hash, cancellationToken))
+        {
+            BountyArchive.Extract(archive, temporary);
+        }
+        try
+        {
+            Directory.Move(temporary, target);
+        }
+        catch (IOException) when (Directory.Exists(target))
+        {
+            // Another validation unpacked the same archive first; its copy is identical.
+            Directory.Delete(temporary, recursive: true);
+        }
+        return target;
+    }
+
+    /// <summary>Packs a directory's files into a deterministic archive and stores it; returns the blob hash.</summary>
+    public async Task<string> PackAsync(string directory, CancellationToken cancellationToken)
+    {
+        var bytes = BountyArchive.Create(BountyArchive.ReadFiles(directory));
+        using var stream = new MemoryStream(bytes, writable: false);
+        return (await blobs.PutAsync(stream, cancellationToken)).ToString();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using L402Train.Gateway.Apis;
+using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Grains.Bounties.Submissions;
+using L402Train.Grains.Bounties.Validation;
+using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
+
+namespace L402Train.Silo.Hosting;
+
+/// <summary>Composes the bounty track into a silo: grains, the sandbox, job handlers by role, and the API.</summary>
+public static class BountyComposition
+{
+    /// <summary>
+    /// Reads the bounty settings (<c>--bounty-deposit-sat</c>, <c>--bounty-price-sat</c>,
+    /// <c>--coordinator-fee-pct</c>, <c>--suspicious-gap</c>, <c>--significance-level</c>); a wrong one names itself.
+    /// </summary>
+    public static BountyRules Parse(IConfiguration config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var defaults = new BountyRules();
+        var rules = defaults with
+        {
+            DepositSat = Read(config, "BountyDepositSat", "bounty-deposit-sat", defaults.DepositSat, v => v >= 1, "a whole number of sats ≥ 1"),
+            AccessPriceSat = Read(config, "BountyPriceSat", "bounty-price-sat", defaults.AccessPriceSat, v => v >= 1, "a whole number of sats ≥ 1"),
+            CoordinatorFeePct = Read(config, "CoordinatorFeePct", "coordinator-fee-pct", defaults.CoordinatorFeePct, v => v is >= 0 and <= 100, "a percentage from 0 to 100"),
+            SuspiciousGap = Read(config, "SuspiciousGap", "suspicious-gap", defaults.SuspiciousGap, v => v > 0 && double.IsFinite(v), "a positive number (score units)"),
+            SignificanceLevel = Read(config, "SignificanceLevel", "significance-level", defaults.SignificanceLevel, v => v is 0.05 or 0.025 or 0.01, "0.05, 0.025 or 0.01"),
+        };
+        rules.Validate();
+        return rules;
+    }
+
+    private static T Read<T>(IConfiguration config, string key, string option, T fallback, Func<T, bool> valid, string expected) where T : IParsable<T>
+    {
+        var text = config[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return T.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && valid(value)
+            ? value
+            : throw new SiloSettingException(option, $"'{text}' is not {expected}");
+    }
+
+    /// <summary>Registers the bounty grains, the sandbox and workspace, and (by role) the job handlers.</summary>
+    public static WebApplicationBuilder AddBountyTrack(this WebApplicationBuilder builder, BountyRules rules, string dataDir)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(rules);
+        var services = builder.Services;
+        // Evaluations run as an unprivileged user when the silo is root, so the working copies must
+        // lie under a path that user can traverse: the system temp directory, one folder per data directory.
+        var workspace = Path.Combine(Path.GetTempPath(),
+            "l402train-bounties-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
+        services.AddSingleton(rules);
+        services.AddSingleton(new SandboxOptions { ScratchRoot = workspace });
+        services.AddSingleton(sp => new BubblewrapSandbox(sp.GetRequiredService<SandboxOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BountyWorkspace(sp.GetRequiredService<IBlobStore>(), workspace));
+        services.AddSingleton<BountyEvaluation>();
+        services.AddSingleton<BountyPublisher>();
+        // One registry of payment owners serves both tracks' deposit and reward jobs.
+        var owners = services.LastOrDefault(d => d.ServiceType == typeof(PaymentOwners))?.ImplementationInstance as PaymentOwners;
+        if (owners is null) services.AddSingleton(owners = new PaymentOwners());
+        owners.Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind);
+        services.ConfigureSilo(RegisterGrainsAndJobs);
+        return builder;
+    }
+
+    /// <summary>Maps the bounty API.</summary>
+    public static WebApplication MapBountyTrack(this WebApplication app)
+    {
+        app.MapBountyApi();
+        return app;
+    }
+
+    private static void RegisterGrainsAndJobs(SiloBuilder silo, IServiceProvider sp)
+    {
+        silo.AddGrain<IBountyGrain, BountyGrain>()
+            .AddGrain<IBountyIndexGrain, BountyIndexGrain>()
+            .AddGrain<IBountySubmissionGrain, BountySubmissionGrain>();
+        var roles = sp.GetRequiredService<SiloSettings>().Roles;
+        if (roles.Contains("validator"))
+        {
+            _ = sp.GetRequiredService<BountyWorkspace>(); // creates the scratch root, traversable by the sandbox user
+            EnsureSandbox(sp.GetRequiredService<BubblewrapSandbox>());
+            silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
+                .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s));
+        }
+        if (roles.Contains("settler"))
+        {
+            silo.AddJobHandler(BountyJobTypes.WatchFunding, s => ActivatorUtilities.CreateInstance<WatchFundingHandler>(s))
+                .AddJobHandler(BountyJobTypes.Close, new CloseBountyHandler());
+        }
+    }
+
+    // A validator without the sandbox would run sponsors' and agents' code unconfined: refuse to start.
+    // This runs while the silo is built, before its job workers claim anything.
+    private static void EnsureSandbox(BubblewrapSandbox sandbox)
+    {
+        try
+        {
+            sandbox.EnsureAvailableAsync().GetAwaiter().GetResult();
+        }
+        catch (SandboxUnavailableException ex)
+        {
+            throw new SiloSettingException("roles", $"this silo has the validator role, which evaluates bounty submissions only inside the sandbox, and {ex.Message} Or drop 'validator' from the roles.");
+        }
+    }
+}

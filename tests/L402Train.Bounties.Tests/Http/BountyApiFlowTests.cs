@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using L402Train.Bounties.Tests.Flow;
+using L402Train.Grains.Bounties.Commitments;
+using L402Train.Grains.Bounties.Shipped;
+using L402Train.Lightning;
+using Xunit;
+
+namespace L402Train.Bounties.Tests.Http;
+
+/// <summary>The wire contract end to end: post, fund, buy, commit, submit, verdict, claim, sponsor views, cancel, reveal.</summary>
+public sealed class BountyApiFlowTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_bounty_is_posted_funded_bought_improved_paid_cancelled_and_revealed_over_http()
+    {
+        await using var host = await BountyApiHost.StartAsync();
+        var sponsor = host.Network.CreateFundedNode("sponsor", new Sats(1_000_000));
+        var agent = host.Network.CreateFundedNode("agent", new Sats(100_000));
+
+        var created = await host.PostBountyAsync();
+        var id = created.GetProperty("id").GetString()!;
+        Assert.Matches("^b-[0-9a-f]{16}$", id);
+        Assert.Equal("awaiting_funding", created.GetProperty("status").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ShippedBounty.HeldOutArchive(host.Shipped))), created.GetProperty("heldout_sha256").GetString());
+        var sponsorMacaroon = created.GetProperty("sponsor_macaroon").GetString()!;
+        using (var early = await host.Http.GetAsync($"/bounty/{id}", Ct)) Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+
+        var funding = await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
+        Assert.Equal(PaymentStatus.Succeeded, funding.Status);
+        var listed = await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        Assert.Equal(20_000, listed.GetProperty("bounties").EnumerateArray().Single(b => b.GetProperty("id").GetString() == id).GetProperty("remaining_sat").GetInt64());
+
+        // Buy the bounty (standard L402) and make an improving diff against its current best.
+        var (bought, _) = await host.PaidAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/bounty/{id}"), agent);
+        var detail = await bought.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(HttpStatusCode.OK, bought.StatusCode);
+        Assert.Equal(0, detail.GetProperty("version").GetInt32());
+        var config = ConfigOf(detail.GetProperty("baseline_archive").GetString()!);
+        var diff = Edits.Diff(config, Edits.Tuned(config));
+
+        // Commit, then reveal behind a hold deposit.
+        var commitment = DiffCommitment.Of(diff, "n0nce");
+        using (var commit = await host.Http.PostAsJsonAsync($"/bounty/{id}/commit", new { commitment, agent = "agent" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, commit.StatusCode);
+            Assert.Equal(1, (await commit.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("sequence").GetInt32());
+        }
+        using (var again = await host.Http.PostAsJsonAsync($"/bounty/{id}/commit", new { commitment, agent = "agent" }, Ct))
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var body = new { diff, base_version = 0, claimed_score = 0.9, nonce = "n0nce", agent = "agent" };
+        var (submitted, deposit) = await host.PaidAsync(() => BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", body), agent);
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var sid = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("submission_id").GetString()!;
+
+        var verdict = await host.PollAsync($"/bounty/{id}/submissions/{sid}?wait=30",
+            j => j.GetProperty("status").GetString() != "validating" && j.GetProperty("deposit_final").GetBoolean());
+        Assert.True(verdict.GetProperty("status").GetString() == "accepted", verdict.ToString());
+        Assert.Equal("refunded", verdict.GetProperty("deposit").GetString());
+        Assert.Equal(1, verdict.GetProperty("new_version").GetInt32());
+        Assert.Equal(1, verdict.GetProperty("commit_sequence").GetInt32());
+        var payout = verdict.GetProperty("reward_sat").GetInt64() - verdict.GetProperty("fee_sat").GetInt64();
+        Assert.True(payout > 0);
+
+        var board = await host.Http.GetFromJsonAsync<JsonElement>($"/bounty/{id}/leaderboard", Ct);
+        Assert.Equal(sid, board.GetProperty("entries")[0].GetProperty("submission_id").GetString());
+        Assert.True(board.GetProperty("best_score").GetDouble() > board.GetProperty("baseline_score").GetDouble());
+
+        // Sponsor view: the diff and public output, for the sponsor's macaroon only.
+        using (var denied = await host.Http.GetAsync($"/bounty/{id}/submissions", Ct)) Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        using (var wrong = await host.Http.SendAsync(BountyApiHost.Bearer(HttpMethod.Get, $"/bounty/{id}/submissions", deposit["L402 ".Length..^1]), Ct))
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        using (var listing = await host.Http.SendAsync(BountyApiHost.Bearer(HttpMethod.Get, $"/bounty/{id}/submissions", sponsorMacaroon), Ct))
+        {
+            var submissions = await listing.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal(HttpStatusCode.OK, listing.StatusCode);
+            Assert.Equal(diff, submissions.GetProperty("submissions")[0].GetProperty("diff").GetString());
+        }
+
+        // Claim the reward less the fee with the deposit's macaroon.
+        var invoice = await agent.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(payout).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
+        using (var unauthorized = await host.Http.PostAsJsonAsync($"/bounty/{id}/submissions/{sid}/claim", new { invoice = invoice.PaymentRequest }, Ct))
+            Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        using (var claim = await host.Http.SendAsync(BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submissions/{sid}/claim", new { invoice = invoice.PaymentRequest }, deposit), Ct))
+            Assert.Equal(HttpStatusCode.Accepted, claim.StatusCode);
+        await host.PollAsync($"/bounty/{id}/submissions/{sid}", j => j.GetProperty("reward").GetString() == "paid");
+        Assert.Equal(InvoiceState.Settled, (await agent.LookupInvoiceAsync(invoice.Hash, Ct))!.State);
+
+        // The held-out set stays hidden until the sponsor cancels; the refund is exactly what is left.
+        using (var hidden = await host.Http.GetAsync($"/bounty/{id}/heldout", Ct)) Assert.Equal(HttpStatusCode.Conflict, hidden.StatusCode);
+        var remaining = 20_000 - verdict.GetProperty("reward_sat").GetInt64();
+        var refund = await sponsor.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(remaining).ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
+        using (var cancel = await host.Http.SendAsync(BountyApiHost.Bearer(HttpMethod.Post, $"/bounty/{id}/cancel", sponsorMacaroon, new { invoice = refund.PaymentRequest }), Ct))
+        {
+            var cancelled = await cancel.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(cancel.StatusCode == HttpStatusCode.Accepted, cancelled.ToString());
+            Assert.Equal(remaining, cancelled.GetProperty("refund_sat").GetInt64());
+            Assert.Equal("closed", cancelled.GetProperty("status").GetString());
+        }
+        await host.PollAsync($"/bounties?status=closed", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        var revealed = await host.Http.GetByteArrayAsync($"/bounty/{id}/heldout", Ct);
+        Assert.Equal(created.GetProperty("heldout_sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(revealed)));
+        using var refundWait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        refundWait.CancelAfter(TimeSpan.FromSeconds(60));
+        while ((await sponsor.LookupInvoiceAsync(refund.Hash, Ct))!.State != InvoiceState.Settled) await Task.Delay(100, refundWait.Token);
+    }
+
+    private static string ConfigOf(string base64Archive)
+    {
+        var dir = Directory.CreateTempSubdirectory("l402-bought");
+        try
+        {
+            using var stream = new MemoryStream(Convert.FromBase64String(base64Archive));
+            BountyArchive.Extract(stream, dir.FullName);
+            return File.ReadAllText(Path.Combine(dir.FullName, ShippedBounty.ConfigPath));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Bounties.Shipped;
+using L402Train.Lightning;
+using L402Train.Lightning.Simnet;
+using L402Train.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace L402Train.Bounties.Tests.Http;
+
+/// <summary>The real silo (gateway, validator, settler on SQLite and simnet) on a free port, and a client that pays L402 challenges by hand.</summary>
+internal sealed class BountyApiHost : IAsyncDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-bounty-api");
+
+    private BountyApiHost() { }
+
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public SimnetNetwork Network => App.Services.GetRequiredService<SimnetNetwork>();
+    public GeneratedBounty Shipped { get; } = ShippedBounty.Generate(42);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<BountyApiHost> StartAsync()
+    {
+        var host = new BountyApiHost();
+        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = host.dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
+            new Dictionary<string, string?>(), host.dir.FullName);
+        host.App = SiloHost.Build(settings with { Bounties = new BountyRules { FundingPollInterval = TimeSpan.FromMilliseconds(100) } });
+        await host.App.StartAsync(Ct);
+        host.Http = new HttpClient { BaseAddress = new Uri(host.App.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
+        return host;
+    }
+
+    /// <summary>The body of a <c>POST /bounties</c> for the shipped bounty, with <paramref name="change"/> applied.</summary>
+    public Dictionary<string, object?> BountyBody(Action<Dictionary<string, object?>>? change = null)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["title"] = "Spam filter accuracy", ["description"] = "Tune classifier.conf.", ["metric"] = "accuracy", ["direction"] = "maximize",
+            ["eval_command"] = "sh eval.sh", ["target_globs"] = new[] { "classifier.conf" },
+            ["baseline_archive"] = Convert.ToBase64String(ShippedBounty.BaselineArchive(Shipped)),
+            ["heldout_archive"] = Convert.ToBase64String(ShippedBounty.HeldOutArchive(Shipped)),
+            ["total_sat"] = 20_000, ["deadline"] = DateTimeOffset.UtcNow.AddHours(1), ["rate_sat_per_unit"] = 100_000, ["min_improvement"] = 0.01,
+            ["max_diff_bytes"] = 16_384, ["forbidden_patterns"] = new[] { "system" }, ["eval_timeout_s"] = 30, ["eval_memory_mb"] = 256, ["repeats"] = 1,
+        };
+        change?.Invoke(body);
+        return body;
+    }
+
+    public async Task<JsonElement> PostBountyAsync(Dictionary<string, object?>? body = null)
+    {
+        using var response = await Http.PostAsJsonAsync("/bounties", body ?? BountyBody(), Ct);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, json.ToString());
+        return json;
+    }
+
+    /// <summary>Sends the request; on a 402 pays the challenge from <paramref name="payer"/> (a hold invoice only up to the locked HTLC) and sends it again.</summary>
+    public async Task<(HttpResponseMessage Response, string Credential)> PaidAsync(Func<HttpRequestMessage> request, SimnetNode payer)
+    {
+        using (var first = await Http.SendAsync(request(), Ct))
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, first.StatusCode);
+            var challenge = await first.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var macaroon = challenge.GetProperty("macaroon").GetString()!;
+            var invoice = challenge.GetProperty("invoice").GetString()!;
+            string credential;
+            if (challenge.GetProperty("mode").GetString() == "hold")
+            {
+                await foreach (var update in payer.SendPaymentAsync(new PaymentRequest(invoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct))
+                    if (update.Status == PaymentStatus.InFlight) break;
+                credential = $"L402 {macaroon}:";
+            }
+            else
+            {
+                var payment = await payer.PayAsync(new PaymentRequest(invoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
+                credential = $"L402 {macaroon}:{payment.Preimage!.Value.ToHex()}";
+            }
+            var retry = request();
+            retry.Headers.TryAddWithoutValidation("Authorization", credential);
+            return (await Http.SendAsync(retry, Ct), credential);
+        }
+    }
+
+    public static HttpRequestMessage Json(HttpMethod method, string path, object body, string? authorization = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return request;
+    }
+
+    public static HttpRequestMessage Bearer(HttpMethod method, string path, string macaroon, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", macaroon);
+        return request;
+    }
+
+    /// <summary>Polls a GET until <paramref name="done"/> holds (each poll long-polls on the server where the route supports it).</summary>
+    public async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> done, int timeoutSeconds = 90)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            var json = await Http.GetFromJsonAsync<JsonElement>(path, timeout.Token);
+            if (done(json)) return json;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        dir.Delete(recursive: true);
+    }
+}
