@@ -49,7 +49,7 @@ public sealed class BountyCliTests : IAsyncLifetime
         var outDir = Path.Combine(dir.FullName, "tree");
 
         var list = await Run("bounty", "list", "--coordinator", url, "--status", "active");
-        var show = await Run([.. Wallet("alice", node), "bounty", "show", id, "--out", outDir]);
+        var show = await Run(["bounty", "show", id, .. Wallet("alice", node), "--out", outDir]);
 
         Assert.True(list.Code == 0, list.Error);
         Assert.Contains(id, list.Output, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class BountyCliTests : IAsyncLifetime
         var node = Network.CreateFundedNode("bob", new Sats(100_000));
         var before = await node.GetBalanceAsync(Ct);
 
-        var run = await Run([.. Wallet("bob", node), "bounty", "run", id, "--iterations", "30", "--seed", "3", "--sandbox", "off", "--work-dir", dir.FullName]);
+        var run = await Run(["bounty", "run", id, .. Wallet("bob", node), "--iterations", "30", "--seed", "3", "--sandbox", "off", "--work-dir", dir.FullName]);
         var board = await Run("bounty", "leaderboard", id, "--coordinator", url);
 
         Assert.True(run.Code == 0, run.Error + run.Output);
@@ -98,7 +98,7 @@ public sealed class BountyCliTests : IAsyncLifetime
         var diff = Path.Combine(dir.FullName, "evil.diff");
         await File.WriteAllTextAsync(diff, "--- a/../../etc/passwd\n+++ b/../../etc/passwd\n@@ -1 +1 @@\n-root\n+toor\n", Ct);
 
-        var submit = await Run([.. Wallet("mallory", node), "bounty", "submit", id, "--diff", diff]);
+        var submit = await Run(["bounty", "submit", id, .. Wallet("mallory", node), "--diff", diff]);
 
         Assert.Equal(1, submit.Code);
         Assert.Contains("path_traversal", submit.Output, StringComparison.Ordinal);
