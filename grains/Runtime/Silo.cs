@@ -9,7 +9,7 @@ namespace L402Train.Grains.Runtime;
 public sealed class Silo : IAsyncDisposable
 {
     private readonly GrainCatalog catalog;
-    private readonly JobWorker? worker;
+    private readonly JobWorker[] workers;
     private readonly ILogger logger;
     private ITimer? idleTimer;
     private int state; // 0 built, 1 started, 2 stopped
@@ -22,13 +22,16 @@ public sealed class Silo : IAsyncDisposable
         Options = options;
         logger = loggers.CreateLogger("L402Train.Grains.Runtime.Silo");
         catalog = new GrainCatalog(store, time, options, grains, filters, services, logger);
-        if (handlers.Count > 0)
-        {
-            var workerId = $"{options.SiloId}/{Guid.NewGuid():N}"[..(options.SiloId.Length + 9)];
-            worker = new JobWorker(store, handlers, options.Jobs, time,
-                job => new JobContext(job, catalog.Factory, time, options.Json, options.SiloId),
-                outcome => JobFinished?.Invoke(outcome), workerId, logger);
-        }
+        // One worker per lane (the default lane first), each claiming only its lane's job types.
+        workers = [.. handlers.GroupBy(h => options.Jobs.Lanes.GetValueOrDefault(h.Key, ""))
+            .OrderBy(lane => lane.Key, StringComparer.Ordinal)
+            .Select(lane =>
+            {
+                var workerId = $"{options.SiloId}/{Guid.NewGuid():N}"[..(options.SiloId.Length + 9)] + (lane.Key.Length > 0 ? $"/{lane.Key}" : "");
+                return new JobWorker(store, lane.ToDictionary(h => h.Key, h => h.Value), options.Jobs, time,
+                    job => new JobContext(job, catalog.Factory, time, options.Json, options.SiloId),
+                    outcome => JobFinished?.Invoke(outcome), workerId, logger);
+            })];
     }
 
     /// <summary>This silo's id.</summary>
@@ -52,8 +55,8 @@ public sealed class Silo : IAsyncDisposable
     /// <summary>Live activations (bounded by idle deactivation).</summary>
     public int ActivationCount => catalog.Count;
 
-    /// <summary>The job worker id (null when this silo runs no jobs).</summary>
-    public string? WorkerId => worker?.WorkerId;
+    /// <summary>The id of the default lane's job worker, or of the first lane's (null when this silo runs no jobs).</summary>
+    public string? WorkerId => workers.Length > 0 ? workers[0].WorkerId : null;
 
     /// <summary>Raised after each job this silo ran (from a worker thread).</summary>
     public event Action<JobOutcome>? JobFinished;
@@ -64,7 +67,7 @@ public sealed class Silo : IAsyncDisposable
         if (Interlocked.CompareExchange(ref state, 1, 0) != 0) throw new InvalidOperationException("A silo starts once.");
         if (Options.MigrateOnStart) await Store.MigrateAsync(cancellationToken);
         idleTimer = Time.CreateTimer(_ => _ = CollectIdleActivationsAsync(), null, Options.IdleCollectionInterval, Options.IdleCollectionInterval);
-        worker?.Start();
+        foreach (var worker in workers) worker.Start();
     }
 
     /// <summary>Deactivates activations idle longer than <see cref="SiloOptions.IdleDeactivationAfter"/>; returns how many.</summary>
@@ -86,14 +89,17 @@ public sealed class Silo : IAsyncDisposable
         Store.EnqueueAsync(job, Time.GetUtcNow(), cancellationToken);
 
     /// <summary>Makes the job worker claim now instead of at its next poll.</summary>
-    public void WakeJobWorkers() => worker?.Wake();
+    public void WakeJobWorkers()
+    {
+        foreach (var worker in workers) worker.Wake();
+    }
 
     /// <summary>Graceful stop: running jobs finish (within the grace period), activations deactivate.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref state, 2) == 2) return;
         idleTimer?.Dispose();
-        if (worker is not null) await worker.StopAsync();
+        await Task.WhenAll(workers.Select(w => w.StopAsync()));
         await catalog.StopAsync();
     }
 
@@ -102,7 +108,7 @@ public sealed class Silo : IAsyncDisposable
     {
         Interlocked.Exchange(ref state, 2);
         idleTimer?.Dispose();
-        worker?.Kill();
+        foreach (var worker in workers) worker.Kill();
         catalog.Kill();
     }
 

@@ -33,6 +33,11 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
     public async Task<DemoReport> RunAsync(CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
+        // The peers stand in for separate processes but train on this process's thread pool, each
+        // holding a thread for seconds: give the pool room for them so the coordinator's own async
+        // work (HTTP, settles) is not starved while threads are injected one by one.
+        ThreadPool.GetMinThreads(out var workerThreads, out var ioThreads);
+        ThreadPool.SetMinThreads(Math.Max(workerThreads, (2 * options.Profiles.Count) + Environment.ProcessorCount), ioThreads);
         Directory.CreateDirectory(options.DataDir);
         var settings = new SiloSettings(options.Store ?? new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
             new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "demo");

@@ -23,6 +23,9 @@ public sealed record TrainingOptions(TrainingSetup Setup, RewardSchedule Schedul
 /// <summary>Composes the training track and the L402 gate into a silo.</summary>
 public static class TrainingComposition
 {
+    /// <summary>The job lane of validation and aggregation (see <see cref="JobWorkerOptions.Lanes"/>).</summary>
+    public const string ComputeLane = "compute";
+
     /// <summary>Registers the L402 gate (durable hold tokens), the training grains, stores and, by role, job handlers.</summary>
     public static WebApplicationBuilder AddTrainingTrack(this WebApplicationBuilder builder, TrainingOptions options, string dataDir)
     {
@@ -65,6 +68,12 @@ public static class TrainingComposition
         var roles = sp.GetRequiredService<SiloSettings>().Roles;
         if (roles.Contains("validator"))
         {
+            // CPU-bound jobs get their own lane, so settles and refunds never wait for a runner behind them.
+            silo.Configure(o =>
+            {
+                o.Jobs.Lanes[TrainingJobTypes.ValidateSubmission] = ComputeLane;
+                o.Jobs.Lanes[TrainingJobTypes.AggregateRound] = ComputeLane;
+            });
             silo.AddJobHandler(TrainingJobTypes.ValidateSubmission, s => ActivatorUtilities.CreateInstance<ValidateSubmissionHandler>(s));
             silo.AddJobHandler(TrainingJobTypes.AggregateRound, s => ActivatorUtilities.CreateInstance<AggregateRoundHandler>(s));
         }
@@ -104,6 +113,7 @@ public static class TrainingComposition
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
+            WarmMoneyPath();
             var balance = await node.GetBalanceAsync(cancellationToken);
             await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
             var run = grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey);
@@ -114,5 +124,14 @@ public static class TrainingComposition
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        // The first verdict's settle would otherwise pay for building the JSON contracts of every
+        // state it writes (tens of milliseconds each): build them while the silo starts.
+        private static void WarmMoneyPath()
+        {
+            GrainJson.Options.MakeReadOnly(populateMissingResolver: true);
+            foreach (var type in new[] { typeof(SubmissionState), typeof(RoundState), typeof(PeerState), typeof(InvoiceRecord), typeof(LedgerState), typeof(DepositJob), typeof(RewardJob) })
+                GrainJson.Options.GetTypeInfo(type);
+        }
     }
 }

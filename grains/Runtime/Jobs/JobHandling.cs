@@ -93,6 +93,14 @@ public sealed class JobWorkerOptions
     /// <summary>How often held leases are extended (well under <see cref="Lease"/>).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Job types that run on a worker of their own, by lane name (types not listed share the
+    /// default lane). Each lane has its own <see cref="Concurrency"/> runners and prefetch, so
+    /// long CPU-bound jobs (validation) never hold the runners that short money jobs (settle,
+    /// cancel, pay) need: a settle does not queue behind a round of validations.
+    /// </summary>
+    public Dictionary<string, string> Lanes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Polling fallback when no wake-up arrives.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

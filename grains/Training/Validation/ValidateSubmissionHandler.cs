@@ -16,7 +16,8 @@ namespace L402Train.Grains.Training;
 /// <remarks>
 /// The CPU time recorded with the verdict is the thread CPU time of the compute (decoding,
 /// screening, scoring, and the round's before-losses for the submission that computed them), so
-/// the validation overhead is a ratio of CPU, not of wall time on a busy machine. Decoded payloads
+/// the validation overhead is a ratio of CPU, not of wall time on a busy machine. The compute runs
+/// on dedicated threads, never blocking the thread pool the money jobs' continuations need. Decoded payloads
 /// are kept per round by blob hash: the copycat screen compares each submission with every
 /// earlier one, and decoding each of them again would make a round quadratic in decodes.
 /// </remarks>
@@ -57,7 +58,7 @@ public sealed class ValidateSubmissionHandler(
         var payload = await gradients.LoadAsync(arrival.BlobHash, cancellationToken);
         var earlier = await EarlierPayloadsAsync(job, round, admission, cpu, cancellationToken);
         DecodedPayload? decoded = null;
-        var rejection = cpu.Run(() => validator.Screen(arrival, admission, payload, earlier, out decoded));
+        var rejection = await cpu.RunAsync(() => validator.Screen(arrival, admission, payload, earlier, out decoded));
         if (rejection is not null) return rejection;
         round.Decoded.TryAdd(arrival.BlobHash, decoded!);
 
@@ -70,17 +71,29 @@ public sealed class ValidateSubmissionHandler(
         var model = models.TryTake(out var pooled) ? pooled : GptModel.FromParameters(validator.Setup.Config, weights, threads: 1);
         try
         {
-            var before = roundState.BeforeLosses ?? round.BeforeLosses;
-            if (before is null)
-            {
-                model.Restore(weights);
-                before = round.BeforeLosses = await roundGrain.SetBeforeLossesAsync(cpu.Run(() => SubmissionValidator.Losses(model, batches)));
-            }
-            return cpu.Run(() => validator.Score(model, weights, decoded!, batches, before));
+            var before = roundState.BeforeLosses ?? round.BeforeLosses ?? await BeforeLossesAsync(round, roundGrain, model, weights, batches, cpu, cancellationToken);
+            return await cpu.RunAsync(() => validator.Score(model, weights, decoded!, batches, before));
         }
         finally
         {
             models.Add(model);
+        }
+    }
+
+    // Once per round: concurrent first validations wait for the one computing them (another silo may compute its own; the round keeps the first).
+    private static async Task<double[]> BeforeLossesAsync(RoundCache round, IRoundGrain roundGrain, GptModel model, Model.Tensors.ParameterSet weights,
+        IReadOnlyList<Model.Training.TokenBatch> batches, CpuAccount cpu, CancellationToken cancellationToken)
+    {
+        await round.BeforeLossesGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (round.BeforeLosses is { } computed) return computed;
+            model.Restore(weights);
+            return round.BeforeLosses = await roundGrain.SetBeforeLossesAsync(await cpu.RunAsync(() => SubmissionValidator.Losses(model, batches)));
+        }
+        finally
+        {
+            round.BeforeLossesGate.Release();
         }
     }
 
@@ -96,7 +109,7 @@ public sealed class ValidateSubmissionHandler(
             if (!round.Decoded.TryGetValue(received.BlobHash, out var decoded))
             {
                 var bytes = await gradients.LoadAsync(received.BlobHash, cancellationToken);
-                decoded = cpu.Run(() => validator.TryDecode(bytes, out _));
+                decoded = await cpu.RunAsync(() => validator.TryDecode(bytes, out _));
                 if (decoded is null) continue;
                 round.Decoded.TryAdd(received.BlobHash, decoded);
             }
@@ -120,18 +133,24 @@ public sealed class ValidateSubmissionHandler(
         public int Number { get; } = number;
         public ConcurrentDictionary<string, DecodedPayload> Decoded { get; } = new(StringComparer.Ordinal);
         public double[]? BeforeLosses { get; set; }
+        public SemaphoreSlim BeforeLossesGate { get; } = new(1, 1);
     }
 
-    // Sums the thread CPU time of synchronous compute sections (each runs on one thread).
+    // Runs each synchronous compute section on a thread of its own and sums their thread CPU time.
+    // Not on the thread pool: a validation holds its thread for tens of milliseconds, and pool
+    // threads blocked that long starve the short async jobs (settles, refunds) of the same process.
     private sealed class CpuAccount
     {
-        public TimeSpan Total { get; private set; }
+        private long ticks;
 
-        public T Run<T>(Func<T> work)
-        {
-            var (result, cpu) = ThreadCpuTime.Measure(work);
-            Total += cpu;
-            return result;
-        }
+        public TimeSpan Total => TimeSpan.FromTicks(Interlocked.Read(ref ticks));
+
+        public Task<T> RunAsync<T>(Func<T> work) =>
+            Task.Factory.StartNew(() =>
+            {
+                var (result, cpu) = ThreadCpuTime.Measure(work);
+                Interlocked.Add(ref ticks, cpu.Ticks);
+                return result;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 }
