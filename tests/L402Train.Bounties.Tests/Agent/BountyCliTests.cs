@@ -1,3 +1,5 @@
+using L402Train.Grains.Bounties.Improvers;
+using L402Train.Grains.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Shipped;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
@@ -71,7 +73,7 @@ public sealed class BountyCliTests : IAsyncLifetime
         var node = Network.CreateFundedNode("bob", new Sats(100_000));
         var before = await node.GetBalanceAsync(Ct);
 
-        var run = await Run(["bounty", "run", id, .. Wallet("bob", node), "--iterations", "30", "--seed", "3", "--sandbox", "off", "--work-dir", dir.FullName]);
+        var run = await Run(["bounty", "run", id, .. Wallet("bob", node), "--iterations", "30", "--seed", "3", "--sandbox", "on", "--work-dir", dir.FullName]);
         var board = await Run("bounty", "leaderboard", id, "--coordinator", url);
 
         Assert.True(run.Code == 0, run.Error + run.Output);
@@ -106,6 +108,40 @@ public sealed class BountyCliTests : IAsyncLifetime
         Assert.Equal(("rejected", "forfeited"), (verdict.Verdict, verdict.Deposit));
         Assert.True(verdict.Sats > 0);
         Assert.True(PaymentHash.FromHex(verdict.PaymentHash!).Matches(Preimage.FromHex(verdict.Preimage!)), "a forfeited deposit's preimage proves it was taken");
+    }
+
+    [Fact]
+    public async Task Run_with_the_openai_improver_pays_the_priced_chat_endpoint_and_submits_its_diff()
+    {
+        var id = await FundedBountyAsync();
+        var node = Network.CreateFundedNode("carol", new Sats(100_000));
+        await using var chat = await ChatEndpointHost.StartAsync(true, Network, $"Tuned the weights.\n```diff\n{await ImprovingDiffAsync()}```\n");
+
+        var run = await Run(["bounty", "run", id, .. Wallet("carol", node), "--improver", "openai", "--llm-url", chat.BaseAddress.ToString(),
+            "--llm-model", "tiny", "--llm-key", "sk-test", "--iterations", "1", "--sandbox", "off", "--work-dir", dir.FullName]);
+
+        Assert.True(run.Code == 0, run.Error + run.Output);
+        Assert.Contains("accepted", run.Output, StringComparison.Ordinal);
+        var request = Assert.Single(chat.Requests);
+        Assert.Equal("tiny", request.GetProperty("model").GetString());
+        var lines = ProvenanceLog.Read(Results);
+        Assert.Equal(["baseline", "llm", "deposit", "claim", "verdict"], lines.Select(l => l.Action));
+        Assert.True(lines[1].Sats >= ChatEndpointHost.PriceSat);
+        Assert.True(PaymentHash.FromHex(lines[1].PaymentHash!).Matches(Preimage.FromHex(lines[1].Preimage!)));
+        Assert.Equal("accepted", lines[^1].Verdict);
+    }
+
+    /// <summary>What a good model would answer: a diff that a seeded hill climb found to beat the baseline.</summary>
+    private async Task<string> ImprovingDiffAsync()
+    {
+        var (baseline, _) = ShippedBounty.WriteTo(ShippedBounty.Generate(42), Path.Combine(dir.FullName, "climb"));
+        var evaluator = new EvalCommandEvaluator(baseline, Path.Combine(baseline, ShippedBounty.PublicDirectory), ShippedBounty.Task.EvalCommand,
+            SandboxLimits.Default, null, dir.FullName, TimeProvider.System);
+        var files = new Dictionary<string, string> { [ShippedBounty.ConfigPath] = await File.ReadAllTextAsync(Path.Combine(baseline, ShippedBounty.ConfigPath), Ct) };
+        var climb = await ImprovementLoop.RunAsync(new HillClimbingImprover(new HillClimbingOptions(3)), files, evaluator.ScoreAsync, MetricDirection.Maximize,
+            iterations: 30, cancellationToken: Ct);
+        Assert.NotEmpty(climb.Diff);
+        return climb.Diff;
     }
 
     private string[] Wallet(string name, SimnetNode node) =>
