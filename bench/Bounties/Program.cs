@@ -11,6 +11,11 @@ if (args.Length >= 2 && args[0] == "--write")
     Console.WriteLine($"heldout={heldOut}");
     return 0;
 }
-if (args.Contains("--quick")) { return await QuickFigures.RunAsync(); }
+if (args.Contains("--quick"))
+{
+    // Validator scaling first: the sandbox figures pin the process to one CPU.
+    await ValidatorThroughput.RunAsync();
+    return await QuickFigures.RunAsync();
+}
 BenchmarkSwitcher.FromAssembly(typeof(DiffBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
 return 0;
