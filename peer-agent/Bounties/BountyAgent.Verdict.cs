@@ -59,7 +59,16 @@ public sealed partial class BountyAgent
     private async Task<string?> ForfeitProofAsync(FiledSubmission filed, string deposit, CancellationToken cancellationToken)
     {
         if (deposit != "forfeited" || filed.Deposit is not { } pending) return null;
-        var payment = await pending.Completion.WaitAsync(TimeSpan.FromSeconds(30), time, cancellationToken);
-        return payment.Preimage?.ToHex();
+        try
+        {
+            var payment = await pending.Completion.WaitAsync(TimeSpan.FromSeconds(30), time, cancellationToken);
+            return payment.Preimage?.ToHex();
+        }
+        catch (TimeoutException)
+        {
+            // The coordinator says forfeited but the wallet has not seen the HTLC settle yet: log the line without the proof.
+            progress?.Report($"{options.Agent}: the wallet has not seen the forfeited deposit {filed.DepositPaymentHash[..12]}… settle yet");
+            return null;
+        }
     }
 }

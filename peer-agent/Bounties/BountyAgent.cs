@@ -95,21 +95,11 @@ public sealed partial class BountyAgent(
         var workspace = await DownloadAsync(bountyId, cancellationToken);
         var bounty = workspace.Bounty;
         if (bounty.Status != "active") return new BountyRunResult(bounty, 0, 0, [], "", null, $"the bounty is {bounty.Status}, not active");
-        var files = workspace.TargetFiles();
-        if (files.Count == 0) return new BountyRunResult(bounty, 0, 0, [], "", null, "no file of the tree matches the target globs");
+        if (workspace.TargetFiles().Count == 0) return new BountyRunResult(bounty, 0, 0, [], "", null, "no file of the tree matches the target globs");
 
         var direction = workspace.Direction;
-        var improver = improvers(workspace);
-        var evaluated = 0;
-        async Task<double?> Evaluate(IReadOnlyDictionary<string, string> candidate, CancellationToken ct)
-        {
-            var score = await workspace.Evaluator.ScoreAsync(candidate, ct);
-            if (++evaluated % 10 == 0) progress?.Report($"{options.Agent}: {evaluated} evaluations");
-            return score;
-        }
-        var result = await ImprovementLoop.RunAsync(improver, files, Evaluate, direction, options.Iterations, cancellationToken: cancellationToken);
+        var result = await ImproveAsync(workspace, improvers, cancellationToken);
         var gain = direction.Improvement(result.BaselineScore, result.BestScore);
-        progress?.Report($"{options.Agent}: public score {result.BaselineScore:0.####} -> {result.BestScore:0.####} after {result.Steps.Count} proposals");
         if (result.Diff.Length == 0 || gain <= 0)
             return new BountyRunResult(bounty, result.BaselineScore, result.BestScore, result.Steps, result.Diff, null, "no local improvement");
         if (gain < bounty.MinImprovement && !options.SubmitBelowMinimum)
@@ -119,6 +109,24 @@ public sealed partial class BountyAgent(
         }
         var outcome = await SubmitAsync(bounty, result.Diff, result.BestScore, cancellationToken);
         return new BountyRunResult(bounty, result.BaselineScore, result.BestScore, result.Steps, result.Diff, outcome, null);
+    }
+
+    /// <summary>The local keep-or-discard loop on the public set, from the workspace's target files, for the configured iterations.</summary>
+    public async Task<ImprovementResult> ImproveAsync(BountyWorkspace workspace, ImproverFactory improvers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(improvers);
+        var improver = improvers(workspace);
+        var evaluated = 0;
+        async Task<double?> Evaluate(IReadOnlyDictionary<string, string> candidate, CancellationToken ct)
+        {
+            var score = await workspace.Evaluator.ScoreAsync(candidate, ct);
+            if (++evaluated % 10 == 0) progress?.Report($"{options.Agent}: {evaluated} evaluations");
+            return score;
+        }
+        var result = await ImprovementLoop.RunAsync(improver, workspace.TargetFiles(), Evaluate, workspace.Direction, options.Iterations, cancellationToken: cancellationToken);
+        progress?.Report($"{options.Agent}: public score {result.BaselineScore:0.####} -> {result.BestScore:0.####} after {result.Steps.Count} proposals");
+        return result;
     }
 
     /// <summary>Commits to <paramref name="diff"/> (when configured), reveals it behind the deposit, waits for the verdict and claims any reward.</summary>

@@ -52,7 +52,7 @@ public sealed partial class PeerAgentCommandLine
     private Command BountyShowCommand()
     {
         var id = new Argument<string>("id") { Description = "The bounty id" };
-        var outDir = new Option<string?>("--out") { Description = "Unpack the baseline tree (with the public set) into this folder (default: ./<id>-v<version>)" };
+        var outDir = new Option<string?>("--out") { Description = "Unpack the baseline tree (with the public set) into this empty folder (default: a new folder <id>-v<version>-… here)" };
         var command = new Command("show", "Buy a bounty's task (the L402 fee): print it and unpack the current best tree.")
         {
             id, coordinator, lnd, macaroon, cert, budget, dailyBudget, outDir, results, agentName,
@@ -63,7 +63,7 @@ public sealed partial class PeerAgentCommandLine
             using var session = settings;
             return await Guard(parse, async () =>
             {
-                var agent = await session.AgentAsync(parse, ct);
+                var agent = await session.AgentAsync(parse, ct, workDir: Directory.GetCurrentDirectory());
                 var bountyId = parse.GetValue(id)!;
                 var workspace = await agent.DownloadAsync(bountyId, ct, parse.GetValue(outDir));
                 var b = workspace.Bounty;

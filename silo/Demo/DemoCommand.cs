@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using L402Train.Gateway.Apis;
+using L402Train.Grains.Bounties.Sandbox;
 using L402Train.PeerAgent.Training;
 using Spectre.Console;
 
 namespace L402Train.Silo.Demo;
 
-/// <summary><c>silo demo</c>: an embedded cluster and in-process peers for R rounds, with a live table and a JSON report.</summary>
+/// <summary><c>silo demo</c>: an embedded cluster with in-process peers (training rounds) and agents (a bounty), live tables and a JSON report.</summary>
 public static class DemoCommand
 {
     /// <summary>Default profiles: four honest peers.</summary>
@@ -21,9 +23,12 @@ public static class DemoCommand
         var report = new Option<string?>("--report") { Description = "Write the JSON report to this file" };
         var innerSteps = new Option<int>("--inner-steps") { Description = "K: local steps per round", DefaultValueFactory = _ => 30 };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder for the embedded cluster (default: a fresh temporary folder)" };
-        var command = new Command("demo", "Run an embedded cluster (SQLite, simnet) with in-process peers: training rounds, verdicts, deposits and rewards.")
+        var track = new Option<string>("--track") { Description = "What to run: training, bounties or all", DefaultValueFactory = _ => "all" };
+        var bountyAgents = new Option<int>("--bounty-agents") { Description = "Honest hill-climbing agents on the bounty (besides the gamer, the attacker and the copier)", DefaultValueFactory = _ => 2 };
+        var bountyIterations = new Option<int>("--bounty-iterations") { Description = "Local proposals per honest agent", DefaultValueFactory = _ => 30 };
+        var command = new Command("demo", "Run an embedded cluster (SQLite, simnet) with in-process peers and agents: training rounds and a bounty, verdicts, deposits and rewards.")
         {
-            peers, rounds, profiles, report, innerSteps, dataDir,
+            peers, rounds, profiles, report, innerSteps, dataDir, track, bountyAgents, bountyIterations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,17 +48,45 @@ public static class DemoCommand
             if (parse.GetValue(rounds) is < 1 or > 1000) { await error.WriteLineAsync("error: --rounds must be between 1 and 1000"); return 2; }
             if (parse.GetValue(innerSteps) is < 1 or > 10_000) { await error.WriteLineAsync("error: --inner-steps must be between 1 and 10000"); return 2; }
             if (chosen.Count == 0) { await error.WriteLineAsync("error: --profiles names no profile"); return 2; }
+            var which = parse.GetValue(track);
+            if (which is not ("training" or "bounties" or "all")) { await error.WriteLineAsync("error: --track must be training, bounties or all"); return 2; }
+            if (parse.GetValue(bountyAgents) is < 1 or > 16) { await error.WriteLineAsync("error: --bounty-agents must be between 1 and 16"); return 2; }
+            if (parse.GetValue(bountyIterations) is < 1 or > 10_000) { await error.WriteLineAsync("error: --bounty-iterations must be between 1 and 10000"); return 2; }
             var all = Enumerable.Range(0, count).Select(i => chosen[i % chosen.Count]).ToList();
             var folder = parse.GetValue(dataDir) ?? Path.Combine(Path.GetTempPath(), $"l402train-demo-{Guid.NewGuid():N}"[..32]);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
             if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 160;
-            var result = await new DemoRunner(new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder), console).RunAsync(cancellationToken);
+            var json = new JsonObject();
+            var reconciled = true;
+            if (which is "training" or "all")
+            {
+                var result = await new DemoRunner(new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder), console).RunAsync(cancellationToken);
+                json = (JsonObject)JsonSerializer.SerializeToNode(result, HttpJson.Options)!;
+                reconciled = result.LedgerReconciled;
+            }
+            if (which is "bounties" or "all")
+            {
+                var bounties = new JsonArray();
+                try
+                {
+                    var options = new BountyDemoOptions(Path.Combine(folder, "bounties"), parse.GetValue(bountyAgents), parse.GetValue(bountyIterations));
+                    var bounty = await new BountyDemoRunner(options, console).RunAsync(cancellationToken);
+                    bounties.Add(JsonSerializer.SerializeToNode(bounty, HttpJson.Options));
+                    reconciled &= bounty.LedgerReconciled;
+                }
+                catch (SandboxUnavailableException ex) when (which == "all")
+                {
+                    // The training demo needs no sandbox; a host without bubblewrap still gets it, and is told why the bounty is missing.
+                    console.MarkupLineInterpolated($"[yellow]bounty track skipped[/]: {ex.Message}");
+                }
+                json["bounties"] = bounties;
+            }
             if (parse.GetValue(report) is { } path)
             {
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(HttpJson.Options) { WriteIndented = true }), cancellationToken);
+                await File.WriteAllTextAsync(path, json.ToJsonString(new JsonSerializerOptions(HttpJson.Options) { WriteIndented = true }), cancellationToken);
                 console.MarkupLine($"report written to [bold]{Markup.Escape(path)}[/]");
             }
-            return result.LedgerReconciled ? 0 : 1;
+            return reconciled ? 0 : 1;
         });
         return command;
     }

@@ -22,10 +22,12 @@ namespace L402Train.Bounties.Tests.Agent;
 internal sealed class ChatEndpointHost : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly bool ownsNetwork;
 
-    private ChatEndpointHost(WebApplication app, SimnetNetwork network, Uri baseAddress)
+    private ChatEndpointHost(WebApplication app, SimnetNetwork network, bool ownsNetwork, Uri baseAddress)
     {
         this.app = app;
+        this.ownsNetwork = ownsNetwork;
         Network = network;
         BaseAddress = baseAddress;
     }
@@ -41,14 +43,18 @@ internal sealed class ChatEndpointHost : IAsyncDisposable
 
     public SimnetNode Payer => Network.GetNode("agent");
 
-    public static async Task<ChatEndpointHost> StartAsync(bool priced, params string[] replies)
+    public static Task<ChatEndpointHost> StartAsync(bool priced, params string[] replies) => StartAsync(priced, null, replies);
+
+    /// <summary>Starts the endpoint; on <paramref name="shared"/> its gate is paid to a node of that network (e.g. the silo's), else to its own network's coordinator.</summary>
+    public static async Task<ChatEndpointHost> StartAsync(bool priced, SimnetNetwork? shared, params string[] replies)
     {
-        var network = new SimnetNetwork(new SimnetOptions(), TimeProvider.System);
-        network.CreateFundedNode("agent", new Sats(100_000));
+        var network = shared ?? new SimnetNetwork(new SimnetOptions(), TimeProvider.System);
+        ILightningNode provider = shared is null ? network.Coordinator : network.CreateFundedNode("llm-provider", new Sats(100_000));
+        if (shared is null) network.CreateFundedNode("agent", new Sats(100_000));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddSingleton<ILightningNode>(network.Coordinator);
+        builder.Services.AddSingleton(provider);
         builder.Services.AddL402Gate(RootKeyRing.CreateRandom());
         var app = builder.Build();
         var queue = new ConcurrentQueue<string>(replies);
@@ -69,13 +75,13 @@ internal sealed class ChatEndpointHost : IAsyncDisposable
         if (priced) endpoint.RequireL402(new Sats(PriceSat), "chat");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host = new ChatEndpointHost(app, network, new Uri(address));
+        host = new ChatEndpointHost(app, network, shared is null, new Uri(address));
         return host;
     }
 
     public async ValueTask DisposeAsync()
     {
         await app.DisposeAsync();
-        Network.Dispose();
+        if (ownsNetwork) Network.Dispose();
     }
 }
