@@ -6,13 +6,22 @@ using L402Train.Bench.Training;
 var quick = args.Contains("--quick");
 var print = (string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.####}"));
 
-var overhead = ValidationOverhead.Measure(peers: quick ? 2 : 4, submissionsPerRound: 8);
-print("peer_train_cpu_ms_k30", overhead.PeerTrainCpuMs);
-print("validation_cpu_ms_per_submission", overhead.ValidationCpuMs);
-print("validation_before_losses_cpu_ms_per_round", overhead.BeforeLossesCpuMs);
-print("validation_overhead_pct", overhead.OverheadPct);
+double? Real(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
+int? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
 
-var run = quick ? new LossGapRun(Peers: 3, Rounds: 3, InnerSteps: 10) : new LossGapRun(Peers: 4, Rounds: 5, InnerSteps: 30);
+if (!args.Contains("--no-overhead"))
+{
+    var overhead = ValidationOverhead.Measure(peers: quick ? 2 : 4, submissionsPerRound: 8);
+    print("peer_train_cpu_ms_k30", overhead.PeerTrainCpuMs);
+    print("validation_cpu_ms_per_submission", overhead.ValidationCpuMs);
+    print("validation_before_losses_cpu_ms_per_round", overhead.BeforeLossesCpuMs);
+    print("validation_overhead_pct", overhead.OverheadPct);
+}
+
+// --peers, --rounds, --inner-steps, --top-k (per 4,096-element chunk) override the run's size;
+// --sparse-outer-lr sets SparseLoCo's outer learning rate (dense averaging keeps 1).
+var size = quick ? new LossGapRun(Peers: 3, Rounds: 3, InnerSteps: 10) : new LossGapRun(Peers: 4, Rounds: 5, InnerSteps: 30);
+var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0);
 var gap = LossGap.Measure(run);
 print("loss_initial", gap.Initial);
 print("loss_dense", gap.Dense);

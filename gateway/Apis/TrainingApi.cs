@@ -33,6 +33,7 @@ public static class TrainingApi
         api.MapGet("/reward-schedule", (RewardSchedule s) => TypedResults.Json(s, HttpJson.Options))
             .WithSummary("The rules: prices, deposit, reward rate and budget, validation parameters.");
         api.MapGet("/checkpoint", GetCheckpoint)
+            .AddEndpointFilter(CheckpointFeeWatch.FilterAsync)
             .RequireL402(new Sats(schedule.CheckpointPriceSat), "checkpoint")
             .WithSummary("The newest checkpoint (safetensors). Standard L402; ETag is the version; honours If-None-Match.");
         api.MapPut("/gradient", PutGradient)
@@ -164,17 +165,11 @@ public static class TrainingApi
         return round.Number == 0 ? TypedResults.NotFound() : TypedResults.Json(round, HttpJson.Options);
     }
 
-    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash). Shared with BountyApi.
+    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash).
     internal static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
     {
         if (http.GetL402Token() is not { Preimage: not null } token) return;
-        var tracked = grains.GetGrain<IInvoiceGrain>(token.PaymentHash.ToHex());
-        if (await tracked.GetAsync() is { IsFinal: true }) return;
-        var invoice = await node.LookupInvoiceAsync(token.PaymentHash, cancellationToken);
-        if (invoice is not { State: InvoiceState.Settled }) return;
-        var amount = invoice.AmountPaid.ToSatsFloor().Value;
-        await tracked.TrackAsync(InvoiceDirection.Incoming, purpose, amount, MoneyState.Open, owner: null);
-        await tracked.RecordAsync(MoneyState.Settled, amount);
+        await CheckpointFees.RecordIfSettledAsync(grains, node, token.PaymentHash, purpose, cancellationToken);
     }
 
     // Rewards are paid to peers one hop away on simnet; on a real network allow 1% + 10 sat of routing fee.

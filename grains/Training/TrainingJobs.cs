@@ -11,6 +11,9 @@ public static class TrainingJobTypes
 
     /// <summary>Aggregate a closed round into the next checkpoint version; unique by round number.</summary>
     public const string AggregateRound = "round.aggregate";
+
+    /// <summary>Record a checkpoint fee paid but perhaps never used, once its invoice has expired; unique by payment hash.</summary>
+    public const string CheckCheckpointFee = "checkpoint-fee.check";
 }
 
 /// <summary>Payload naming a round.</summary>

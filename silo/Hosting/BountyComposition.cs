@@ -82,6 +82,12 @@ public static class BountyComposition
         {
             _ = sp.GetRequiredService<BountyWorkspace>(); // creates the scratch root, traversable by the sandbox user
             EnsureSandbox(sp.GetRequiredService<BubblewrapSandbox>());
+            // Sandboxed evaluations share the compute lane with training validation: deposits and payouts never queue behind them.
+            silo.Configure(o =>
+            {
+                o.Jobs.Lanes[BountyJobTypes.Validate] = TrainingComposition.ComputeLane;
+                o.Jobs.Lanes[BountyJobTypes.ScoreBaseline] = TrainingComposition.ComputeLane;
+            });
             silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
                 .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s));
         }

@@ -80,6 +80,7 @@ public static class TrainingComposition
         if (roles.Contains("settler"))
         {
             silo.AddJobHandler(TrainingJobTypes.CloseRound, new CloseRoundHandler());
+            silo.AddJobHandler(TrainingJobTypes.CheckCheckpointFee, s => ActivatorUtilities.CreateInstance<CheckCheckpointFeeHandler>(s));
             silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s));
             silo.AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s));
             silo.AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s));

@@ -88,7 +88,8 @@ public sealed partial class BountyGrain(
                 EnqueueJob(BountyJobTypes.ScoreBaseline, id, new BountyJob(id));
                 break;
             case FundingObservation.Expired:
-                bounty.State = Closed(State, BountyCloseReason.FundingExpired, now);
+                // Nothing was received: the pool is empty, so nothing can be granted or refunded.
+                bounty.State = Closed(State with { Pool = new BountyPool(0) }, BountyCloseReason.FundingExpired, now);
                 break;
             default:
                 bounty.State = State with { FundingChecks = State.FundingChecks + 1 };
@@ -114,13 +115,13 @@ public sealed partial class BountyGrain(
     public async Task<SubmissionAdmission> AdmitAsync(string submissionId, string diffHash, string? commitment)
     {
         if (State.Claims.FirstOrDefault(c => c.SubmissionId == submissionId) is { } known)
-            return new SubmissionAdmission(true, known.ArrivalSequence, known.CommitSequence);
-        if (State.Status != BountyStatus.Active) return new SubmissionAdmission(false, 0, null);
+            return new SubmissionAdmission(true, known.ArrivalSequence, known.CommitSequence, known.VersionAtArrival);
+        if (State.Status != BountyStatus.Active) return new SubmissionAdmission(false, 0, null, State.Version);
         var sequence = commitment is null ? null : State.Commitments.FirstOrDefault(c => c.Commitment == commitment)?.Sequence;
-        var claim = new DiffClaim(diffHash, submissionId, sequence, State.Claims.Count + 1);
+        var claim = new DiffClaim(diffHash, submissionId, sequence, State.Claims.Count + 1, State.Version);
         bounty.State = State with { Claims = [.. State.Claims, claim] };
         await bounty.WriteStateAsync();
-        return new SubmissionAdmission(true, claim.ArrivalSequence, claim.CommitSequence);
+        return new SubmissionAdmission(true, claim.ArrivalSequence, claim.CommitSequence, claim.VersionAtArrival);
     }
 
     /// <inheritdoc/>

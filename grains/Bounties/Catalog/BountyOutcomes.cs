@@ -24,7 +24,8 @@ public sealed record CommitResult(CommitmentRecord? Record, bool Created)
 /// <param name="Open">False when the bounty no longer takes submissions.</param>
 /// <param name="ArrivalSequence">1-based arrival order (0 when refused).</param>
 /// <param name="CommitSequence">The sequence of the commitment the submission revealed, if any.</param>
-public sealed record SubmissionAdmission(bool Open, int ArrivalSequence, int? CommitSequence);
+/// <param name="VersionAtArrival">The bounty's version when it arrived (a base version other than this is stale).</param>
+public sealed record SubmissionAdmission(bool Open, int ArrivalSequence, int? CommitSequence, int VersionAtArrival);
 
 /// <summary>A validated improvement the validator asks the bounty to merge.</summary>
 /// <param name="SubmissionId">The submission.</param>

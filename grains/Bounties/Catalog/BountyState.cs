@@ -31,7 +31,8 @@ public sealed record CommitmentRecord(string Commitment, int Sequence, string Ag
 /// <param name="SubmissionId">The submission.</param>
 /// <param name="CommitSequence">The sequence of the commitment it revealed; null when it revealed none.</param>
 /// <param name="ArrivalSequence">1-based arrival order within the bounty.</param>
-public sealed record DiffClaim(string DiffHash, string SubmissionId, int? CommitSequence, int ArrivalSequence)
+/// <param name="VersionAtArrival">The bounty's version when the submission arrived.</param>
+public sealed record DiffClaim(string DiffHash, string SubmissionId, int? CommitSequence, int ArrivalSequence, int VersionAtArrival)
 {
     /// <summary>Order of precedence: revealed commitments by sequence first, then uncommitted submissions by arrival.</summary>
     public (int, int) Precedence => (CommitSequence ?? int.MaxValue, ArrivalSequence);

@@ -47,7 +47,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
         submission.State = new BountySubmissionState
         {
             Received = arrival, ReceivedAt = TimeProvider.GetUtcNow(), ArrivalSequence = admission.ArrivalSequence,
-            CommitSequence = admission.CommitSequence, Deposit = DepositStatus.Held,
+            CommitSequence = admission.CommitSequence, VersionAtArrival = admission.VersionAtArrival, Deposit = DepositStatus.Held,
         };
         if (!admission.Open) return await RecordAsync(BountyVerdict.Rejected(BountyVerdictReason.Closed, "the bounty closed before this submission arrived; the deposit is refunded"), null);
         EnqueueJob(BountyJobTypes.Validate, id, new BountySubmissionJob(id));

@@ -33,6 +33,9 @@ public sealed record BountySubmissionState
     /// <summary>The sequence of the commitment it revealed.</summary>
     public int? CommitSequence { get; init; }
 
+    /// <summary>The bounty's version when it arrived: a base version other than this is stale.</summary>
+    public int VersionAtArrival { get; init; }
+
     /// <summary>The verdict, once decided.</summary>
     public BountyVerdict? Verdict { get; init; }
 

@@ -8,7 +8,7 @@ public enum BountyVerdictReason
 {
     /// <summary>Beat the current best on held-out by the minimum improvement, significantly, without a suspicious gap; merged. Deposit refunded.</summary>
     Accepted,
-    /// <summary>Built on a version that is not the current one when validation started. Deposit forfeited.</summary>
+    /// <summary>Built on a version that was not the current one when it arrived. Deposit forfeited.</summary>
     Stale,
     /// <summary>The diff broke a rule (<see cref="BountyVerdict.DiffRejection"/> names which). Deposit forfeited.</summary>
     DiffRejected,
@@ -22,7 +22,7 @@ public enum BountyVerdictReason
     EvalFailed,
     /// <summary>An identical diff was claimed earlier (by commitment or arrival). Deposit forfeited.</summary>
     Copied,
-    /// <summary>Another submission merged while this one was validated against the same version. Deposit refunded.</summary>
+    /// <summary>Built on the version current at arrival, but another submission merged before this one (validated or merged). Deposit refunded.</summary>
     Superseded,
     /// <summary>The bounty closed before the verdict. Deposit refunded.</summary>
     Closed,

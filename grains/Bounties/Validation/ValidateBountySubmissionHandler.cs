@@ -25,10 +25,10 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         var grain = job.Grains.GetGrain<IBountySubmissionGrain>(id);
         var state = await grain.GetAsync();
         if (state.Verdict is not null || state.Received is not { } arrival) return;
-        await grain.DecideAsync(await DecideAsync(job, id, arrival, cancellationToken));
+        await grain.DecideAsync(await DecideAsync(job, id, state, arrival, cancellationToken));
     }
 
-    private async Task<BountyVerdict> DecideAsync(JobContext job, string id, NewBountySubmission arrival, CancellationToken cancellationToken)
+    private async Task<BountyVerdict> DecideAsync(JobContext job, string id, BountySubmissionState state, NewBountySubmission arrival, CancellationToken cancellationToken)
     {
         var bountyGrain = job.Grains.GetGrain<IBountyGrain>(arrival.BountyId);
         var bounty = await bountyGrain.GetAsync();
@@ -44,9 +44,12 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
             return BountyVerdict.Rejected(BountyVerdictReason.DepositExpired, "the deposit's hold invoice was cancelled before validation finished; it has been refunded");
         if (bounty.Status != BountyStatus.Active)
             return BountyVerdict.Rejected(BountyVerdictReason.Closed, "the bounty closed before this submission was validated; the deposit is refunded");
-        if (arrival.BaseVersion != bounty.Version)
+        if (arrival.BaseVersion != state.VersionAtArrival)
             return BountyVerdict.Rejected(BountyVerdictReason.Stale,
-                $"made against version {arrival.BaseVersion}, but the current best is version {bounty.Version}: download it, rebase and submit again");
+                $"made against version {arrival.BaseVersion}, but the current best was version {state.VersionAtArrival} when it arrived: download it, rebase and submit again");
+        if (arrival.BaseVersion != bounty.Version)
+            return BountyVerdict.Rejected(BountyVerdictReason.Superseded,
+                $"made against the then-current version {arrival.BaseVersion}, but another submission merged as version {bounty.Version} first; the deposit is refunded: rebase and submit again");
         if (arrival.DiffHash is { } diffHash && bounty.CreditedClaimOf(diffHash) is { } credited && credited != id)
             return new BountyVerdict(BountyVerdictReason.Copied,
                 "an identical diff was claimed earlier (an earlier commitment, or an earlier arrival without one); it is credited to that submission",

@@ -109,6 +109,43 @@ public sealed class BountyAttackTests
     }
 
     [Fact]
+    public async Task Two_improvements_on_the_same_version_merge_once_and_the_later_one_is_superseded_with_its_deposit_refunded()
+    {
+        await using var h = await BountyHarness.StartAsync(validators: false);
+        var id = await h.PostAndFundAsync(h.Terms());
+        var first = await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, Edits.Tuned(h.BaselineConfig)), baseVersion: 0);
+        var second = await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, Edits.Tuned(h.BaselineConfig).Replace("threshold = 0.8", "threshold = 0.7", StringComparison.Ordinal)),
+            baseVersion: 0, payer: h.Mallory);
+        h.Validators = true;
+        await h.Cluster.RestartSiloAsync(0);
+
+        var verdicts = new[] { await h.SettledAsync(first), await h.SettledAsync(second) };
+
+        Assert.Single(verdicts, v => v.Verdict!.Reason == BountyVerdictReason.Accepted);
+        var superseded = Assert.Single(verdicts, v => v.Verdict!.Reason == BountyVerdictReason.Superseded);
+        Assert.Equal(DepositStatus.Refunded, superseded.Deposit);
+        Assert.Equal(0, superseded.RewardSat);
+        Assert.Equal(1, (await h.Bounty(id).GetAsync()).Version);
+    }
+
+    [Fact]
+    public async Task An_unpaid_funding_invoice_expires_and_closes_the_bounty()
+    {
+        await using var h = await BountyHarness.StartAsync(rules: new BountyRules { FundingInvoiceExpiry = TimeSpan.FromMinutes(2) });
+        var posted = await new BountyPublisher(h.Grains, h.Blobs, h.Network.Coordinator, h.Rules)
+            .PublishAsync(h.Terms(), ShippedBounty.BaselineArchive(h.Shipped), ShippedBounty.HeldOutArchive(h.Shipped), Ct);
+        Assert.Equal(BountyStatus.AwaitingFunding, (await h.Bounty(posted.Id).GetAsync()).Status);
+
+        h.Clock.Advance(TimeSpan.FromMinutes(3));
+        await h.WaitUntilAsync(async () => (await h.Bounty(posted.Id).GetAsync()).Status == BountyStatus.Closed, "the unfunded bounty to close");
+
+        Assert.Equal(BountyCloseReason.FundingExpired, (await h.Bounty(posted.Id).GetAsync()).ClosedReason);
+        Assert.Equal(0, (await h.Bounty(posted.Id).GetAsync()).Pool.TotalSat);
+        Assert.Equal(CancelOutcome.NothingToRefund, (await h.Bounty(posted.Id).CancelAsync(null)).Outcome);
+        Assert.Empty((await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync()).Entries);
+    }
+
+    [Fact]
     public async Task The_reward_is_paid_exactly_once_when_the_silo_dies_between_verdict_and_payout()
     {
         await using var h = await BountyHarness.StartAsync(silos: 2);

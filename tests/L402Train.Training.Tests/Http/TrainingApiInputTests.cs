@@ -4,6 +4,7 @@ using System.Text.Json;
 using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace L402Train.Training.Tests.Http;
@@ -47,6 +48,19 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("hold", body.GetProperty("mode").GetString());
         Assert.Equal(1000, body.GetProperty("amount_sat").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_unpaid_checkpoint_request_queues_the_fee_check_for_when_its_invoice_expires()
+    {
+        using var response = await http!.GetAsync("/checkpoint", Ct);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        var hash = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
+        var silo = app!.Services.GetRequiredService<Grains.Runtime.Silo>();
+        var job = await silo.Store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, hash, Ct);
+        Assert.NotNull(job);
+        Assert.True(job.RunAt > silo.Time.GetUtcNow() + TimeSpan.FromMinutes(9), $"runs at {job.RunAt}");
     }
 
     [Theory]
