@@ -5,6 +5,9 @@ using System.Text.Json;
 using L402Train.Bounties.Tests.Flow;
 using L402Train.Grains.Bounties.Commitments;
 using L402Train.Grains.Bounties.Shipped;
+using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using L402Train.Lightning;
 using Xunit;
 
@@ -107,6 +110,15 @@ public sealed class BountyApiFlowTests
         using var refundWait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         refundWait.CancelAfter(TimeSpan.FromSeconds(60));
         while ((await sponsor.LookupInvoiceAsync(refund.Hash, Ct))!.State != InvoiceState.Settled) await Task.Delay(100, refundWait.Token);
+
+        // Every sat in and out (funding, access fee, payout, refund; the fee kept) matches the node.
+        var grains = host.App.Services.GetRequiredService<IGrainFactory>();
+        var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
+        Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
+        Assert.Equal(verdict.GetProperty("fee_sat").GetInt64(), ledger.TotalKeptSat);
+        var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, Ct);
+        // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.
+        Assert.Equal(-1_100_000, reconciliation.DifferenceSat);
     }
 
     private static string ConfigOf(string base64Archive)

@@ -15,7 +15,7 @@ using Xunit;
 namespace L402Train.Bounties.Tests.Http;
 
 /// <summary>The real silo (gateway, validator, settler on SQLite and simnet) on a free port, and a client that pays L402 challenges by hand.</summary>
-internal sealed class BountyApiHost : IAsyncDisposable
+public sealed class BountyApiHost : IAsyncDisposable
 {
     private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-bounty-api");
 

@@ -8,21 +8,29 @@ using Xunit;
 namespace L402Train.Bounties.Tests.Http;
 
 /// <summary>Whatever a client sends, the bounty API answers a 4xx problem naming it, never a 500.</summary>
-public sealed class BountyApiInputTests : IAsyncLifetime
+public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : IClassFixture<BountyApiInputTests.Host>
 {
     private const string Unknown = "b-0000000000000000";
-    private BountyApiHost host = null!;
+    private readonly BountyApiHost host = fixture.Api;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => host = await BountyApiHost.StartAsync();
+    /// <summary>One silo for the whole class: every case here only reads, or posts bounties of its own.</summary>
+    public sealed class Host : IAsyncLifetime
+    {
+        public BountyApiHost Api { get; private set; } = null!;
 
-    public async ValueTask DisposeAsync() => await host.DisposeAsync();
+        public async ValueTask InitializeAsync() => Api = await BountyApiHost.StartAsync();
+
+        public async ValueTask DisposeAsync() => await Api.DisposeAsync();
+    }
 
     public static TheoryData<string, string> BadBounties => new()
     {
         { "title", """{"title": null}""" },
         { "direction", """{"direction": "sideways"}""" },
+        { "direction", """{"direction": 7}""" },
+        { "deadline", """{"deadline": "9999-12-31T00:00:00Z"}""" },
         { "target_globs", """{"target_globs": []}""" },
         { "total_sat", """{"total_sat": 0}""" },
         { "deadline", """{"deadline": "2001-01-01T00:00:00Z"}""" },
@@ -111,7 +119,7 @@ public sealed class BountyApiInputTests : IAsyncLifetime
         var created = await host.PostBountyAsync();
         var id = created.GetProperty("id").GetString()!;
         await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
-        await host.PollAsync($"/bounties?status=active", j => j.GetProperty("bounties").GetArrayLength() == 1);
+        await host.PollAsync($"/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         var (response, credential) = await host.PaidAsync(() => BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", new { base_version = 0 }), agent);
 
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
