@@ -109,6 +109,9 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         Assert.Equal(HttpStatusCode.Conflict, await StatusOf(HttpMethod.Post, $"/bounty/{id}/cancel", "{}", sponsor));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusOf(HttpMethod.Post, $"/bounty/{id}/cancel", """{"invoice": "lnbc1garbage"}""", sponsor));
         Assert.Equal(HttpStatusCode.OK, await StatusOf(HttpMethod.Get, $"/bounty/{id}/submissions", authorization: sponsor));
+        var other = (await host.PostBountyAsync()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusOf(HttpMethod.Get, $"/bounty/{other}/submissions", authorization: sponsor));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusOf(HttpMethod.Post, $"/bounty/{other}/cancel", "{}", sponsor));
     }
 
     [Fact]
