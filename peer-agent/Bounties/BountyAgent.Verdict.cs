@@ -19,7 +19,8 @@ public sealed partial class BountyAgent
             if (Now > deadline) throw new TimeoutException($"No verdict for {id} after {options.VerdictTimeout}.");
             state = await client.SubmissionAsync(bountyId, id, LongPoll, cancellationToken);
         }
-        progress?.Report($"{options.Agent}: {id[..12]}… {state.Status} ({state.Reason}), held-out {state.HeldoutScore:0.####}, reward {state.ClaimableSat} sat");
+        var heldOut = state.HeldoutScore is { } h ? $", held-out {h:0.####}" : "";
+        progress?.Report($"{options.Agent}: {id[..12]}… {state.Status} ({state.Reason}){heldOut}, reward {state.ClaimableSat} sat");
 
         long received = 0;
         if (state.ClaimableSat > 0) received = await ClaimAsync(bountyId, filed, state, diff, cancellationToken);

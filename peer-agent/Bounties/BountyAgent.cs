@@ -72,8 +72,8 @@ public sealed partial class BountyAgent(
     /// <summary>The agent's settings.</summary>
     public BountyAgentOptions Options => options;
 
-    /// <summary>Buys the bounty (the L402 fee), logs the payment and unpacks the tree into <paramref name="folder"/> (default: under the work directory).</summary>
-    public async Task<BountyWorkspace> DownloadAsync(string bountyId, CancellationToken cancellationToken, string? folder = null)
+    /// <summary>Buys the bounty's task (the L402 fee) and logs the payment, without unpacking it (e.g. to learn the version to submit against).</summary>
+    public async Task<RemoteBounty> BuyAsync(string bountyId, CancellationToken cancellationToken)
     {
         var paid = await client.GetAsync(bountyId, cancellationToken);
         var bounty = paid.Bounty;
@@ -82,9 +82,17 @@ public sealed partial class BountyAgent(
             await AppendAsync(new ProvenanceEntry(Now, "baseline", bounty.Id, options.Agent, PaymentHash: p.PaymentHash, Preimage: p.Preimage,
                 Sats: p.Sats, Version: bounty.Version), cancellationToken);
         }
+        progress?.Report($"{options.Agent}: bought {bounty.Id} v{bounty.Version} ({paid.Payment?.Sats ?? 0} sat)");
+        return bounty;
+    }
+
+    /// <summary>Buys the bounty (the L402 fee), logs the payment and unpacks the tree into <paramref name="folder"/> (default: under the work directory).</summary>
+    public async Task<BountyWorkspace> DownloadAsync(string bountyId, CancellationToken cancellationToken, string? folder = null)
+    {
+        var bounty = await BuyAsync(bountyId, cancellationToken);
         folder ??= Path.Combine(options.WorkDirectory, $"{bounty.Id}-v{bounty.Version}-{Guid.NewGuid():N}"[..48]);
         var workspace = BountyWorkspace.Unpack(bounty, folder, options.Sandbox, time);
-        progress?.Report($"{options.Agent}: bought {bounty.Id} v{bounty.Version} ({paid.Payment?.Sats ?? 0} sat), unpacked to {workspace.Folder}");
+        progress?.Report($"{options.Agent}: unpacked {bounty.Id} v{bounty.Version} to {workspace.Folder}");
         return workspace;
     }
 

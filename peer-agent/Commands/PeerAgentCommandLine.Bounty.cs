@@ -101,15 +101,17 @@ public sealed partial class PeerAgentCommandLine
         var sandbox = new Option<string>("--sandbox") { Description = "Evaluate the sponsor's code in bubblewrap: auto (when installed), on, off", DefaultValueFactory = _ => "auto" };
         var workDir = new Option<string?>("--work-dir") { Description = "Where baselines are unpacked (default: a temporary folder)" };
         var noCommit = new Option<bool>("--no-commit") { Description = "Reveal the diff without registering sha256(diff ‖ nonce) first" };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of download, improve and submit (each starts from the current best, so a stale verdict is rebased by the next)", DefaultValueFactory = _ => 1 };
         var command = new Command("run", "Buy the task, improve it locally (keep or discard), commit to the best diff, submit it behind the deposit, claim the reward.")
         {
-            id, coordinator, lnd, macaroon, cert, budget, dailyBudget, results, agentName, improver, iterations, seed, llmUrl, llmModel, llmKey, sandbox, workDir, noCommit,
+            id, coordinator, lnd, macaroon, cert, budget, dailyBudget, results, agentName, improver, iterations, seed, llmUrl, llmModel, llmKey, sandbox, workDir, noCommit, rounds,
         };
         command.SetAction(async (parse, ct) =>
         {
             var kind = parse.GetValue(improver);
             if (kind is not ("hill" or "openai")) return await Fail(parse, "--improver must be hill or openai");
             if (parse.GetValue(iterations) is < 1 or > 100_000) return await Fail(parse, "--iterations must be between 1 and 100000");
+            if (parse.GetValue(rounds) is < 1 or > 1000) return await Fail(parse, "--rounds must be between 1 and 1000");
             if (parse.GetValue(sandbox) is not ("auto" or "on" or "off")) return await Fail(parse, "--sandbox must be auto, on or off");
             Uri? llm = null;
             if (kind == "openai" && (llm = Url(parse.GetValue(llmUrl))) is null) return await Fail(parse, "--llm-url (an http(s) URL) is required with --improver openai");
@@ -122,13 +124,18 @@ public sealed partial class PeerAgentCommandLine
                 var agent = await session.AgentAsync(parse, ct, bubblewrap, parse.GetValue(workDir), parse.GetValue(iterations), !parse.GetValue(noCommit),
                     new LineProgress(line => console.MarkupLineInterpolated($"[grey]{line}[/]")));
                 using var llmHttp = llm is null ? null : session.PayingClient(new ProvenanceReceiptSink(session.Log, "llm", parse.GetValue(id), agent.Options.Agent));
+                var round = 0;
                 ImproverFactory factory = kind == "hill"
-                    ? _ => new HillClimbingImprover(new HillClimbingOptions(parse.GetValue(seed)))
+                    ? _ => new HillClimbingImprover(new HillClimbingOptions(parse.GetValue(seed) + round))
                     : w => new ChatModelImprover(llmHttp!, new ChatModelOptions(llm!, parse.GetValue(llmModel)!,
                         parse.GetValue(llmKey) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
                         $"{w.Bounty.Title}. {w.Bounty.Description} Metric: {w.Bounty.Metric}. Eval: {w.Bounty.EvalCommand}.", w.Policy));
-                var run = await console.Status().StartAsync($"working on {parse.GetValue(id)}", _ => agent.RunAsync(parse.GetValue(id)!, factory, ct));
-                PrintRun(console, run);
+                for (; round < parse.GetValue(rounds); round++)
+                {
+                    var run = await console.Status().StartAsync($"round {round + 1}: working on {parse.GetValue(id)}", _ => agent.RunAsync(parse.GetValue(id)!, factory, ct));
+                    PrintRun(console, run);
+                    if (run.Outcome is null) break; // nothing better found, or the bounty is no longer active
+                }
                 return 0;
             });
         });
@@ -159,9 +166,9 @@ public sealed partial class PeerAgentCommandLine
                     progress: new LineProgress(line => console.MarkupLineInterpolated($"[grey]{line}[/]")));
                 var diff = await File.ReadAllTextAsync(path, ct);
                 // The version to build on comes with the task, so a submission is never knowingly stale.
-                var workspace = await agent.DownloadAsync(parse.GetValue(id)!, ct);
+                var bounty = await agent.BuyAsync(parse.GetValue(id)!, ct);
                 var outcome = await console.Status().StartAsync("waiting for the verdict",
-                    _ => agent.SubmitAsync(workspace.Bounty, diff, parse.GetValue(claimed), ct, parse.GetValue(nonce)));
+                    _ => agent.SubmitAsync(bounty, diff, parse.GetValue(claimed), ct, parse.GetValue(nonce)));
                 PrintOutcome(console, outcome);
                 return outcome.Status == "accepted" ? 0 : 1;
             });

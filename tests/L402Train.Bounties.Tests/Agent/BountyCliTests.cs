@@ -67,26 +67,29 @@ public sealed class BountyCliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_climbs_commits_submits_and_is_paid_its_reward_once()
+    public async Task Run_climbs_commits_submits_is_paid_once_and_starts_the_next_round_from_the_new_best()
     {
         var id = await FundedBountyAsync();
         var node = Network.CreateFundedNode("bob", new Sats(100_000));
         var before = await node.GetBalanceAsync(Ct);
 
-        var run = await Run(["bounty", "run", id, .. Wallet("bob", node), "--iterations", "30", "--seed", "3", "--sandbox", "on", "--work-dir", dir.FullName]);
+        var run = await Run(["bounty", "run", id, .. Wallet("bob", node), "--iterations", "30", "--seed", "3", "--rounds", "2", "--sandbox", "on", "--work-dir", dir.FullName]);
         var board = await Run("bounty", "leaderboard", id, "--coordinator", url);
 
         Assert.True(run.Code == 0, run.Error + run.Output);
         Assert.Contains("accepted", run.Output, StringComparison.Ordinal);
         var lines = ProvenanceLog.Read(Results);
-        Assert.Equal(["baseline", "deposit", "claim", "verdict"], lines.Select(l => l.Action));
-        var claim = lines.Single(l => l.Action == "claim");
+        Assert.Equal(["baseline", "deposit", "claim", "verdict", "baseline"], lines.Take(5).Select(l => l.Action));
+        var claim = lines[2];
         Assert.True(claim.Sats > 0);
         Assert.True(PaymentHash.FromHex(claim.PaymentHash!).Matches(Preimage.FromHex(claim.Preimage!)));
-        Assert.Equal(("accepted", "refunded"), (lines[^1].Verdict, lines[^1].Deposit));
-        Assert.Equal(lines[1].SubmissionId, lines[^1].SubmissionId);
+        Assert.Equal(("accepted", "refunded"), (lines[3].Verdict, lines[3].Deposit));
+        Assert.Equal(lines[1].SubmissionId, lines[3].SubmissionId);
+        Assert.Equal((0, 1), (lines[0].Version, lines[4].Version));
+        // The log accounts for every sat the wallet gained or lost.
         var after = await node.GetBalanceAsync(Ct);
-        Assert.Equal(claim.Sats - lines[0].Sats, (after.Local - before.Local).ToSatsFloor().Value);
+        var logged = lines.Where(l => l.Action == "claim").Sum(l => l.Sats) - lines.Where(l => l.Action is "baseline" or "verdict").Sum(l => l.Sats);
+        Assert.Equal(logged, (after.Local - before.Local).ToSatsFloor().Value);
         Assert.Equal(MilliSats.Zero, after.PendingOutgoing);
         Assert.True(board.Code == 0, board.Error);
         Assert.Contains("bob", board.Output, StringComparison.Ordinal);
@@ -173,6 +176,7 @@ public sealed class BountyCliTests : IAsyncLifetime
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await new PeerAgentCommandLine().InvokeAsync(args, output, error);
+        TestContext.Current.TestOutputHelper?.WriteLine($"$ peer-agent {string.Join(' ', args.Take(3))} …\n{output}{error}");
         return (code, output.ToString(), error.ToString());
     }
 }
