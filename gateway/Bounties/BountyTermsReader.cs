@@ -16,11 +16,13 @@ public static class BountyTermsReader
         ArgumentNullException.ThrowIfNull(rules);
         string? problem =
             Text(request.Title, "title", 200) ?? Text(request.Description, "description", 20_000, allowEmpty: true) ?? Text(request.Metric, "metric", 64)
-            ?? (request.Direction is null ? "direction is required: \"maximize\" or \"minimize\"" : null)
+            ?? (request.Direction is not { } direction || !Enum.IsDefined(direction) ? "direction is required: \"maximize\" or \"minimize\"" : null)
             ?? Text(request.EvalCommand, "eval_command", 4096)
             ?? List(request.TargetGlobs, "target_globs", required: true) ?? List(request.ForbiddenPatterns, "forbidden_patterns", required: false)
             ?? Range(request.TotalSat, "total_sat", 1, 21_000_000L * 100_000_000)
-            ?? (request.Deadline is not { } deadline ? "deadline is required (ISO 8601 UTC)" : deadline <= now ? "deadline must be in the future" : null)
+            ?? (request.Deadline is not { } deadline ? "deadline is required (ISO 8601 UTC)"
+                : deadline <= now ? "deadline must be in the future"
+                : deadline > now.AddYears(10) ? "deadline must be within ten years" : null)
             ?? Range(request.RateSatPerUnit, "rate_sat_per_unit", 1, long.MaxValue / 4)
             ?? (request.MinImprovement is not { } min || !double.IsFinite(min) || min < 0 ? "min_improvement is required: a finite number ≥ 0" : null)
             ?? Range(request.MaxDiffBytes, "max_diff_bytes", 1, rules.MaxSubmitBodyBytes / 2)

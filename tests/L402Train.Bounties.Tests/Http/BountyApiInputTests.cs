@@ -29,6 +29,8 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
     {
         { "title", """{"title": null}""" },
         { "direction", """{"direction": "sideways"}""" },
+        { "direction", """{"direction": 7}""" },
+        { "deadline", """{"deadline": "9999-12-31T00:00:00Z"}""" },
         { "target_globs", """{"target_globs": []}""" },
         { "total_sat", """{"total_sat": 0}""" },
         { "deadline", """{"deadline": "2001-01-01T00:00:00Z"}""" },
