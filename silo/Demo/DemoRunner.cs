@@ -97,7 +97,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
                 mine.Sum(x => x.RewardSat), mine.Where(x => x.Deposit == "forfeited").Sum(x => x.DepositSat), net));
         }
         var figures = await FiguresAsync(grains, results, rounds);
-        PrintSummary(peerRows, figures, ledger);
+        PrintSummary(peerRows, figures, ledger, rounds);
         await app.StopAsync(cancellationToken);
         return new DemoReport(rounds, peerRows, figures, ledger.Reconciled, ledger.DifferenceSat, ledger.InSat, ledger.OutSat,
             TimeProvider.System.GetElapsedTime(started).TotalSeconds);
@@ -158,7 +158,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
             (int)all.Average(r => r.PayloadBytes), rounds.FirstOrDefault()?.LossBefore ?? 0, rounds.LastOrDefault()?.LossAfter ?? 0);
     }
 
-    private void PrintSummary(List<DemoPeer> peers, DemoFigures figures, LedgerReconciliation ledger)
+    private void PrintSummary(List<DemoPeer> peers, DemoFigures figures, LedgerReconciliation ledger, List<DemoRound> rounds)
     {
         var table = new Table().Title("peers").AddColumns("peer", "profile", "accepted", "verdicts", "rewards (sat)", "forfeited (sat)", "net (sat)");
         foreach (var p in peers)
@@ -168,6 +168,12 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
             (ledger.Reconciled ? "[green]reconciled[/]" : $"[red]differs by {ledger.DifferenceSat} sat[/]"));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"validation_overhead_pct={figures.ValidationOverheadPct:0.00}\nvalidation_cpu_ms_mean={figures.MeanValidationCpuMs:0.0}\npeer_train_cpu_ms_mean={figures.MeanTrainCpuMs:0.0}\nsettle_latency_ms_p50={figures.SettleLatencyMsP50:0.0}\nsettle_latency_ms_p99={figures.SettleLatencyMsP99:0.0}\nloss_start={figures.LossStart:0.0000}\nloss_end={figures.LossEnd:0.0000}"));
+        // Round time breakdown, mean over rounds: a peer's train, compress and upload (wall), the validator's CPU per submission, the aggregation (wall).
+        if (rounds.Count > 0)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round_seconds={rounds.Average(r => r.Seconds):0.00}\nround_train_seconds={rounds.Average(r => r.TrainSeconds):0.00}\nround_compress_seconds={rounds.Average(r => r.CompressSeconds):0.000}\nround_upload_seconds={rounds.Average(r => r.UploadSeconds):0.000}\nround_validate_cpu_seconds={rounds.Average(r => r.ValidateSeconds):0.000}\nround_aggregate_seconds={rounds.Average(r => r.AggregateSeconds):0.000}"));
+        }
     }
 
     private static string Line(DemoRound r) => string.Create(CultureInfo.InvariantCulture,

@@ -82,17 +82,6 @@ public sealed class SubmissionValidator
         return null;
     }
 
-    /// <summary>Densifies a decoded submission into the model's parameter layout.</summary>
-    public static ParameterSet ToParameterSet(DecodedPayload decoded, IReadOnlyList<Model.Tensors.TensorSlot> layout)
-    {
-        ArgumentNullException.ThrowIfNull(decoded);
-        ArgumentNullException.ThrowIfNull(layout);
-        var dense = decoded.Submission.Densify();
-        var delta = ParameterSet.Zeros(layout);
-        for (var i = 0; i < layout.Count; i++) dense[i].AsSpan().CopyTo(delta.Buffer.AsSpan(layout[i].Offset, layout[i].Length));
-        return delta;
-    }
-
     /// <summary>Per-batch losses of the model as it stands.</summary>
     public static double[] Losses(GptModel model, IReadOnlyList<Model.Training.TokenBatch> batches)
     {
@@ -112,9 +101,13 @@ public sealed class SubmissionValidator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(baseWeights);
-        var delta = ToParameterSet(decoded, model.Parameters.Layout);
+        ArgumentNullException.ThrowIfNull(decoded);
+        // θ − lr·Δ touching only the k coordinates per chunk the peer sent: no dense copy of the update.
         model.Restore(baseWeights);
-        model.ApplyDelta(delta, (float)schedule.TrialLearningRate);
+        var layout = model.Parameters.Layout;
+        var trialRate = -(float)schedule.TrialLearningRate;
+        for (var t = 0; t < layout.Count; t++)
+            decoded.Submission.Tensors[t].AddTo(model.Parameters.Buffer.AsSpan(layout[t].Offset, layout[t].Length), trialRate);
         try
         {
             return SignificanceGate.Judge(before, Losses(model, batches), schedule);
