@@ -147,10 +147,42 @@ public sealed class BountyCliTests : IAsyncLifetime
         return climb.Diff;
     }
 
+    [Fact]
+    public async Task The_client_cancels_for_a_refund_of_the_pool_and_then_fetches_the_revealed_held_out_set()
+    {
+        var (id, sponsorMacaroon, heldOutSha256) = await FundedBountyWithSponsorAsync();
+        var sponsor = Network.GetNode("sponsor");
+        using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/") };
+        var client = new BountyClient(http);
+
+        var whileOpen = await Assert.ThrowsAsync<BountyApiException>(() => client.HeldOutAsync(id, Ct));
+        var wrongSponsor = await Assert.ThrowsAsync<BountyApiException>(() => client.SubmissionsAsync(id, "AgEDbG5k", Ct));
+        var before = await sponsor.GetBalanceAsync(Ct);
+        var refund = await sponsor.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(20_000).ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
+        var cancelled = await client.CancelAsync(id, sponsorMacaroon, refund.PaymentRequest, Ct);
+        var heldOut = await client.HeldOutAsync(id, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, whileOpen.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrongSponsor.StatusCode);
+        Assert.Equal(("closed", 20_000), (cancelled.Status, cancelled.RefundSat));
+        Assert.Equal(heldOutSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(heldOut)));
+        Assert.Equal(ShippedBounty.HeldOutArchive(ShippedBounty.Generate(42)), heldOut);
+        Assert.Empty(await client.SubmissionsAsync(id, sponsorMacaroon, Ct));
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        while ((await sponsor.GetBalanceAsync(Ct)).Local - before.Local != new Sats(20_000).ToMilliSats())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the refund was not paid within 60 s");
+            await Task.Delay(50, Ct);
+        }
+        Assert.Contains(await client.ListAsync("closed", Ct), b => b.Id == id && b.RemainingSat == 0);
+    }
+
     private string[] Wallet(string name, SimnetNode node) =>
         ["--coordinator", url, "--lnd", $"{url}/simnet/{name}", "--macaroon", node.MacaroonHex, "--results", Results, "--agent", name];
 
-    private async Task<string> FundedBountyAsync()
+    private async Task<string> FundedBountyAsync() => (await FundedBountyWithSponsorAsync()).Id;
+
+    private async Task<(string Id, string SponsorMacaroon, string HeldOutSha256)> FundedBountyWithSponsorAsync()
     {
         var sponsor = Network.CreateFundedNode("sponsor", new Sats(1_000_000));
         using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/") };
@@ -168,7 +200,7 @@ public sealed class BountyCliTests : IAsyncLifetime
             Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"{created.Id} is not active 60 s after its funding was paid");
             await Task.Delay(50, Ct);
         }
-        return created.Id;
+        return (created.Id, created.SponsorMacaroon, created.HeldoutSha256);
     }
 
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

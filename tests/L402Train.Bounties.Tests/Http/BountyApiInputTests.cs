@@ -109,6 +109,9 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         Assert.Equal(HttpStatusCode.Conflict, await StatusOf(HttpMethod.Post, $"/bounty/{id}/cancel", "{}", sponsor));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusOf(HttpMethod.Post, $"/bounty/{id}/cancel", """{"invoice": "lnbc1garbage"}""", sponsor));
         Assert.Equal(HttpStatusCode.OK, await StatusOf(HttpMethod.Get, $"/bounty/{id}/submissions", authorization: sponsor));
+        var other = (await host.PostBountyAsync()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusOf(HttpMethod.Get, $"/bounty/{other}/submissions", authorization: sponsor));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusOf(HttpMethod.Post, $"/bounty/{other}/cancel", "{}", sponsor));
     }
 
     [Fact]
@@ -120,6 +123,13 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         var id = created.GetProperty("id").GetString()!;
         await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
         await host.PollAsync($"/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        using (var malformed = await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/bounty/{id}/submit")
+        {
+            Content = new StringContent("{}"),
+            Headers = { { "Authorization", "L402 not-a-macaroon:zz" } },
+        }, Ct))
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+
         var (response, credential) = await host.PaidAsync(() => BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", new { base_version = 0 }), agent);
 
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
