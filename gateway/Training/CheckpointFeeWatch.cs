@@ -30,9 +30,15 @@ public static class CheckpointFeeWatch
 
     private sealed class Watched(IResult inner) : IResult
     {
-        public async Task ExecuteAsync(HttpContext httpContext)
+        // Queued before the response starts, so a client holding the 402 knows the check exists.
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            await inner.ExecuteAsync(httpContext);
+            httpContext.Response.OnStarting(() => QueueCheckAsync(httpContext));
+            return inner.ExecuteAsync(httpContext);
+        }
+
+        private static async Task QueueCheckAsync(HttpContext httpContext)
+        {
             if (httpContext.Response.StatusCode != StatusCodes.Status402PaymentRequired) return;
             var services = httpContext.RequestServices;
             var gate = services.GetRequiredService<L402Gate>();
