@@ -20,6 +20,11 @@ public sealed class SiloCommandLine
     private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
+    private readonly Option<string?> bountyDeposit = new("--bounty-deposit-sat") { Description = "Hold deposit of a bounty submission (default 1000)" };
+    private readonly Option<string?> bountyPrice = new("--bounty-price-sat") { Description = "Price of a bounty's task and baseline, GET /bounty/{id} (default 10)" };
+    private readonly Option<string?> coordinatorFee = new("--coordinator-fee-pct") { Description = "Share of each bounty reward the coordinator keeps (default 5)" };
+    private readonly Option<string?> suspiciousGap = new("--suspicious-gap") { Description = "Public gain above held-out gain that rejects a bounty submission (default 0.1)" };
+    private readonly Option<string?> significance = new("--significance-level") { Description = "One-sided test level over bounty eval repeats: 0.05, 0.025 or 0.01 (default 0.05)" };
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly string workingDirectory;
 
@@ -52,6 +57,7 @@ public sealed class SiloCommandLine
         command.Options.Add(lightning);
         command.Options.Add(lndMacaroon);
         command.Options.Add(lndCert);
+        foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance }) command.Options.Add(bounty);
         Root.Subcommands.Add(command);
         return command;
     }
@@ -66,6 +72,11 @@ public sealed class SiloCommandLine
         ["Lightning"] = parse.GetValue(lightning),
         ["LndMacaroon"] = parse.GetValue(lndMacaroon),
         ["LndCert"] = parse.GetValue(lndCert),
+        ["BountyDepositSat"] = parse.GetValue(bountyDeposit),
+        ["BountyPriceSat"] = parse.GetValue(bountyPrice),
+        ["CoordinatorFeePct"] = parse.GetValue(coordinatorFee),
+        ["SuspiciousGap"] = parse.GetValue(suspiciousGap),
+        ["SignificanceLevel"] = parse.GetValue(significance),
     }, environment, workingDirectory);
 
     /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>

@@ -37,6 +37,12 @@ public static class SiloHost
         });
         builder.Services.AddSingleton(services => services.GetRequiredService<Grains.Runtime.Silo>().GrainFactory);
         builder.Services.AddHostedService<SiloLifetime>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "L402Train coordinator";
+            document.Info.Description = "Training and bounty tracks; paid endpoints answer 402 with an L402 challenge (see docs/PROTOCOL.md).";
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
@@ -49,6 +55,7 @@ public static class SiloHost
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapStatusApi();
+        app.MapOpenApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
         {
             app.MapLightning();

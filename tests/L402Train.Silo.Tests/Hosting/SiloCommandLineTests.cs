@@ -27,6 +27,8 @@ public sealed class SiloCommandLineTests : IDisposable
     [InlineData(new[] { "serve", "--store", "sqlite:" }, "--store", "needs a file path")]
     [InlineData(new[] { "serve", "--store", "memory", "--roles", "gateway,wizard" }, "--roles", "'wizard' is not a role")]
     [InlineData(new[] { "serve", "--store", "memory", "--urls", "ftp://127.0.0.1:21" }, "--urls", "'ftp://127.0.0.1:21' is not an http(s) URL")]
+    [InlineData(new[] { "serve", "--store", "memory", "--coordinator-fee-pct", "150" }, "--coordinator-fee-pct", "'150' is not a percentage from 0 to 100")]
+    [InlineData(new[] { "serve", "--store", "memory", "--significance-level", "0.2" }, "--significance-level", "0.05, 0.025 or 0.01")]
     [InlineData(new[] { "migrate", "--store", "postgres:Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3" }, "--store", "cannot open the store")]
     public async Task A_wrong_setting_stops_start_up_with_one_line_naming_it_and_exit_code_2(string[] args, string setting, string fix)
     {

@@ -52,6 +52,17 @@ public sealed class StatusEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_openapi_document_lists_both_tracks_endpoints()
+    {
+        using var document = await System.Text.Json.JsonDocument.ParseAsync(await http!.GetStreamAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+
+        foreach (var path in new[] { "/status", "/checkpoint", "/gradient", "/submissions/{id}/claim", "/bounties", "/bounty/{id}", "/bounty/{id}/submit", "/bounty/{id}/leaderboard" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        Assert.Equal("L402Train coordinator", document.RootElement.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Alive_and_health_answer_when_the_store_is_ready()
     {
         var alive = await http!.GetAsync("/alive");
