@@ -10,7 +10,15 @@ namespace L402Train.Grains.Bounties.Validation;
 /// </summary>
 public sealed class BountyWorkspace
 {
+    private const UnixFileMode TraverseOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
     private readonly IBlobStore blobs;
+
+    // Archive folders are named by a salted hash: a held-out archive's blob hash is its published
+    // SHA-256, and the folders must stay traversable by the sandbox user, so other local users
+    // must not be able to list them or derive their names.
+    private readonly byte[] salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
 
     /// <summary>Creates a workspace under <paramref name="root"/> (made traversable by the sandbox user).</summary>
     public BountyWorkspace(IBlobStore blobs, string root)
@@ -19,9 +27,12 @@ public sealed class BountyWorkspace
         this.blobs = blobs;
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(Path.Combine(Root, "archives"));
         if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        {
+            File.SetUnixFileMode(Root, TraverseOnly);
+            File.SetUnixFileMode(Path.Combine(Root, "archives"), TraverseOnly);
+        }
     }
 
     /// <summary>Where unpacked archives live; also the sandbox's scratch root.</summary>
@@ -31,9 +42,9 @@ public sealed class BountyWorkspace
     public async Task<string> UnpackAsync(string blobHash, CancellationToken cancellationToken)
     {
         if (!ContentHash.TryParse(blobHash, out var hash)) throw new ArgumentException($"'{blobHash}' is not a blob hash.", nameof(blobHash));
-        var target = Path.Combine(Root, "archives", hash.ToString());
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(salt, System.Text.Encoding.ASCII.GetBytes(hash.ToString())));
+        var target = Path.Combine(Root, "archives", name);
         if (Directory.Exists(target)) return target;
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temporary = $"{target}.{Guid.NewGuid():N}.tmp";
         await using (var archive = await blobs.OpenReadAsync(hash, cancellationToken))
         {
