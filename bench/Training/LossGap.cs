@@ -7,7 +7,7 @@ using L402Train.Model.Training;
 namespace L402Train.Bench.Training;
 
 /// <summary>The size of a loss-gap run.</summary>
-internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0);
+internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f);
 
 /// <summary>Held-out loss after the same rounds with SparseLoCo, with dense averaging, and with SparseLoCo plus outer Nesterov momentum.</summary>
 internal sealed record LossGap(double Initial, double Dense, double Sparse, double SparseNesterov)
@@ -15,7 +15,7 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
     /// <summary>Runs the three variants from the same initial weights, peers, data seeds and held-out batches.</summary>
     public static LossGap Measure(LossGapRun run)
     {
-        var setup = new TrainingSetup { TopK = run.TopK };
+        var setup = new TrainingSetup { TopK = run.TopK, ErrorFeedbackDecay = run.ErrorFeedbackDecay };
         var corpus = setup.TrainingTokens();
         var plain = new RewardSchedule();
         var heldOut = new HeldOutSet(secretSeed: 11, setup, plain with { HeldOutBatches = 16 }).ForRound(0);

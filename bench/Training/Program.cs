@@ -19,9 +19,9 @@ if (!args.Contains("--no-overhead"))
 }
 
 // --peers, --rounds, --inner-steps, --top-k (per 4,096-element chunk) override the run's size;
-// --sparse-outer-lr sets SparseLoCo's outer learning rate (dense averaging keeps 1).
+// --sparse-outer-lr sets SparseLoCo's outer learning rate (dense averaging keeps 1); --ef-decay the peers' β.
 var size = quick ? new LossGapRun(Peers: 3, Rounds: 3, InnerSteps: 10) : new LossGapRun(Peers: 4, Rounds: 5, InnerSteps: 30);
-var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0);
+var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0, (float)(Real("--ef-decay") ?? 0.95));
 var gap = LossGap.Measure(run);
 print("loss_initial", gap.Initial);
 print("loss_dense", gap.Dense);

@@ -30,6 +30,9 @@ public sealed record TrainingSetup
     /// <summary>Top-k per 4,096-element chunk.</summary>
     public int TopK { get; init; } = 64;
 
+    /// <summary>β of each peer's error feedback, EF ← β·EF + Δ (the reference's 0.95; its 1B sweep used 0.999).</summary>
+    public float ErrorFeedbackDecay { get; init; } = 0.95f;
+
     /// <summary>Checks the setup; returns the first problem, naming the field, or null.</summary>
     public string? Validate()
     {
@@ -37,6 +40,7 @@ public sealed record TrainingSetup
         if (CorpusStories < 10) return "corpus_stories must be at least 10";
         if (SequenceLength < 8 || SequenceLength > GptConfig.FromName(Model).MaxSequenceLength) return "sequence_length is out of range for the model";
         if (TopK < 1 || TopK > 4096) return "top_k must be in [1, 4096]";
+        if (!float.IsFinite(ErrorFeedbackDecay) || ErrorFeedbackDecay is < 0 or > 1) return "error_feedback_decay must be in [0, 1]";
         return null;
     }
 
@@ -50,7 +54,7 @@ public sealed record TrainingSetup
 
     /// <summary>The compression settings peers and validators share.</summary>
     [JsonIgnore]
-    public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, MaxDegreeOfParallelism = 1 };
+    public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, ErrorFeedbackDecay = ErrorFeedbackDecay, MaxDegreeOfParallelism = 1 };
 
     /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
     public TokenStream TrainingTokens() =>
