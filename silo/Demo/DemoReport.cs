@@ -21,7 +21,11 @@ public sealed record DemoPeer(string Peer, string Profile, int Accepted, IReadOn
 /// <param name="LossEnd">Held-out loss after the last round.</param>
 public sealed record DemoFigures(
     double ValidationOverheadPct, double SettleLatencyMsP50, double SettleLatencyMsP99, double MeanTrainSeconds, double MeanTrainCpuMs,
-    double MeanValidationCpuMs, int PayloadBytesMean, double LossStart, double LossEnd);
+    double MeanValidationCpuMs, int PayloadBytesMean, double LossStart, double LossEnd)
+{
+    /// <summary>The same overhead over rounds 2 and later, once the validator's one-time JIT and set-up are paid.</summary>
+    public double ValidationOverheadPctAfterRound1 { get; init; }
+}
 
 /// <summary>The whole report.</summary>
 public sealed record DemoReport(
