@@ -51,7 +51,7 @@ public static partial class BountyApi
             var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
             if (invoice.Problem is { } bad) return bad;
             var amount = invoice.Details!.Amount!.Value.ToSatsFloor().Value;
-            refund = new RefundRequest(invoice.Details.Hash.ToHex(), invoice.Bolt11!, amount, MaxFeeSat(amount));
+            refund = new RefundRequest(invoice.Details.Hash.ToHex(), invoice.Bolt11!, amount, SubmissionEndpoints.MaxFeeSat(amount));
         }
 
         var result = await grains.GetGrain<IBountyGrain>(id).CancelAsync(refund);

@@ -52,26 +52,19 @@ public static partial class BountyApi
     private static async Task<Results<JsonHttpResult<BountySubmissionView>, ProblemHttpResult>> GetSubmissionAsync(
         string id, string sid, double? wait, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
-        if (wait is < 0 or > 3600 || (wait is { } w && !double.IsFinite(w))) return JsonBody.Bad("wait must be a number of seconds between 0 and 3600.");
+        if (!SubmissionEndpoints.IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
+        if (SubmissionEndpoints.CheckWait(wait) is { } badWait) return badWait;
         var grain = grains.GetGrain<IBountySubmissionGrain>(sid.ToLowerInvariant());
         var state = await grain.GetAsync();
         if (state.Received?.BountyId != id) return TypedResults.Problem($"No submission {sid} for bounty {id}.", statusCode: StatusCodes.Status404NotFound);
-        var until = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(wait ?? 0, TrainingApi.MaxWait.TotalSeconds));
-        // Long-poll by re-reading: the verdict may be written by a validator on another silo.
-        while (state.Verdict is null && time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
-        {
-            try { await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken); }
-            catch (OperationCanceledException) { break; }
-            state = await grain.GetAsync();
-        }
+        state = await SubmissionEndpoints.WaitForVerdictAsync(state, grain.GetAsync, s => s.Verdict is not null, wait, time, cancellationToken);
         return TypedResults.Json(BountySubmissionView.From(sid.ToLowerInvariant(), state), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<BountyClaimAccepted>, ProblemHttpResult>> ClaimAsync(
         string id, string sid, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
+        if (!SubmissionEndpoints.IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
         sid = sid.ToLowerInvariant();
         var grain = grains.GetGrain<IBountySubmissionGrain>(sid);
         var state = await grain.GetAsync();
@@ -82,16 +75,9 @@ public static partial class BountyApi
         var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
         if (invoice.Problem is { } bad) return bad;
         var details = invoice.Details!;
-        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, MaxFeeSat(state.PayoutSat));
-        return outcome switch
-        {
-            ClaimOutcome.Queued or ClaimOutcome.AlreadyClaimed =>
-                TypedResults.Json(new BountyClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
-                    HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
-            ClaimOutcome.NotDecided => TypedResults.Problem("The submission has no verdict yet; poll it with ?wait=.", statusCode: StatusCodes.Status409Conflict),
-            ClaimOutcome.NothingOwed => TypedResults.Problem("No reward is owed for this submission.", statusCode: StatusCodes.Status409Conflict),
-            ClaimOutcome.OtherClaimInFlight => TypedResults.Problem("Another claim invoice is being paid for this submission.", statusCode: StatusCodes.Status409Conflict),
-            _ => TypedResults.Problem($"The invoice must be for exactly reward_sat − fee_sat = {state.PayoutSat} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
-        };
+        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(state.PayoutSat));
+        if (SubmissionEndpoints.ClaimProblem(outcome, $"reward_sat − fee_sat = {state.PayoutSat} sat") is { } refused) return refused;
+        return TypedResults.Json(new BountyClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+            HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 }

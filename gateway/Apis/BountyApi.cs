@@ -142,8 +142,5 @@ public static partial class BountyApi
         agent is null ? null
         : agent.Length is 0 or > 64 || agent.Any(char.IsControl) ? "agent must be 1 to 64 printable characters." : null;
 
-    // Rewards are paid to agents one hop away on simnet; on a real network allow 1% + 10 sat of routing fee.
-    private static long MaxFeeSat(long amountSat) => 10 + (amountSat / 100);
 
-    private static bool IsHash(string id) => id.Length == 64 && id.All(Uri.IsHexDigit);
 }

@@ -115,27 +115,19 @@ public static class TrainingApi
     private static async Task<Results<JsonHttpResult<SubmissionView>, ProblemHttpResult>> GetSubmission(
         string id, double? wait, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
-        if (wait is < 0 or > 3600 || (wait is { } w && !double.IsFinite(w)))
-            return TypedResults.Problem("wait must be a number of seconds between 0 and 3600.", statusCode: StatusCodes.Status400BadRequest);
+        if (!SubmissionEndpoints.IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
+        if (SubmissionEndpoints.CheckWait(wait) is { } badWait) return badWait;
         var grain = grains.GetGrain<ISubmissionGrain>(id);
         var state = await grain.GetAsync();
         if (state.Received is null) return TypedResults.Problem($"No submission {id}.", statusCode: StatusCodes.Status404NotFound);
-        var until = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(wait ?? 0, MaxWait.TotalSeconds));
-        // Long-poll by re-reading: the verdict may be written by a validator on another silo.
-        while (state.Verdict is null && time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
-        {
-            try { await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken); }
-            catch (OperationCanceledException) { break; }
-            state = await grain.GetAsync();
-        }
+        state = await SubmissionEndpoints.WaitForVerdictAsync(state, grain.GetAsync, s => s.Verdict is not null, wait, time, cancellationToken);
         return TypedResults.Json(SubmissionView.From(id, state), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> Claim(
         string id, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
+        if (!SubmissionEndpoints.IsHash(id)) return TypedResults.Problem("A submission id is 64 hex characters.", statusCode: StatusCodes.Status400BadRequest);
         var grain = grains.GetGrain<ISubmissionGrain>(id);
         var state = await grain.GetAsync();
         if (state.Received is null) return TypedResults.Problem($"No submission {id}.", statusCode: StatusCodes.Status404NotFound);
@@ -145,17 +137,10 @@ public static class TrainingApi
         var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
         if (invoice.Problem is { } bad) return bad;
         var details = invoice.Details!;
-        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, MaxFeeSat(state.RewardSat));
-        return outcome switch
-        {
-            ClaimOutcome.Queued or ClaimOutcome.AlreadyClaimed =>
-                TypedResults.Json(new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
-                    HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
-            ClaimOutcome.NotDecided => TypedResults.Problem("The submission has no verdict yet; poll it with ?wait=.", statusCode: StatusCodes.Status409Conflict),
-            ClaimOutcome.NothingOwed => TypedResults.Problem("No reward is owed for this submission.", statusCode: StatusCodes.Status409Conflict),
-            ClaimOutcome.OtherClaimInFlight => TypedResults.Problem("Another claim invoice is being paid for this submission.", statusCode: StatusCodes.Status409Conflict),
-            _ => TypedResults.Problem($"The invoice must be for exactly the reward, {state.RewardSat} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
-        };
+        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(state.RewardSat));
+        if (SubmissionEndpoints.ClaimProblem(outcome, $"the reward, {state.RewardSat} sat") is { } refused) return refused;
+        return TypedResults.Json(new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+            HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<Results<JsonHttpResult<RoundState>, NotFound>> GetRound(int n, IGrainFactory grains)
@@ -172,10 +157,6 @@ public static class TrainingApi
         await CheckpointFees.RecordIfSettledAsync(grains, node, token.PaymentHash, purpose, cancellationToken);
     }
 
-    // Rewards are paid to peers one hop away on simnet; on a real network allow 1% + 10 sat of routing fee.
-    private static long MaxFeeSat(long rewardSat) => 10 + (rewardSat / 100);
-
-    private static bool IsHash(string id) => id.Length == 64 && id.All(Uri.IsHexDigit);
 
     private static string Key(int round) => round.ToString(CultureInfo.InvariantCulture);
 }
