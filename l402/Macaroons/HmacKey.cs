@@ -17,10 +17,7 @@ internal sealed class HmacKey
         this.key = key.ToArray();
         if (!Sha256Digest.CanResume) return;
         Span<byte> block = stackalloc byte[64];
-        if (key.Length > 64) Sha256Digest.Hash(key, block);
-        else key.CopyTo(block);
-        if (key.Length > 64) block[32..].Clear();
-        else block[key.Length..].Clear();
+        MacaroonCrypto.KeyBlock(key, block);
 
         Span<byte> pad = stackalloc byte[64];
         inner = new byte[Sha256Digest.StateSize];

@@ -49,10 +49,7 @@ internal static class MacaroonCrypto
             return;
         }
         Span<byte> block = stackalloc byte[BlockSize];
-        if (key.Length > BlockSize) Sha256Digest.Hash(key, block);
-        else key.CopyTo(block);
-        block[Math.Min(key.Length, BlockSize)..].Clear();
-        if (key.Length > BlockSize) block[32..].Clear();
+        KeyBlock(key, block);
 
         Span<byte> inner = stackalloc byte[BlockSize + StackLimit];
         for (var i = 0; i < BlockSize; i++) inner[i] = (byte)(block[i] ^ 0x36);
@@ -61,5 +58,20 @@ internal static class MacaroonCrypto
         Sha256Digest.Hash(inner[..(BlockSize + message.Length)], outer[BlockSize..]);
         for (var i = 0; i < BlockSize; i++) outer[i] = (byte)(block[i] ^ 0x5c);
         Sha256Digest.Hash(outer, output);
+    }
+
+    /// <summary>RFC 2104's K0: the key zero-padded to one block, or its digest when longer than a block.</summary>
+    public static void KeyBlock(ReadOnlySpan<byte> key, Span<byte> block)
+    {
+        if (key.Length > BlockSize)
+        {
+            Sha256Digest.Hash(key, block);
+            block[SignatureLength..BlockSize].Clear();
+        }
+        else
+        {
+            key.CopyTo(block);
+            block[key.Length..BlockSize].Clear();
+        }
     }
 }

@@ -8,14 +8,11 @@ public sealed class ServerSecret
     {
         if (secret.Length < 32) throw new ArgumentException("A server secret must be at least 32 bytes.", nameof(secret));
         KeyId = keyId;
-        Secret = secret.ToArray();
         Hmac = new Macaroons.HmacKey(secret);
     }
 
     /// <summary>The id stored in the first 4 bytes of every token id minted under this secret.</summary>
     public uint KeyId { get; }
-
-    internal byte[] Secret { get; }
 
     // Every root key and hold preimage is an HMAC under this secret: its pads are computed once.
     internal Macaroons.HmacKey Hmac { get; }
