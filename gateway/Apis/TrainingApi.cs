@@ -21,6 +21,9 @@ public static class TrainingApi
     /// <summary>Header a peer may use to name itself when its payload cannot say so.</summary>
     public const string PeerHeader = "X-L402Train-Peer";
 
+    /// <summary>The capability of a checkpoint download token.</summary>
+    public const string CheckpointCapability = "checkpoint";
+
     /// <summary>The longest a long-poll may wait.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
 
@@ -33,8 +36,7 @@ public static class TrainingApi
         api.MapGet("/reward-schedule", (RewardSchedule s) => TypedResults.Json(s, HttpJson.Options))
             .WithSummary("The rules: prices, deposit, reward rate and budget, validation parameters.");
         api.MapGet("/checkpoint", GetCheckpoint)
-            .AddEndpointFilter(CheckpointFeeWatch.FilterAsync)
-            .RequireL402(new Sats(schedule.CheckpointPriceSat), "checkpoint")
+            .RequireL402(new Sats(schedule.CheckpointPriceSat), CheckpointCapability)
             .WithSummary("The newest checkpoint (safetensors). Standard L402; ETag is the version; honours If-None-Match.");
         api.MapPut("/gradient", PutGradient)
             .RequireL402(new Sats(schedule.DepositSat), "gradient", L402Mode.Hold)

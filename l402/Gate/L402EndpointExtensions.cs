@@ -75,7 +75,8 @@ public static class L402EndpointExtensions
             options,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ITokenRevocationList>(),
-            sp.GetRequiredService<IHoldTokenRegistry>()));
+            sp.GetRequiredService<IHoldTokenRegistry>(),
+            observers: sp.GetServices<IL402ChallengeObserver>()));
         return services;
     }
 }

@@ -22,6 +22,7 @@ public sealed class L402Gate
     private readonly IHoldTokenRegistry holdTokens;
     private readonly CaveatVerifier caveatVerifier;
     private readonly VerifiedCredentialCache verified;
+    private readonly IL402ChallengeObserver[] observers;
     private const int MaxCachedCredentialLength = 1024;
 
     /// <summary>Creates the gate.</summary>
@@ -32,7 +33,8 @@ public sealed class L402Gate
         TimeProvider time,
         ITokenRevocationList revocations,
         IHoldTokenRegistry holdTokens,
-        CaveatVerifier? caveatVerifier = null)
+        CaveatVerifier? caveatVerifier = null,
+        IEnumerable<IL402ChallengeObserver>? observers = null)
     {
         this.node = node ?? throw new ArgumentNullException(nameof(node));
         this.keys = keys ?? throw new ArgumentNullException(nameof(keys));
@@ -42,6 +44,7 @@ public sealed class L402Gate
         this.holdTokens = holdTokens ?? throw new ArgumentNullException(nameof(holdTokens));
         this.caveatVerifier = caveatVerifier ?? new CaveatVerifier();
         verified = new VerifiedCredentialCache(options.VerifiedCredentialCacheSize);
+        this.observers = [.. observers ?? []];
     }
 
     /// <summary>The gate's settings.</summary>
@@ -80,7 +83,9 @@ public sealed class L402Gate
         var validity = mode == L402Mode.Hold ? Options.HoldTokenValidity : Options.TokenValidity;
         var macaroon = MintMacaroon(invoice.Hash, tokenId, capability, mode, scope, time.GetUtcNow() + validity);
         var challenge = new L402Challenge(macaroon.ToBase64(), invoice.PaymentRequest);
-        return new L402IssuedChallenge(challenge, macaroon, tokenId, invoice.Hash, price, mode, invoice.ExpiresAt);
+        var issued = new L402IssuedChallenge(challenge, macaroon, tokenId, invoice.Hash, price, mode, invoice.ExpiresAt);
+        foreach (var observer in observers) await observer.ChallengeIssuedAsync(issued, capability, cancellationToken);
+        return issued;
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public static class TrainingComposition
         var keys = new RootKeyRing(LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")));
         var heldOutSeed = LoadOrCreateSeed(Path.Combine(dataDir, "heldout-seed"));
         services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
+        services.AddSingleton<IL402ChallengeObserver, StandardFeeWatch>();
         services.AddL402Gate(keys);
         services.AddSingleton(options.Setup);
         services.AddSingleton(options.Schedule);

@@ -4,9 +4,10 @@ using L402Train.Lightning;
 
 namespace L402Train.Grains.Training;
 
-/// <summary>Payload of a checkpoint-fee check: the fee invoice's payment hash (hex).</summary>
+/// <summary>Payload of a fee check: the fee invoice's payment hash (hex) and what the fee is for.</summary>
 /// <param name="PaymentHash">The invoice the 402 challenge carried.</param>
-public sealed record CheckpointFeeJob(string PaymentHash);
+/// <param name="Purpose">The ledger group of the fee (jobs queued before it existed are checkpoint fees).</param>
+public sealed record CheckpointFeeJob(string PaymentHash, InvoicePurpose Purpose = InvoicePurpose.CheckpointFee);
 
 /// <summary>
 /// Checkpoint fees in the ledger. A fee is recorded when its token is used, and again checked
@@ -32,8 +33,8 @@ public static class CheckpointFees
     }
 
     /// <summary>The job that checks a fee invoice once it has expired (unique by payment hash).</summary>
-    public static JobRequest CheckAtExpiry(PaymentHash hash, DateTimeOffset expiresAt) =>
-        JobRequest.Create(TrainingJobTypes.CheckCheckpointFee, hash.ToHex(), new CheckpointFeeJob(hash.ToHex()), expiresAt, GrainJson.Options);
+    public static JobRequest CheckAtExpiry(PaymentHash hash, DateTimeOffset expiresAt, InvoicePurpose purpose = InvoicePurpose.CheckpointFee) =>
+        JobRequest.Create(TrainingJobTypes.CheckCheckpointFee, hash.ToHex(), new CheckpointFeeJob(hash.ToHex(), purpose), expiresAt, GrainJson.Options);
 }
 
 /// <summary>Records a checkpoint fee whose invoice was paid but whose token may never be used; nothing for an unpaid one.</summary>
@@ -42,8 +43,9 @@ public sealed class CheckCheckpointFeeHandler(ILightningNode node) : IJobHandler
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
-        var hash = PaymentHash.FromHex(job.Payload<CheckpointFeeJob>().PaymentHash);
-        if (await CheckpointFees.RecordIfSettledAsync(job.Grains, node, hash, cancellationToken: cancellationToken)) return;
+        var payload = job.Payload<CheckpointFeeJob>();
+        var hash = PaymentHash.FromHex(payload.PaymentHash);
+        if (await CheckpointFees.RecordIfSettledAsync(job.Grains, node, hash, payload.Purpose, cancellationToken)) return;
         // Still payable (the clocks disagree by a little): look again later; an expired or cancelled one is done.
         if (await node.LookupInvoiceAsync(hash, cancellationToken) is { State: InvoiceState.Open } open && open.ExpiresAt > job.Time.GetUtcNow())
             throw new InvalidOperationException($"Checkpoint fee invoice {hash.ToHex()} is still payable until {open.ExpiresAt:O}.");

@@ -7,6 +7,7 @@ using L402Train.Grains.Bounties.Commitments;
 using L402Train.Grains.Bounties.Shipped;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Runtime;
+using L402Train.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using L402Train.Lightning;
 using Xunit;
@@ -37,6 +38,15 @@ public sealed class BountyApiFlowTests
         Assert.Equal(PaymentStatus.Succeeded, funding.Status);
         var listed = await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         Assert.Equal(20_000, listed.GetProperty("bounties").EnumerateArray().Single(b => b.GetProperty("id").GetString() == id).GetProperty("remaining_sat").GetInt64());
+
+        // An unpaid download's 402 queues the access-fee check for its invoice's expiry.
+        using (var challenge = await host.Http.GetAsync($"/bounty/{id}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, challenge.StatusCode);
+            var feeHash = (await challenge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
+            var check = await host.App.Services.GetRequiredService<L402Train.Grains.Runtime.Silo>().Store.FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct);
+            Assert.Equal(InvoicePurpose.BountyAccess, JsonSerializer.Deserialize<CheckpointFeeJob>(check!.PayloadJson, GrainJson.Options)!.Purpose);
+        }
 
         // Buy the bounty (standard L402) and make an improving diff against its current best.
         var (bought, _) = await host.PaidAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/bounty/{id}"), agent);

@@ -48,6 +48,9 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("hold", body.GetProperty("mode").GetString());
         Assert.Equal(1000, body.GetProperty("amount_sat").GetInt64());
+        // A deposit is no fee: its own jobs settle or cancel it.
+        var silo = app!.Services.GetRequiredService<Grains.Runtime.Silo>();
+        Assert.Null(await silo.Store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, body.GetProperty("payment_hash").GetString()!, Ct));
     }
 
     [Fact]
