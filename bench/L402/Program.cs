@@ -2,8 +2,14 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using L402Train.Bench.L402;
 
-// Quick mode prints one name=value line per figure (see docs/l402.md); without --quick the
-// BenchmarkDotNet suite runs.
+// Quick mode prints one name=value line per figure (see docs/l402.md); --stages prints where a
+// full verification's time goes; without either the BenchmarkDotNet suite runs.
+if (args.Contains("--stages"))
+{
+    using var bench = new BenchGate();
+    foreach (var (name, perSecond) in VerifyStages.Measure(bench)) Print(name, perSecond);
+    return 0;
+}
 if (args.Contains("--quick"))
 {
     using (var bench = new BenchGate())
