@@ -4,7 +4,7 @@ using L402Train.Bench.Compression;
 // --quick: Stopwatch figures as name=value lines (under a minute). Otherwise: BenchmarkDotNet.
 if (args.Contains("--quick"))
 {
-    QuickFigures.Run(repeats: 3);
+    QuickFigures.Run(repeats: 8);
     return 0;
 }
 
