@@ -7,10 +7,10 @@ using L402Train.Model.Training;
 namespace L402Train.Bench.Training;
 
 /// <summary>The size of a loss-gap run.</summary>
-internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f);
+internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true);
 
 /// <summary>Held-out loss after the same rounds with SparseLoCo, with dense averaging, and with SparseLoCo plus outer Nesterov momentum.</summary>
-internal sealed record LossGap(double Initial, double Dense, double Sparse, double SparseNesterov)
+internal sealed record LossGap(double Initial, double Dense, double Sparse, double? SparseNesterov)
 {
     /// <summary>Runs the three variants from the same initial weights, peers, data seeds and held-out batches.</summary>
     public static LossGap Measure(LossGapRun run)
@@ -25,7 +25,7 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
         var dense = Train(run, setup, corpus, new OuterStep(setup, plain), sparse: false, heldOut);
         var sparse = Train(run, setup, corpus, new OuterStep(setup, plain with { OuterLearningRate = run.SparseOuterLearningRate }), sparse: true, heldOut);
         // DiLoCo's outer optimizer (Nesterov, μ 0.9, α 0.7) on top of SparseLoCo's aggregate.
-        var nesterov = Train(run, setup, corpus, new OuterStep(setup, plain with { OuterMomentum = 0.9, OuterLearningRate = 0.7 }), sparse: true, heldOut);
+        double? nesterov = !run.Nesterov ? null : Train(run, setup, corpus, new OuterStep(setup, plain with { OuterMomentum = 0.9, OuterLearningRate = 0.7 }), sparse: true, heldOut);
         return new LossGap(initialLoss, dense, sparse, nesterov);
     }
 
@@ -34,7 +34,7 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
         var model = GptModel.Create(setup.Config, setup.InitSeed, threads: Environment.ProcessorCount);
         var weights = model.Parameters.Clone();
         ParameterSet? momentum = null;
-        var peers = Enumerable.Range(1, run.Peers).Select(i => new SimulatedPeer(setup, corpus, (ulong)i, run.InnerSteps)).ToList();
+        var peers = Enumerable.Range(1, run.Peers).Select(i => new SimulatedPeer(setup, corpus, (ulong)i, run)).ToList();
         for (var round = 1; round <= run.Rounds; round++)
         {
             var deltas = new ParameterSet[run.Peers];

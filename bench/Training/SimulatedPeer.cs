@@ -21,13 +21,13 @@ internal sealed class SimulatedPeer
     private readonly BatchSampler sampler;
     private readonly ulong seed;
 
-    public SimulatedPeer(TrainingSetup setup, TokenStream corpus, ulong seed, int innerSteps)
+    public SimulatedPeer(TrainingSetup setup, TokenStream corpus, ulong seed, LossGapRun run)
     {
         this.seed = seed;
         model = GptModel.Create(setup.Config, setup.InitSeed, threads: 1);
-        trainer = new LocalTrainer(model, new AdamWOptions { LearningRate = 3e-3f, WarmupSteps = Math.Min(5, innerSteps) });
+        trainer = new LocalTrainer(model, new AdamWOptions { LearningRate = run.InnerLearningRate, WarmupSteps = Math.Min(5, run.InnerSteps) });
         encoder = new SparseLoCoEncoder(setup.Manifest, setup.Compression);
-        sampler = new BatchSampler(corpus, batchSize: 8, setup.SequenceLength);
+        sampler = new BatchSampler(corpus, run.BatchSize, setup.SequenceLength);
     }
 
     /// <summary>K local steps from <paramref name="weights"/>; returns start − end.</summary>

@@ -29,7 +29,7 @@ internal sealed record ValidationOverhead(double PeerTrainCpuMs, double Validati
         var payloads = new byte[peers][];
         Parallel.For(0, peers, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var peer = new SimulatedPeer(setup, corpus, (ulong)(i + 1), InnerSteps);
+            var peer = new SimulatedPeer(setup, corpus, (ulong)(i + 1), new LossGapRun(peers, Rounds: 1, InnerSteps));
             var (delta, cpu) = ThreadCpuTime.Measure(() => peer.Train(weights, round: 1, InnerSteps));
             trainCpu[i] = cpu;
             payloads[i] = peer.Compress(delta).ToBytes(WireVersion.V2, PayloadMetadata.Create(0, $"peer{i + 1}"));
