@@ -36,7 +36,9 @@ public class TwoSiloTrainingTests
         var rewarded = new List<(string Submission, string ClaimHash, long RewardSat)>();
         for (var r = 1; r <= Rounds; r++)
         {
-            var run = await harness.Cluster.GrainFactory(r % 2).GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
+            // The aggregation job marks the round aggregated before it advances the run: wait for the run.
+            var run = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(r % 2).GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync(),
+                s => s.CurrentRound >= r, $"the run to open round {r}");
             Assert.Equal(r, run.CurrentRound);
             var weights = await harness.Checkpoints.LoadAsync(run.Latest!, Ct);
             var submitted = await Task.WhenAll(peers.Select((peer, i) => Task.Run(() => SubmitAsync(harness, peer, i, weights, run.Latest!.Version, r))));
