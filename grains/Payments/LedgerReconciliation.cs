@@ -10,23 +10,56 @@ namespace L402Train.Grains.Payments;
 /// <param name="ExpectedSat">Opening + in − out.</param>
 /// <param name="ActualSat">What the node holds: spendable plus what is locked in its own outgoing HTLCs.</param>
 /// <param name="Entries">Ledger entries.</param>
-public sealed record LedgerReconciliation(long OpeningSat, long InSat, long OutSat, long ExpectedSat, long ActualSat, int Entries)
+/// <param name="InTransitSat">
+/// Standard L402 fees (checkpoint, bounty access) the node shows paid that the ledger does not hold
+/// yet: each is recorded when its token is used or, at the latest, by its fee check at invoice expiry.
+/// </param>
+/// <param name="InTransitFees">How many fees make up <paramref name="InTransitSat"/>.</param>
+public sealed record LedgerReconciliation(long OpeningSat, long InSat, long OutSat, long ExpectedSat, long ActualSat, int Entries,
+    long InTransitSat = 0, int InTransitFees = 0)
 {
-    /// <summary>Expected minus actual; 0 when the ledger and the node agree.</summary>
-    public long DifferenceSat => ExpectedSat - ActualSat;
+    // A payment or ledger post landing between the reads shows in one and not the other: read again.
+    private const int MaxReads = 3;
 
-    /// <summary>True when they agree to the sat.</summary>
+    /// <summary>Expected plus in transit minus actual: what nothing explains; 0 when the ledger and the node agree.</summary>
+    public long DifferenceSat => ExpectedSat + InTransitSat - ActualSat;
+
+    /// <summary>True when they agree to the sat once fees in transit are counted.</summary>
     public bool Reconciled => DifferenceSat == 0;
 
-    /// <summary>Reads the coordinator's ledger and node balance and compares them.</summary>
-    public static async Task<LedgerReconciliation> CheckAsync(IGrainFactory grains, ILightningNode node, CancellationToken cancellationToken = default)
+    /// <summary>Reads the ledger, the pending fee checks in the store and the node, and compares them.</summary>
+    public static Task<LedgerReconciliation> CheckAsync(Silo silo, ILightningNode node, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return CheckAsync(silo.GrainFactory, silo.Store, node, cancellationToken);
+    }
+
+    /// <summary>Reads the ledger, the pending fee checks in <paramref name="store"/> and the node, and compares them.</summary>
+    public static async Task<LedgerReconciliation> CheckAsync(IGrainFactory grains, IGrainStore store, ILightningNode node, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(node);
-        var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
-        var balance = await node.GetBalanceAsync(cancellationToken);
-        // Whole sats: every amount the coordinator handles is a whole number of sats.
-        var actual = (balance.Local + balance.PendingOutgoing).ToSatsFloor().Value;
-        return new LedgerReconciliation(ledger.OpeningBalanceSat, ledger.TotalInSat, ledger.TotalOutSat, ledger.ExpectedBalanceSat, actual, ledger.Entries.Count);
+        var ledgerGrain = grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
+        for (var read = 1; ; read++)
+        {
+            // The fee checks before the ledger: a check that completes in between has posted its fee
+            // first, so every fee paid is either in this ledger read or among these pending checks.
+            var pending = await FeesInTransit.PendingChecksAsync(store, cancellationToken);
+            var ledger = await ledgerGrain.GetAsync();
+            var before = Holdings(await node.GetBalanceAsync(cancellationToken));
+            var transit = await FeesInTransit.FindAsync(pending, ledger, node, cancellationToken);
+            var after = Holdings(await node.GetBalanceAsync(cancellationToken));
+            var ledgerAfter = await ledgerGrain.GetAsync();
+            var still = before == after && ledgerAfter.Entries.Count == ledger.Entries.Count;
+            if (still || read == MaxReads)
+            {
+                return new LedgerReconciliation(ledger.OpeningBalanceSat, ledger.TotalInSat, ledger.TotalOutSat, ledger.ExpectedBalanceSat,
+                    after, ledger.Entries.Count, transit.Sat, transit.Count);
+            }
+        }
     }
+
+    // Whole sats: every amount the coordinator handles is a whole number of sats.
+    private static long Holdings(ChannelBalance balance) => (balance.Local + balance.PendingOutgoing).ToSatsFloor().Value;
 }

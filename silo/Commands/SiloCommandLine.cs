@@ -127,7 +127,7 @@ public sealed class SiloCommandLine
 
     private Command LedgerCheckCommand()
     {
-        var check = new Command("check", "Reconcile the ledger with the Lightning node's balance; exits 1 on any difference.");
+        var check = new Command("check", "Reconcile the ledger with the Lightning node's balance, counting standard fees paid but not recorded yet; exits 1 on any other difference.");
         foreach (var option in new Option[] { store, dataDir, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
         check.SetAction(WithStore(async (parse, settings, ct) =>
         {
@@ -135,12 +135,16 @@ public sealed class SiloCommandLine
             await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } });
             await app.StartAsync(ct);
             var result = await Grains.Payments.LedgerReconciliation.CheckAsync(
-                app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
+                app.Services.GetRequiredService<Grains.Runtime.Silo>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
             await app.StopAsync(ct);
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            await output.WriteLineAsync(string.Create(invariant,
                 $"opening {result.OpeningSat} sat + in {result.InSat} sat - out {result.OutSat} sat = expected {result.ExpectedSat} sat; node holds {result.ActualSat} sat ({result.Entries} entries)"));
-            await output.WriteLineAsync(result.Reconciled ? "reconciled" : $"DIFFERENCE: {result.DifferenceSat} sat");
+            // Paid standard fees reach the ledger when used or at invoice expiry: a gap they explain is no difference.
+            await output.WriteLineAsync(string.Create(invariant,
+                $"in transit: {result.InTransitSat:N0} sat in {result.InTransitFees} {(result.InTransitFees == 1 ? "fee" : "fees")} paid, recorded when used or at invoice expiry"));
+            await output.WriteLineAsync(result.Reconciled ? "reconciled" : string.Create(invariant, $"DIFFERENCE: {result.DifferenceSat} sat"));
             return result.Reconciled ? 0 : 1;
         }));
         return check;

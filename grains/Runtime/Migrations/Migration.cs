@@ -40,6 +40,11 @@ internal static class RuntimeSchema
             CREATE INDEX grain_jobs_due ON grain_jobs (run_at, id) WHERE state = 'available';
             CREATE INDEX grain_jobs_leases ON grain_jobs (lease_until) WHERE state = 'running';
             """),
+        // Listing jobs of a type by state (the ledger check's pending fee checks) without reading the
+        // completed ones, which stay forever because jobs are unique forever.
+        new(2, "jobs by type and state", """
+            CREATE INDEX IF NOT EXISTS grain_jobs_by_type_state ON grain_jobs (type, state, id);
+            """),
     ];
 
     // SQLite keeps instants as Unix milliseconds (INTEGER) so comparisons are numeric.
@@ -71,6 +76,9 @@ internal static class RuntimeSchema
                 UNIQUE (type, unique_key));
             CREATE INDEX grain_jobs_due ON grain_jobs (run_at, id) WHERE state = 'available';
             CREATE INDEX grain_jobs_leases ON grain_jobs (lease_until) WHERE state = 'running';
+            """),
+        new(2, "jobs by type and state", """
+            CREATE INDEX IF NOT EXISTS grain_jobs_by_type_state ON grain_jobs (type, state, id);
             """),
     ];
 }

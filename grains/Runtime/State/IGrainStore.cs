@@ -57,6 +57,13 @@ public interface IGrainStore : IAsyncDisposable
     /// <summary>Looks a job up by type and unique key.</summary>
     Task<JobRecord?> FindJobAsync(string type, string uniqueKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Jobs of one type in one state whose id is above <paramref name="afterId"/>, in id order, at most
+    /// <paramref name="limit"/> (1 to <see cref="JobListing.MaxLimit"/>). Read-only: it claims nothing.
+    /// Page on by passing the last id returned; an empty list means no more.
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(string type, JobState state, long afterId, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Registers a callback run when jobs may have become available (in-process, or pg_notify from other processes).</summary>
     IDisposable SubscribeToJobWakeups(Action wake);
 }

@@ -164,6 +164,18 @@ public sealed class MemoryGrainStore : IGrainStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<JobRecord>> ListJobsAsync(string type, JobState state, long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        JobListing.Validate(type, limit);
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<JobRecord>>([.. jobs.Values
+                .Where(j => j.Type == type && j.State == state && j.Id > afterId)
+                .OrderBy(j => j.Id).Take(limit)]);
+        }
+    }
+
+    /// <inheritdoc/>
     public IDisposable SubscribeToJobWakeups(Action wake) => wakeups.Subscribe(wake);
 
     /// <inheritdoc/>

@@ -133,9 +133,27 @@ public sealed partial class PostgresGrainStore
         cmd.Parameters.AddWithValue(type);
         cmd.Parameters.AddWithValue(uniqueKey);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!await r.ReadAsync(cancellationToken)) return null;
-        return new JobRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), JobStates.Parse(r.GetString(4)),
+        return await r.ReadAsync(cancellationToken) ? ReadJob(r) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(string type, JobState state, long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        JobListing.Validate(type, limit);
+        await using var cmd = dataSource.CreateCommand($"SELECT {JobColumns} FROM grain_jobs WHERE type = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4;");
+        cmd.Parameters.AddWithValue(type);
+        cmd.Parameters.AddWithValue(JobStates.ToText(state));
+        cmd.Parameters.AddWithValue(afterId);
+        cmd.Parameters.AddWithValue(limit);
+        var listed = new List<JobRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken)) listed.Add(ReadJob(r));
+        return listed;
+    }
+
+    // Columns in the order of JobColumns.
+    private static JobRecord ReadJob(NpgsqlDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), JobStates.Parse(r.GetString(4)),
             r.GetInt32(5), r.GetInt32(6), r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8),
             r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.IsDBNull(10) ? null : r.GetString(10));
-    }
 }

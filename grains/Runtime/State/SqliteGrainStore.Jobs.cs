@@ -128,9 +128,28 @@ public sealed partial class SqliteGrainStore
         cmd.Parameters.AddWithValue("$type", type);
         cmd.Parameters.AddWithValue("$key", uniqueKey);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!await r.ReadAsync(cancellationToken)) return null;
-        return new JobRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), JobStates.Parse(r.GetString(4)),
+        return await r.ReadAsync(cancellationToken) ? ReadJob(r) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(string type, JobState state, long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        JobListing.Validate(type, limit);
+        await using var conn = await OpenAsync(cancellationToken);
+        await using var cmd = Command(conn, $"SELECT {JobColumns} FROM grain_jobs WHERE type = $type AND state = $state AND id > $after ORDER BY id LIMIT $limit;");
+        cmd.Parameters.AddWithValue("$type", type);
+        cmd.Parameters.AddWithValue("$state", JobStates.ToText(state));
+        cmd.Parameters.AddWithValue("$after", afterId);
+        cmd.Parameters.AddWithValue("$limit", limit);
+        var listed = new List<JobRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken)) listed.Add(ReadJob(r));
+        return listed;
+    }
+
+    // Columns in the order of JobColumns.
+    private static JobRecord ReadJob(SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), JobStates.Parse(r.GetString(4)),
             r.GetInt32(5), r.GetInt32(6), At(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetString(8),
             r.IsDBNull(9) ? null : At(r.GetInt64(9)), r.IsDBNull(10) ? null : r.GetString(10));
-    }
 }

@@ -171,7 +171,7 @@ internal sealed class BountyHarness : IAsyncDisposable
         catch (InvalidOperationException) { return null; }
     }
 
-    public async Task<LedgerReconciliation> ReconcileAsync() => await LedgerReconciliation.CheckAsync(Grains, Network.Coordinator);
+    public async Task<LedgerReconciliation> ReconcileAsync() => await LedgerReconciliation.CheckAsync(Grains, Cluster.Store, Network.Coordinator);
 
     public async ValueTask DisposeAsync()
     {

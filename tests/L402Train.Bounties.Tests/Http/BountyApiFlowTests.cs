@@ -126,7 +126,7 @@ public sealed class BountyApiFlowTests
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
         Assert.Equal(verdict.GetProperty("fee_sat").GetInt64(), ledger.TotalKeptSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.App.Services.GetRequiredService<IGrainStore>(), host.Network.Coordinator, Ct);
         // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.
         Assert.Equal(-1_100_000, reconciliation.DifferenceSat);
     }

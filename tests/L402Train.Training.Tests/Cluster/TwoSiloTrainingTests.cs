@@ -36,7 +36,9 @@ public class TwoSiloTrainingTests
         var rewarded = new List<(string Submission, string ClaimHash, long RewardSat)>();
         for (var r = 1; r <= Rounds; r++)
         {
-            var run = await harness.Cluster.GrainFactory(r % 2).GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
+            // The aggregation job marks the round aggregated before it advances the run: wait for the run.
+            var run = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(r % 2).GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync(),
+                s => s.CurrentRound >= r, $"the run to open round {r}");
             Assert.Equal(r, run.CurrentRound);
             var weights = await harness.Checkpoints.LoadAsync(run.Latest!, Ct);
             var submitted = await Task.WhenAll(peers.Select((peer, i) => Task.Run(() => SubmitAsync(harness, peer, i, weights, run.Latest!.Version, r))));
@@ -83,7 +85,7 @@ public class TwoSiloTrainingTests
         var ledger = await harness.Cluster.GrainFactory(1).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(rewarded.Count, ledger.Entries.Count(e => e.Purpose == InvoicePurpose.TrainingReward));
         Assert.Equal(0, ledger.TotalInSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(0), harness.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.Silo(0), harness.Network.Coordinator, Ct);
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }
 
