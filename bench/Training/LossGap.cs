@@ -7,10 +7,19 @@ using L402Train.Model.Training;
 namespace L402Train.Bench.Training;
 
 /// <summary>The size of a loss-gap run.</summary>
-internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true);
+internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true, int DataSeed = 0, int ReportEvery = 0)
+{
+    /// <summary>The rounds after which held-out loss is measured: every <see cref="ReportEvery"/> rounds, and the last.</summary>
+    public int[] ReportRounds => [.. Enumerable.Range(1, Rounds).Where(r => r == Rounds || (ReportEvery > 0 && r % ReportEvery == 0))];
+}
 
 /// <summary>Held-out loss after the same rounds with SparseLoCo, with dense averaging, and with SparseLoCo plus outer Nesterov momentum.</summary>
-internal sealed record LossGap(double Initial, double Dense, double Sparse, double? SparseNesterov)
+/// <param name="Initial">Held-out loss of the initial weights.</param>
+/// <param name="Dense">After the last round with uncompressed averaging.</param>
+/// <param name="Sparse">After the last round with SparseLoCo.</param>
+/// <param name="SparseNesterov">After the last round with SparseLoCo and outer Nesterov momentum (null when not run).</param>
+/// <param name="Curve">Held-out loss of dense averaging and of SparseLoCo after each of <see cref="LossGapRun.ReportRounds"/>.</param>
+internal sealed record LossGap(double Initial, double Dense, double Sparse, double? SparseNesterov, IReadOnlyList<(int Round, double Dense, double Sparse)> Curve)
 {
     /// <summary>Runs the three variants from the same initial weights, peers, data seeds and held-out batches.</summary>
     public static LossGap Measure(LossGapRun run)
@@ -25,16 +34,18 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
         var dense = Train(run, setup, corpus, new OuterStep(setup, plain), sparse: false, heldOut);
         var sparse = Train(run, setup, corpus, new OuterStep(setup, plain with { OuterLearningRate = run.SparseOuterLearningRate }), sparse: true, heldOut);
         // DiLoCo's outer optimizer (Nesterov, μ 0.9, α 0.7) on top of SparseLoCo's aggregate.
-        double? nesterov = !run.Nesterov ? null : Train(run, setup, corpus, new OuterStep(setup, plain with { OuterMomentum = 0.9, OuterLearningRate = 0.7 }), sparse: true, heldOut);
-        return new LossGap(initialLoss, dense, sparse, nesterov);
+        double? nesterov = !run.Nesterov ? null : Train(run, setup, corpus, new OuterStep(setup, plain with { OuterMomentum = 0.9, OuterLearningRate = 0.7 }), sparse: true, heldOut)[^1];
+        var curve = run.ReportRounds.Select((round, i) => (round, dense[i], sparse[i])).ToArray();
+        return new LossGap(initialLoss, dense[^1], sparse[^1], nesterov, curve);
     }
 
-    private static double Train(LossGapRun run, TrainingSetup setup, Model.Corpus.TokenStream corpus, OuterStep outer, bool sparse, IReadOnlyList<TokenBatch> heldOut)
+    private static double[] Train(LossGapRun run, TrainingSetup setup, Model.Corpus.TokenStream corpus, OuterStep outer, bool sparse, IReadOnlyList<TokenBatch> heldOut)
     {
         var model = GptModel.Create(setup.Config, setup.InitSeed, threads: Environment.ProcessorCount);
         var weights = model.Parameters.Clone();
         ParameterSet? momentum = null;
-        var peers = Enumerable.Range(1, run.Peers).Select(i => new SimulatedPeer(setup, corpus, (ulong)i, run)).ToList();
+        var losses = new List<double>();
+        var peers = Enumerable.Range(1, run.Peers).Select(i => new SimulatedPeer(setup, corpus, (ulong)(i + (1000 * run.DataSeed)), run)).ToList();
         for (var round = 1; round <= run.Rounds; round++)
         {
             var deltas = new ParameterSet[run.Peers];
@@ -50,9 +61,14 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
             var stepped = outer.Apply(weights, momentum, update);
             weights = stepped.Weights;
             momentum = stepped.Momentum;
+            if (run.ReportRounds.Contains(round))
+            {
+                model.Restore(weights);
+                losses.Add(model.EvaluateLoss(heldOut));
+            }
         }
-        model.Restore(weights);
-        return model.EvaluateLoss(heldOut);
+
+        return [.. losses];
     }
 
     // Uncompressed averaging: the per-coordinate mean of every peer's full pseudo-gradient.

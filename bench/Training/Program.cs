@@ -21,15 +21,44 @@ if (!args.Contains("--no-overhead"))
 // --peers, --rounds, --inner-steps, --top-k (per 4,096-element chunk) override the run's size;
 // --sparse-outer-lr sets SparseLoCo's outer learning rate (dense averaging keeps 1); --ef-decay the peers' β.
 var size = quick ? new LossGapRun(Peers: 3, Rounds: 3, InnerSteps: 10) : new LossGapRun(Peers: 4, Rounds: 5, InnerSteps: 30);
-var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0, (float)(Real("--ef-decay") ?? 0.95), (float)(Real("--inner-lr") ?? 3e-3), Option("--batch") ?? 8, Nesterov: !args.Contains("--no-nesterov"));
-var gap = LossGap.Measure(run);
+var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0, (float)(Real("--ef-decay") ?? 0.95), (float)(Real("--inner-lr") ?? 3e-3), Option("--batch") ?? 8, Nesterov: !args.Contains("--no-nesterov"), ReportEvery: Option("--report-every") ?? 0);
+// --seeds N repeats the loss runs with N different sets of peer data seeds: one run's gap moves
+// by several points with the data order alone, so a figure is the mean over seeds.
+var seeds = Option("--seeds") ?? 1;
+var gaps = Enumerable.Range(0, seeds).Select(seed => LossGap.Measure(run with { DataSeed = seed })).ToArray();
+var gapsPct = gaps.Select(g => 100 * (g.Sparse - g.Dense) / g.Dense).ToArray();
+for (var seed = 0; seed < seeds && seeds > 1; seed++)
+{
+    print($"loss_gap_vs_dense_pct_seed{seed}", gapsPct[seed]);
+}
+
+// --report-every R: the gap after every R rounds of the same runs (mean over seeds).
+for (var i = 0; i < gaps[0].Curve.Count - 1; i++)
+{
+    var round = gaps[0].Curve[i].Round;
+    print($"loss_gap_vs_dense_pct_round{round}", gaps.Average(g => 100 * (g.Curve[i].Sparse - g.Curve[i].Dense) / g.Curve[i].Dense));
+}
+
+var gap = gaps[0] with
+{
+    Dense = gaps.Average(g => g.Dense),
+    Sparse = gaps.Average(g => g.Sparse),
+    SparseNesterov = gaps[0].SparseNesterov is null ? null : gaps.Average(g => g.SparseNesterov ?? 0),
+};
 print("loss_initial", gap.Initial);
 print("loss_dense", gap.Dense);
 print("loss_sparseloco", gap.Sparse);
-print("loss_gap_vs_dense_pct", 100 * (gap.Sparse - gap.Dense) / gap.Dense);
+print("loss_gap_vs_dense_pct", gapsPct.Average());
+if (seeds > 1)
+{
+    print("loss_gap_vs_dense_pct_min", gapsPct.Min());
+    print("loss_gap_vs_dense_pct_max", gapsPct.Max());
+}
+
 if (gap.SparseNesterov is { } nesterov)
 {
     print("loss_sparseloco_nesterov", nesterov);
     print("nesterov_loss_change_pct", 100 * (nesterov - gap.Sparse) / gap.Sparse);
 }
+
 return 0;
