@@ -23,7 +23,14 @@ public static class CheckpointFees
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(node);
         var tracked = grains.GetGrain<IInvoiceGrain>(hash.ToHex());
-        if (await tracked.GetAsync() is { IsFinal: true }) return true;
+        if (await tracked.GetAsync() is { IsFinal: true } final)
+        {
+            // Posting again is a no-op when the ledger has the entry (keyed by payment hash), and
+            // completes the record when a crash fell between the invoice write and the post.
+            await tracked.RecordAsync(final.State, final.AmountSat, final.FeeSat);
+            return true;
+        }
+
         var invoice = await node.LookupInvoiceAsync(hash, cancellationToken);
         if (invoice is not { State: InvoiceState.Settled }) return false;
         var amount = invoice.AmountPaid.ToSatsFloor().Value;

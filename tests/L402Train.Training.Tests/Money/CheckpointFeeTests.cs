@@ -104,6 +104,44 @@ public class CheckpointFeeTests
         Assert.Equal((10L, 1, -25L), (result.InTransitSat, result.InTransitFees, result.DifferenceSat));
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_fee_whose_ledger_post_failed_after_the_invoice_was_recorded_reaches_the_ledger_through_its_check(string store)
+    {
+        var ledgerDown = new FailFirstLedgerPost();
+        await using var fixture = await Fixture.StartAsync(store, ledgerDown);
+        var fee = await fixture.ChallengeAsync(10);
+        await fixture.PayAsync(fee);
+        // The token is used; the invoice record is written Settled, then the ledger post fails (a crash between the two).
+        await Assert.ThrowsAsync<InvalidOperationException>(() => CheckpointFees.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, fee.Hash, cancellationToken: Ct));
+        Assert.Equal(MoneyState.Settled, (await fixture.Grains.GetGrain<IInvoiceGrain>(fee.Hash.ToHex()).GetAsync())!.State);
+        Assert.Empty((await fixture.LedgerAsync()).Entries);
+
+        await fixture.RunDueChecksAsync(count: 1);
+
+        var ledger = await fixture.LedgerAsync();
+        Assert.Equal([(fee.Hash.ToHex(), 10L)], ledger.Entries.Select(e => (e.PaymentHash, e.InSat)));
+        var result = await fixture.ReconcileAsync();
+        Assert.True(result.Reconciled, $"differs by {result.DifferenceSat} sat");
+        Assert.Equal((0L, 10L), (result.InTransitSat, result.InSat));
+    }
+
+    /// <summary>Fails the first post to the ledger, as a silo dying right after an invoice write would.</summary>
+    private sealed class FailFirstLedgerPost : IIncomingGrainCallFilter
+    {
+        private int calls;
+
+        public Task Invoke(IIncomingGrainCallContext context) =>
+            context.InterfaceMethod.Name == nameof(ILedgerGrain.PostAsync) && Interlocked.Increment(ref calls) == 1
+                ? throw new InvalidOperationException("ledger post lost")
+                : context.Invoke();
+    }
+
+    private sealed class PassThrough : IIncomingGrainCallFilter
+    {
+        public Task Invoke(IIncomingGrainCallContext context) => context.Invoke();
+    }
+
     /// <summary>One silo with the fee check handler over a real store, a simnet coordinator and payer, and a fake clock.</summary>
     private sealed class Fixture : IAsyncDisposable
     {
@@ -116,7 +154,7 @@ public class CheckpointFeeTests
         public IGrainFactory Grains => Cluster.GrainFactory(0);
         public long Opening { get; private set; }
 
-        public static async Task<Fixture> StartAsync(string kind)
+        public static async Task<Fixture> StartAsync(string kind, IIncomingGrainCallFilter? filter = null)
         {
             var fixture = new Fixture();
             fixture.Network = new SimnetNetwork(new SimnetOptions(), fixture.clock);
@@ -125,7 +163,8 @@ public class CheckpointFeeTests
             fixture.Cluster = await TestCluster.StartAsync(await fixture.CreateStoreAsync(kind), 1, silo => silo
                 .UseServices(services)
                 .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
-                .AddJobHandler(TrainingJobTypes.CheckCheckpointFee, s => ActivatorUtilities.CreateInstance<CheckCheckpointFeeHandler>(s)), fixture.clock);
+                .AddJobHandler(TrainingJobTypes.CheckCheckpointFee, s => ActivatorUtilities.CreateInstance<CheckCheckpointFeeHandler>(s))
+                .AddIncomingGrainCallFilter(filter ?? new PassThrough()), fixture.clock);
             fixture.Opening = (await fixture.Network.Coordinator.GetBalanceAsync(Ct)).Local.ToSatsFloor().Value;
             await fixture.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(fixture.Opening);
             return fixture;
