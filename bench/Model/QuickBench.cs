@@ -86,13 +86,18 @@ internal static class QuickBench
     }
 
     /// <summary>Mean step time (forward, backward, AdamW) and bytes allocated per step.</summary>
+    private const int WarmUpSteps = 12;
+
     private static (double Ms, double AllocatedBytes, double CpuMs) MeasureTraining(GptConfig config, TextCorpus corpus, int steps, int threads = 0)
     {
         var model = GptModel.Create(config, seed: 1, threads);
         var trainer = new LocalTrainer(model, new AdamWOptions());
         var sampler = new BatchSampler(corpus.Train, Batch, Seq);
         var batch = sampler.Sample(1, 0, 0);
-        for (var i = 0; i < 3; i++)
+        // Tiered compilation optimizes a method after ~30 calls plus a background delay; with 3
+        // warm-up steps the first figure (tiny on all cores) timed partly unoptimized code and read
+        // slower than the single-threaded one measured after it.
+        for (var i = 0; i < WarmUpSteps; i++)
         {
             trainer.Step(batch);
         }
