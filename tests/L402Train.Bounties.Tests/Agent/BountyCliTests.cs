@@ -1,13 +1,11 @@
 using L402Train.Grains.Bounties.Improvers;
 using L402Train.Grains.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Shipped;
-using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
+using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;
 using L402Train.PeerAgent.Commands;
-using L402Train.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
+using L402Train.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -16,29 +14,23 @@ namespace L402Train.Bounties.Tests.Agent;
 /// <summary><c>peer-agent bounty …</c> against the real silo app, its wallet a simnet node behind the LND facade.</summary>
 public sealed class BountyCliTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-bounty-cli");
-    private WebApplication? app;
-    private string url = "";
+    // The agent's own files (trees, diffs, results), apart from the silo's data directory.
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-bounty-cli-");
+    private EmbeddedSilo? silo;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private SimnetNetwork Network => app!.Services.GetRequiredService<SimnetNetwork>();
+    private SimnetNetwork Network => silo!.Network;
+
+    private string url => silo!.Url;
 
     private string Results => Path.Combine(dir.FullName, "results.jsonl");
 
-    public async ValueTask InitializeAsync()
-    {
-        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
-            new Dictionary<string, string?>(), dir.FullName);
-        app = SiloHost.Build(settings);
-        await app.StartAsync(Ct);
-        url = app.Urls.First();
-    }
+    public async ValueTask InitializeAsync() => silo = await EmbeddedSilo.StartAsync("bounty-cli", cancellationToken: Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null) await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        if (silo is not null) await silo.DisposeAsync();
         dir.Delete(recursive: true);
     }
 

@@ -4,12 +4,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Shipped;
-using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
-using L402Train.Silo.Hosting;
+using L402Train.Lightning;
+using L402Train.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Http;
@@ -17,27 +15,19 @@ namespace L402Train.Bounties.Tests.Http;
 /// <summary>The real silo (gateway, validator, settler on SQLite and simnet) on a free port, and a client that pays L402 challenges by hand.</summary>
 public sealed class BountyApiHost : IAsyncDisposable
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-bounty-api");
+    private readonly EmbeddedSilo silo;
 
-    private BountyApiHost() { }
+    private BountyApiHost(EmbeddedSilo silo) => this.silo = silo;
 
-    public WebApplication App { get; private set; } = null!;
-    public HttpClient Http { get; private set; } = null!;
-    public SimnetNetwork Network => App.Services.GetRequiredService<SimnetNetwork>();
+    public WebApplication App => silo.App;
+    public HttpClient Http => silo.Http;
+    public SimnetNetwork Network => silo.Network;
     public GeneratedBounty Shipped { get; } = ShippedBounty.Generate(42);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<BountyApiHost> StartAsync()
-    {
-        var host = new BountyApiHost();
-        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = host.dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
-            new Dictionary<string, string?>(), host.dir.FullName);
-        host.App = SiloHost.Build(settings with { Bounties = new BountyRules { FundingPollInterval = TimeSpan.FromMilliseconds(100) } });
-        await host.App.StartAsync(Ct);
-        host.Http = new HttpClient { BaseAddress = new Uri(host.App.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
-        return host;
-    }
+    public static async Task<BountyApiHost> StartAsync() =>
+        new(await EmbeddedSilo.StartAsync("bounty-api", settings => settings with { Bounties = new BountyRules { FundingPollInterval = TimeSpan.FromMilliseconds(100) } }, Ct));
 
     /// <summary>The body of a <c>POST /bounties</c> for the shipped bounty, with <paramref name="change"/> applied.</summary>
     public Dictionary<string, object?> BountyBody(Action<Dictionary<string, object?>>? change = null)
@@ -117,11 +107,5 @@ public sealed class BountyApiHost : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await App.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        dir.Delete(recursive: true);
-    }
+    public ValueTask DisposeAsync() => silo.DisposeAsync();
 }

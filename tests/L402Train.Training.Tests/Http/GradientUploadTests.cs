@@ -3,11 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using L402Train.Grains.Runtime;
 using L402Train.Grains.Training;
-using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
-using L402Train.Silo.Hosting;
+using L402Train.Lightning;
+using L402Train.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -19,33 +18,25 @@ namespace L402Train.Training.Tests.Http;
 /// </summary>
 public sealed class GradientUploadTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-upload");
-    private WebApplication? app;
-    private HttpClient? http;
+    private EmbeddedSilo? silo;
     private SimnetNode? payer;
     private string? lastHash;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private WebApplication app => silo!.App;
+
+    private HttpClient http => silo!.Http;
+
     public async ValueTask InitializeAsync()
     {
-        var settings = SiloSettings.Load(new Dictionary<string, string?>
-        {
-            ["DataDir"] = dir.FullName,
-            ["Urls"] = "http://127.0.0.1:0",
-        }, new Dictionary<string, string?>(), dir.FullName);
-        app = SiloHost.Build(settings);
-        payer = app.Services.GetRequiredService<SimnetNetwork>().CreateFundedNode("payer", new Sats(100_000));
-        await app.StartAsync(Ct);
-        http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        silo = await EmbeddedSilo.StartAsync("upload", cancellationToken: Ct);
+        payer = silo.Network.CreateFundedNode("payer", new Sats(100_000));
     }
 
     public async ValueTask DisposeAsync()
     {
-        http?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        dir.Delete(recursive: true);
+        if (silo is not null) await silo.DisposeAsync();
     }
 
     [Fact]

@@ -1,10 +1,6 @@
 using L402Train.Lightning;
-using L402Train.Lightning.Simnet;
 using L402Train.PeerAgent.Commands;
-using L402Train.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
+using L402Train.Testing;
 using Xunit;
 
 namespace L402Train.Training.Tests.Http;
@@ -12,26 +8,17 @@ namespace L402Train.Training.Tests.Http;
 /// <summary><c>peer-agent</c> against a running coordinator, its wallet a simnet node behind the LND facade.</summary>
 public sealed class PeerAgentCliTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-cli");
-    private WebApplication? app;
-    private string url = "";
+    private EmbeddedSilo? silo;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
-            new Dictionary<string, string?>(), dir.FullName);
-        app = SiloHost.Build(settings);
-        await app.StartAsync(Ct);
-        url = app.Urls.First();
-    }
+    private string url => silo!.Url;
+
+    public async ValueTask InitializeAsync() => silo = await EmbeddedSilo.StartAsync("cli", cancellationToken: Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null) await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        dir.Delete(recursive: true);
+        if (silo is not null) await silo.DisposeAsync();
     }
 
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
@@ -45,7 +32,7 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
     [Fact]
     public async Task Train_submits_a_round_and_is_paid_its_reward()
     {
-        var node = app!.Services.GetRequiredService<SimnetNetwork>().CreateFundedNode("carol", new Sats(1_000_000));
+        var node = silo!.Network.CreateFundedNode("carol", new Sats(1_000_000));
         var before = await node.GetBalanceAsync(Ct);
 
         var (code, output, error) = await Run("train", "--coordinator", url, "--lnd", $"{url}/simnet/carol", "--macaroon", node.MacaroonHex,
@@ -62,7 +49,7 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
     [Fact]
     public async Task Status_and_balance_print_what_the_coordinator_and_wallet_say()
     {
-        var node = app!.Services.GetRequiredService<SimnetNetwork>().CreateFundedNode("dave", new Sats(123_456));
+        var node = silo!.Network.CreateFundedNode("dave", new Sats(123_456));
 
         var status = await Run("status", "--coordinator", url);
         var balance = await Run("balance", "--lnd", $"{url}/simnet/dave", "--macaroon", node.MacaroonHex);

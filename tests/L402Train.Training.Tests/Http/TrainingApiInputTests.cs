@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using L402Train.Silo.Hosting;
+using L402Train.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -12,30 +11,19 @@ namespace L402Train.Training.Tests.Http;
 /// <summary>Whatever a client sends, the training API answers a 4xx naming the problem, never a 500.</summary>
 public sealed class TrainingApiInputTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402train-api");
-    private WebApplication? app;
-    private HttpClient? http;
+    private EmbeddedSilo? silo;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        var settings = SiloSettings.Load(new Dictionary<string, string?>
-        {
-            ["DataDir"] = dir.FullName,
-            ["Urls"] = "http://127.0.0.1:0",
-        }, new Dictionary<string, string?>(), dir.FullName);
-        app = SiloHost.Build(settings);
-        await app.StartAsync(Ct);
-        http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-    }
+    private WebApplication app => silo!.App;
+
+    private HttpClient http => silo!.Http;
+
+    public async ValueTask InitializeAsync() => silo = await EmbeddedSilo.StartAsync("api", cancellationToken: Ct);
 
     public async ValueTask DisposeAsync()
     {
-        http?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        dir.Delete(recursive: true);
+        if (silo is not null) await silo.DisposeAsync();
     }
 
     [Fact]
