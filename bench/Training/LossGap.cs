@@ -9,8 +9,8 @@ namespace L402Train.Bench.Training;
 /// <summary>The size of a loss-gap run.</summary>
 internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true, int DataSeed = 0, int ReportEvery = 0)
 {
-    /// <summary>The rounds after which held-out loss is measured: every <see cref="ReportEvery"/> rounds, and the last.</summary>
-    public int[] ReportRounds => [.. Enumerable.Range(1, Rounds).Where(r => r == Rounds || (ReportEvery > 0 && r % ReportEvery == 0))];
+    /// <summary>Whether held-out loss is measured after <paramref name="round"/>: every <see cref="ReportEvery"/> rounds, and the last.</summary>
+    public bool IsReportRound(int round) => round == Rounds || (ReportEvery > 0 && round % ReportEvery == 0);
 }
 
 /// <summary>Held-out loss after the same rounds with SparseLoCo, with dense averaging, and with SparseLoCo plus outer Nesterov momentum.</summary>
@@ -18,7 +18,7 @@ internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int Top
 /// <param name="Dense">After the last round with uncompressed averaging.</param>
 /// <param name="Sparse">After the last round with SparseLoCo.</param>
 /// <param name="SparseNesterov">After the last round with SparseLoCo and outer Nesterov momentum (null when not run).</param>
-/// <param name="Curve">Held-out loss of dense averaging and of SparseLoCo after each of <see cref="LossGapRun.ReportRounds"/>.</param>
+/// <param name="Curve">Held-out loss of dense averaging and of SparseLoCo after each round <see cref="LossGapRun.IsReportRound"/> picks.</param>
 internal sealed record LossGap(double Initial, double Dense, double Sparse, double? SparseNesterov, IReadOnlyList<(int Round, double Dense, double Sparse)> Curve)
 {
     /// <summary>Runs the three variants from the same initial weights, peers, data seeds and held-out batches.</summary>
@@ -35,7 +35,7 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
         var sparse = Train(run, setup, corpus, new OuterStep(setup, plain with { OuterLearningRate = run.SparseOuterLearningRate }), sparse: true, heldOut);
         // DiLoCo's outer optimizer (Nesterov, μ 0.9, α 0.7) on top of SparseLoCo's aggregate.
         double? nesterov = !run.Nesterov ? null : Train(run, setup, corpus, new OuterStep(setup, plain with { OuterMomentum = 0.9, OuterLearningRate = 0.7 }), sparse: true, heldOut)[^1];
-        var curve = run.ReportRounds.Select((round, i) => (round, dense[i], sparse[i])).ToArray();
+        var curve = Enumerable.Range(1, run.Rounds).Where(run.IsReportRound).Select((round, i) => (round, dense[i], sparse[i])).ToArray();
         return new LossGap(initialLoss, dense[^1], sparse[^1], nesterov, curve);
     }
 
@@ -61,7 +61,7 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
             var stepped = outer.Apply(weights, momentum, update);
             weights = stepped.Weights;
             momentum = stepped.Momentum;
-            if (run.ReportRounds.Contains(round))
+            if (run.IsReportRound(round))
             {
                 model.Restore(weights);
                 losses.Add(model.EvaluateLoss(heldOut));
