@@ -12,7 +12,8 @@ namespace L402Train.Grains.Payments;
 /// </summary>
 internal static class FeesInTransit
 {
-    // Fee checks queued within one invoice lifetime; pages keep memory flat whatever the backlog.
+    // Pages bound each query; the list keeps one small record (hash, purpose) per fee challenged
+    // within one invoice lifetime. It is read whole before the ledger, which the order of reads needs.
     private const int PageSize = 1_000;
 
     /// <summary>What the fees in transit add up to.</summary>
