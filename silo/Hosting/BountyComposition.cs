@@ -81,7 +81,11 @@ public static class BountyComposition
         if (roles.Contains("validator"))
         {
             _ = sp.GetRequiredService<BountyWorkspace>(); // creates the scratch root, traversable by the sandbox user
-            EnsureSandbox(sp.GetRequiredService<BubblewrapSandbox>());
+            var sandbox = sp.GetRequiredService<BubblewrapSandbox>();
+            EnsureSandbox(sandbox);
+            // Operators must know whether an eval's memory is held as a whole (cgroup) or only by the rlimit product.
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BountyComposition))
+                .LogInformation("Bounty sandbox {Bound}", sandbox.MemoryBound.Describe(SandboxLimits.Default));
             // Sandboxed evaluations share the compute lane with training validation: deposits and payouts never queue behind them.
             silo.Configure(o =>
             {

@@ -37,8 +37,22 @@ public sealed record BountyTerms(
     int EvalMemoryMb,
     int Repeats)
 {
-    /// <summary>The diff rules; throws <see cref="ArgumentException"/> for a glob or pattern that does not compile.</summary>
-    public DiffPolicy Policy() => new(TargetGlobs, MaxDiffBytes, ForbiddenPatterns);
+    /// <summary>Least valid score (<c>score_min</c>); null: the metric's default (see <see cref="Range"/>).</summary>
+    public double? ScoreMin { get; init; }
+
+    /// <summary>Greatest valid score (<c>score_max</c>); null: the metric's default (see <see cref="Range"/>).</summary>
+    public double? ScoreMax { get; init; }
+
+    /// <summary>
+    /// The diff rules; throws <see cref="ArgumentException"/> for a glob or pattern that does not compile.
+    /// <paramref name="evalFiles"/> (<see cref="EvalFiles.Find"/> of the tree) are protected unless listed as targets.
+    /// </summary>
+    public DiffPolicy Policy(IReadOnlyList<string>? evalFiles = null) =>
+        new(TargetGlobs, MaxDiffBytes, ForbiddenPatterns) { EvalFilePaths = evalFiles ?? [] };
+
+    /// <summary>Valid scores: the declared range, else the metric's default, else (terms posted before ranges) any finite score.</summary>
+    public ScoreRange? Range() =>
+        ScoreMin is { } min && ScoreMax is { } max ? new ScoreRange(min, max) : ScoreRange.DefaultFor(Metric);
 
     /// <summary>The sandbox limits of one eval run.</summary>
     public SandboxLimits Limits() => SandboxLimits.Default with

@@ -29,6 +29,12 @@ public sealed class DiffPolicy
     /// <summary>Patterns no added line may match.</summary>
     public IReadOnlyList<ForbiddenPattern> ForbiddenPatterns { get; }
 
+    /// <summary>
+    /// The eval files (<see cref="EvalFiles.Find"/>) of the tree diffs apply to: a diff touching one is
+    /// refused unless a target glob lists it explicitly.
+    /// </summary>
+    public IReadOnlyList<string> EvalFilePaths { get; init; } = [];
+
     /// <summary>True when a relative path matches a target glob.</summary>
     public bool IsTarget(string path) => TargetGlobs.Any(g => g.Matches(path));
 
@@ -53,6 +59,11 @@ public sealed class DiffPolicy
                 {
                     return (null, new DiffRejection(DiffRejectionReason.NonTargetFile,
                         $"'{path}' ({file.Kind.ToString().ToLowerInvariant()}) is not a target file; targets: {string.Join(", ", TargetGlobs)}"));
+                }
+                if (EvalFiles.IsProtected(path, EvalFilePaths, TargetGlobs.Select(g => g.ToString())))
+                {
+                    return (null, new DiffRejection(DiffRejectionReason.NonTargetFile,
+                        $"'{path}' is an eval file (named by the eval command, or the public set): it decides the score, and the sponsor did not list it as a target"));
                 }
             }
         }

@@ -3,28 +3,47 @@ using System.Text.RegularExpressions;
 
 namespace L402Train.Grains.Bounties.Sandbox;
 
-/// <summary>Builds the argument vector: [setpriv …] bwrap … prlimit … /bin/sh -c command.</summary>
+/// <summary>Builds the argument vector: [sh cgroup wrapper] [setpriv …] bwrap … prlimit … /bin/sh -c copy-in and command.</summary>
 internal static partial class BubblewrapCommandLine
 {
+    /// <summary>Where the prepared working copy is mounted read-only, to be copied into the size-limited /work.</summary>
+    public const string SourceDirectory = "/source";
+
+    /// <summary>The only environment bubblewrap itself is started with (it is visible as /proc/1/environ inside).</summary>
+    public static IReadOnlyDictionary<string, string> LaunchEnvironment { get; } =
+        new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["LC_ALL"] = "C" };
+
+    // Copies the working copy into the quota-limited tmpfs, then runs the eval command ($1). A copy
+    // that does not fit fails the eval with the tmpfs's "No space left on device".
+    private const string CopyInThenRun = "cp -R -p " + SourceDirectory + "/. " + BubblewrapSandbox.WorkDirectory + "/ || exit 125; exec /bin/sh -c \"$1\"";
+
     public static (string FileName, List<string> Arguments) Build(
-        SandboxOptions options, bool dropRoot, string workingCopy, string? dataCopy, SandboxRequest request)
+        SandboxOptions options, bool dropRoot, string workingCopy, string? dataCopy, SandboxRequest request, string? cgroupProcs = null)
     {
         var limits = request.Limits;
         var args = new List<string>();
         string fileName;
+        if (cgroupProcs is not null)
+        {
+            // The wrapper moves itself into the run's cgroup before exec'ing the sandbox, so every
+            // process of the eval is born inside it.
+            fileName = options.ShellPath;
+            args.AddRange(["-c", "echo $$ > \"$0\" && exec \"$@\"", cgroupProcs]);
+            args.Add(dropRoot ? options.SetprivPath : options.BubblewrapPath);
+        }
+        else
+        {
+            fileName = dropRoot ? options.SetprivPath : options.BubblewrapPath;
+        }
         if (dropRoot)
         {
             // The kernel never applies RLIMIT_NPROC to uid 0, so a fork bomb is only contained when
             // the sandbox runs as an ordinary uid; bubblewrap then builds its user namespace unprivileged.
             var id = options.UnprivilegedId.ToString(CultureInfo.InvariantCulture);
-            fileName = options.SetprivPath;
             args.AddRange(["--reuid", id, "--regid", id, "--clear-groups", "--", options.BubblewrapPath]);
         }
-        else
-        {
-            fileName = options.BubblewrapPath;
-        }
 
+        // --unshare-all includes the PID namespace: /proc (mounted fresh below) shows only the sandbox's processes.
         args.AddRange(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox"]);
         args.AddRange(["--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "HOME", BubblewrapSandbox.WorkDirectory,
             "--setenv", "TMPDIR", "/tmp", "--setenv", "LC_ALL", "C"]);
@@ -43,7 +62,9 @@ internal static partial class BubblewrapCommandLine
         }
         args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
         args.AddRange(["--size", limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
-        args.AddRange(["--bind", workingCopy, BubblewrapSandbox.WorkDirectory]);
+        // The writable working copy is a tmpfs of WorkBytes, filled from the prepared copy: its size is bounded.
+        args.AddRange(["--size", limits.WorkBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", BubblewrapSandbox.WorkDirectory]);
+        args.AddRange(["--ro-bind", workingCopy, SourceDirectory]);
         if (dataCopy is not null) { args.AddRange(["--ro-bind", dataCopy, BubblewrapSandbox.DataDirectory]); }
         // Everything but the working copy and /tmp is read-only, the sandbox's own root included.
         args.AddRange(["--remount-ro", "/", "--chdir", BubblewrapSandbox.WorkDirectory, "--"]);
@@ -58,7 +79,7 @@ internal static partial class BubblewrapCommandLine
             "--core=0",
             "--nofile=256",
             "--",
-            options.ShellPath, "-c", request.Command,
+            options.ShellPath, "-c", CopyInThenRun, "sh", request.Command,
         ]);
         return (fileName, args);
     }

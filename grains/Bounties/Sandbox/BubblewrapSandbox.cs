@@ -7,7 +7,11 @@ namespace L402Train.Grains.Bounties.Sandbox;
 /// Runs bounty eval commands under bubblewrap: no network (fresh network namespace), a read-only
 /// system, the working copy as the only writable tree besides a small private /tmp, the evaluation
 /// set mounted read-only for the run that needs it, rlimits on CPU, memory, processes and file
-/// size, a wall-clock timeout that kills the whole sandbox, and capped output.
+/// size, a wall-clock timeout that kills the whole sandbox, and capped output. Its own PID
+/// namespace and an empty environment (bubblewrap itself starts with only
+/// <see cref="BubblewrapCommandLine.LaunchEnvironment"/>) keep the silo's settings out of reach; the
+/// working copy is a size-limited tmpfs; the whole eval's memory is bounded as
+/// <see cref="MemoryBound"/> says.
 /// </summary>
 public sealed class BubblewrapSandbox
 {
@@ -19,6 +23,7 @@ public sealed class BubblewrapSandbox
 
     private readonly SandboxOptions options;
     private readonly TimeProvider time;
+    private readonly Lazy<EvalMemoryBound> memoryBound;
 
     /// <summary>Creates a sandbox runner; call <see cref="EnsureAvailableAsync"/> once at start-up.</summary>
     public BubblewrapSandbox(SandboxOptions options, TimeProvider time)
@@ -27,7 +32,11 @@ public sealed class BubblewrapSandbox
         ArgumentNullException.ThrowIfNull(time);
         this.options = options;
         this.time = time;
+        memoryBound = new Lazy<EvalMemoryBound>(() => EvalMemoryBound.Detect(options.CgroupParent));
     }
+
+    /// <summary>How the whole eval's memory is bounded on this host (a cgroup v2 per run, or the rlimit product).</summary>
+    public EvalMemoryBound MemoryBound => memoryBound.Value;
 
     /// <summary>True when evaluations drop from root to <see cref="SandboxOptions.UnprivilegedId"/>.</summary>
     public static bool DropsRoot => Environment.IsPrivilegedProcess;
@@ -84,7 +93,8 @@ public sealed class BubblewrapSandbox
         if (!OperatingSystem.IsLinux()) { throw new SandboxUnavailableException("Bounty evaluation needs Linux (bubblewrap and namespaces)."); }
         var dropRoot = DropsRoot;
         using var run = RunDirectory.Create(options.ScratchRoot, request, dropRoot);
-        var (fileName, arguments) = BubblewrapCommandLine.Build(options, dropRoot, request.WorkingCopy.Path, run.DataCopy, request);
+        using var cgroup = MemoryBound.CgroupParent is { } parent ? EvalCgroup.Create(parent, request.Limits) : null;
+        var (fileName, arguments) = BubblewrapCommandLine.Build(options, dropRoot, request.WorkingCopy.Path, run.DataCopy, request, cgroup?.Procs);
 
         var info = new ProcessStartInfo(fileName)
         {
@@ -94,6 +104,10 @@ public sealed class BubblewrapSandbox
             RedirectStandardError = true,
         };
         foreach (var argument in arguments) { info.ArgumentList.Add(argument); }
+        // bubblewrap's own process is PID 1 inside the sandbox and its environment is readable there
+        // as /proc/1/environ: start it with nothing of the silo's environment.
+        info.Environment.Clear();
+        foreach (var (name, value) in BubblewrapCommandLine.LaunchEnvironment) { info.Environment[name] = value; }
 
         var stdout = new CappedOutput(request.Limits.OutputBytes);
         var stderr = new CappedOutput(request.Limits.OutputBytes);
@@ -123,7 +137,9 @@ public sealed class BubblewrapSandbox
         var wall = time.GetElapsedTime(started);
 
         var exitCode = process.ExitCode;
-        var limit = timedOut ? SandboxLimit.WallClock : SandboxLimitClassifier.Classify(exitCode, stderr.Text);
+        var limit = timedOut ? SandboxLimit.WallClock
+            : cgroup?.OomKilled() == true ? SandboxLimit.Memory
+            : SandboxLimitClassifier.Classify(exitCode, stderr.Text);
         double? score = null;
         string? scoreError;
         if (timedOut) { scoreError = $"the eval ran past its wall-clock limit of {request.Limits.WallClock.TotalSeconds:0.###} s"; }

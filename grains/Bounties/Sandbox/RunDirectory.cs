@@ -36,7 +36,8 @@ internal sealed class RunDirectory : IDisposable
                 WorkingCopy.CopyTree(request.DataSet, run.DataCopy!);
                 if (dropRoot) { OpenTree(run.DataCopy!, writable: false); }
             }
-            if (dropRoot) { OpenTree(request.WorkingCopy.Path, writable: true); }
+            // Only read: the sandbox copies the working copy into its own size-limited tmpfs.
+            if (dropRoot) { OpenTree(request.WorkingCopy.Path, writable: false); }
             return run;
         }
         catch

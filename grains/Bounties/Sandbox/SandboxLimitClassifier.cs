@@ -24,6 +24,7 @@ internal static class SandboxLimitClassifier
         if (exitCode == 0) { return SandboxLimit.None; }
         // SIGKILL that the host did not send comes from the kernel at the hard CPU limit.
         if (exitCode == SignalBase + 9) { return SandboxLimit.CpuTime; }
+        if (stderr.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)) { return SandboxLimit.DiskSpace; }
         if (ProcessMessages.Any(m => stderr.Contains(m, StringComparison.OrdinalIgnoreCase))) { return SandboxLimit.Processes; }
         if (MemoryMessages.Any(m => stderr.Contains(m, StringComparison.OrdinalIgnoreCase))) { return SandboxLimit.Memory; }
         return SandboxLimit.None;

@@ -31,6 +31,12 @@ public sealed record SandboxLimits(
         OutputBytes: 64 << 10,
         TmpBytes: 64L << 20);
 
+    /// <summary>
+    /// Size of the writable working copy (a tmpfs at <see cref="BubblewrapSandbox.WorkDirectory"/> the
+    /// prepared copy is copied into): the copy itself plus everything the eval writes must fit.
+    /// </summary>
+    public long WorkBytes { get; init; } = 256L << 20;
+
     /// <summary>Throws when a limit is not positive, naming it.</summary>
     public void Validate()
     {
@@ -41,5 +47,6 @@ public sealed record SandboxLimits(
         if (WallClock <= TimeSpan.Zero) { throw new ArgumentOutOfRangeException(nameof(WallClock), WallClock, "Wall clock must be positive."); }
         if (OutputBytes <= 0) { throw new ArgumentOutOfRangeException(nameof(OutputBytes), OutputBytes, "Output cap must be positive."); }
         if (TmpBytes <= 0) { throw new ArgumentOutOfRangeException(nameof(TmpBytes), TmpBytes, "Tmp size must be positive."); }
+        if (WorkBytes <= 0) { throw new ArgumentOutOfRangeException(nameof(WorkBytes), WorkBytes, "Working copy size must be positive."); }
     }
 }

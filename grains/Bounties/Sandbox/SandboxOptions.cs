@@ -22,6 +22,13 @@ public sealed class SandboxOptions
     public string ScratchRoot { get; set; } = Path.GetTempPath();
 
     /// <summary>
+    /// A delegated cgroup v2 directory (its subtree_control enabling memory and pids) under which each
+    /// eval gets its own cgroup; null looks at the silo's own cgroup. Without one the whole-eval
+    /// memory bound is the rlimit product (see <see cref="EvalMemoryBound"/>).
+    /// </summary>
+    public string? CgroupParent { get; set; }
+
+    /// <summary>
     /// Host paths mounted read-only at the same place when they exist. A path that is a symlink on
     /// the host (merged /usr: /bin → usr/bin) is recreated as the same symlink.
     /// </summary>

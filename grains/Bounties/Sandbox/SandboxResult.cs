@@ -20,6 +20,9 @@ public enum SandboxLimit
 
     /// <summary>A write went past the file-size rlimit (SIGXFSZ).</summary>
     FileSize,
+
+    /// <summary>A write did not fit the working copy's or /tmp's size quota (ENOSPC).</summary>
+    DiskSpace,
 }
 
 /// <summary>The outcome of one sandboxed evaluation.</summary>

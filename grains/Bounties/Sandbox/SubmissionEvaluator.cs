@@ -10,6 +10,7 @@ namespace L402Train.Grains.Bounties.Sandbox;
 /// <param name="Policy">Target globs, size limit, forbidden patterns.</param>
 /// <param name="Limits">Limits of each run.</param>
 /// <param name="Repeats">Runs per set (more than one when the eval is noisy).</param>
+/// <param name="Range">Valid scores; a run printing a score outside it fails. Null: any finite score.</param>
 public sealed record EvaluationPlan(
     string CurrentBest,
     string PublicSet,
@@ -17,7 +18,8 @@ public sealed record EvaluationPlan(
     string EvalCommand,
     DiffPolicy Policy,
     SandboxLimits Limits,
-    int Repeats = 1);
+    int Repeats = 1,
+    ScoreRange? Range = null);
 
 /// <summary>
 /// The outcome of evaluating one submission. <see cref="HeldOutRuns"/> hold the held-out set's
@@ -36,13 +38,15 @@ public sealed record SubmissionEvaluation(
     IReadOnlyList<SandboxResult> HeldOutRuns)
 {
     /// <summary>True when the diff applied and every run produced a score.</summary>
-    public bool Complete => Rejection is null && PublicScores.Count == PublicRuns.Count && HeldOutScores.Count == HeldOutRuns.Count && PublicRuns.Count > 0;
+    public bool Complete => Rejection is null && PublicScores.Count == PublicRuns.Count && HeldOutScores.Count == HeldOutRuns.Count
+        && PublicRuns.Count > 0 && HeldOutRuns.Count > 0;
 }
 
 /// <summary>
 /// Screens a submission's diff, then runs the eval on the public set and on the held-out set in
 /// the sandbox. Every run gets a fresh working copy (current best + diff), so nothing one run
-/// writes, held-out data included, is seen by another.
+/// writes, held-out data included, is seen by another. The held-out set is never run when a
+/// public run failed: a broken submission learns nothing from it and costs no held-out run.
 /// </summary>
 public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratchRoot)
 {
@@ -68,8 +72,10 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
         for (var i = 0; i < plan.Repeats; i++)
         {
             publicRuns.Add(await RunAsync(plan, parsed, plan.PublicSet, cancellationToken));
+            if (!publicRuns[^1].Succeeded) { break; }
         }
-        for (var i = 0; i < plan.Repeats; i++)
+        var publicFailed = publicRuns.Any(r => !r.Succeeded);
+        for (var i = 0; i < plan.Repeats && !publicFailed; i++)
         {
             heldOutRuns.Add(await RunAsync(plan, parsed, plan.HeldOutSet, cancellationToken));
         }
@@ -86,6 +92,9 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
         {
             throw new InvalidOperationException($"a diff that applied once no longer applies: {rejection}");
         }
-        return await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits), cancellationToken);
+        var result = await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits), cancellationToken);
+        return result.Score is { } score && plan.Range is { } range && !range.Contains(score)
+            ? result with { Score = null, ScoreError = range.Refusal(score) }
+            : result;
     }
 }

@@ -23,7 +23,7 @@ public sealed class BountyEvaluation(BubblewrapSandbox sandbox, BountyWorkspace 
         var heldOut = await workspace.UnpackAsync(posted.HeldOutBlob, cancellationToken);
         var terms = posted.Terms;
         return new EvaluationPlan(best, Path.Combine(best, ShippedBounty.PublicDirectory), heldOut, terms.EvalCommand,
-            terms.Policy(), terms.Limits(), terms.Repeats);
+            terms.Policy(Diffs.EvalFiles.Find(terms.EvalCommand, best)), terms.Limits(), terms.Repeats, terms.Range());
     }
 
     /// <summary>Evaluates a diff (empty: the current best itself) under <paramref name="plan"/>.</summary>

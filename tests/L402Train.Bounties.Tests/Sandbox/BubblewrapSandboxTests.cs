@@ -61,7 +61,7 @@ public sealed class BubblewrapSandboxTests : IDisposable
         var command = string.Join("; ",
             $"echo x > {outside}/escaped",
             "echo x > /usr/escaped", "echo x > /escaped", "echo x > /etc/escaped",
-            "echo inside > result.txt",
+            "echo inside > result.txt", "cat result.txt",
             "set -- /usr/escaped /escaped /etc/escaped; n=0; for f; do [ -e $f ] && n=$((n+1)); done; echo $n");
 
         var result = await scratch.RunInAsync(copy, command + " 2>/dev/null");
@@ -69,7 +69,9 @@ public sealed class BubblewrapSandboxTests : IDisposable
         Assert.Equal(0, result.Score);
         Assert.False(File.Exists(Path.Combine(outside, "escaped")));
         Assert.False(File.Exists("/usr/escaped"));
-        Assert.Equal("inside\n", File.ReadAllText(Path.Combine(copy.Path, "result.txt")));
+        // The working copy is writable inside, and what the eval writes stays there: the prepared copy is untouched.
+        Assert.StartsWith("inside\n", result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(copy.Path, "result.txt")));
     }
 
     [Fact]
@@ -109,15 +111,17 @@ public sealed class BubblewrapSandboxTests : IDisposable
     public async Task A_fork_bomb_in_one_sandbox_does_not_starve_another()
     {
         using var bombCopy = scratch.NewWorkingCopy();
-        var saturated = new TaskCompletionSource();
-        using var watcher = new FileSystemWatcher(bombCopy.Path, "saturated") { EnableRaisingEvents = true };
-        watcher.Created += (_, _) => saturated.TrySetResult();
+        // The eval's writes stay in its own tmpfs, so it signals through a FIFO in the prepared copy
+        // (mounted read-only at /source; a FIFO can still be written through a read-only mount).
+        var fifo = Path.Combine(bombCopy.Path, "saturated");
+        Assert.Equal("", await RunOnHostAsync($"mkfifo -m 666 {fifo}"));
+        var saturated = Task.Run(() => File.ReadAllText(fifo), TestContext.Current.CancellationToken);
         // Saturates its own process limit, says so with a builtin redirect, then holds until killed.
         var bomb = scratch.RunInAsync(bombCopy,
             "mkfifo /tmp/hold; bomb() { bomb & bomb & read x < /tmp/hold; }; ( bomb ) 2>/dev/null & " +
-            "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; : > saturated; read x < /tmp/hold",
+            "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo > /source/saturated; read x < /tmp/hold",
             limits: SandboxScratch.Small with { Processes = 16, WallClock = TimeSpan.FromSeconds(4) });
-        await saturated.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await saturated.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var neighbour = await scratch.RunAsync("for i in 1 2 3 4 5 6 7 8; do sleep 0.1 & done; wait; echo 1",
             limits: SandboxScratch.Small with { Processes = 16 });
@@ -187,10 +191,10 @@ public sealed class BubblewrapSandboxTests : IDisposable
         var limits = SandboxScratch.Small with { FileSizeBytes = 10_000 };
         using var copy = scratch.NewWorkingCopy();
 
-        var result = await scratch.RunInAsync(copy, "head -c 100000 /dev/zero > big", limits: limits);
+        var result = await scratch.RunInAsync(copy, "head -c 100000 /dev/zero > big; wc -c < big >&2; exit 1", limits: limits);
 
         Assert.Equal(SandboxLimit.FileSize, result.LimitHit);
-        Assert.True(new FileInfo(Path.Combine(copy.Path, "big")).Length <= 10_000);
+        Assert.True(long.Parse(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 10_000, result.Stderr);
     }
 
     [Fact]
