@@ -1,5 +1,7 @@
 using L402Train.Gateway.Bounties;
 using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Runtime;
 using L402Train.L402.Gate;
@@ -67,13 +69,25 @@ public static partial class BountyApi
         [(SponsorCredential.ScopeKey, http.GetRouteValue("id") as string ?? "")];
 
     private static async Task<Results<JsonHttpResult<BountyCreated>, ProblemHttpResult>> CreateAsync(
-        HttpContext http, BountyPublisher publisher, BountyRules rules, L402Gate gate, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, BountyPublisher publisher, BountyBaselineCheck baselineCheck, BountyRules rules, L402Gate gate, TimeProvider time, CancellationToken cancellationToken)
     {
         var limit = (2L * (((long)rules.MaxArchiveBytes + 2) / 3 * 4)) + (256 << 10);
         var (request, problem) = await JsonBody.ReadAsync<CreateBountyRequest>(http.Request, limit, cancellationToken);
         if (problem is not null) return problem;
         var checkedBounty = BountyTermsReader.Check(request!, rules, time.GetUtcNow(), Path.GetTempPath());
         if (checkedBounty.Problem is { } bad) return JsonBody.Bad(bad);
+        // No funding invoice for a bounty whose eval cannot score its own baseline: every submission would fail.
+        BaselineCheckResult baseline;
+        try
+        {
+            baseline = await baselineCheck.CheckAsync(checkedBounty.Terms!, checkedBounty.Baseline!, checkedBounty.HeldOut!, cancellationToken);
+        }
+        catch (SandboxUnavailableException ex)
+        {
+            return TypedResults.Problem($"This coordinator cannot evaluate bounties right now: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        if (baseline.Problem is { } failed)
+            return TypedResults.Problem($"eval_command: {failed}", title: "The bounty's eval does not run on its baseline", statusCode: StatusCodes.Status422UnprocessableEntity);
 
         PostedBounty posted;
         try
@@ -86,7 +100,8 @@ public static partial class BountyApi
         }
         var macaroon = SponsorCredential.Mint(gate, posted.Id, PaymentHash.FromHex(posted.FundingPaymentHash), checkedBounty.Terms!.Deadline.AddYears(1));
         http.Response.Headers.Location = $"/bounty/{posted.Id}";
-        return TypedResults.Json(new BountyCreated(posted.Id, BountyStatus.AwaitingFunding, posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256),
+        return TypedResults.Json(new BountyCreated(posted.Id, BountyStatus.AwaitingFunding, posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256)
+            { Warnings = baseline.Warnings },
             HttpJson.Options, statusCode: StatusCodes.Status201Created);
     }
 

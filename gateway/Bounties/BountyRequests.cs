@@ -20,7 +20,9 @@ public sealed record CreateBountyRequest(
     IReadOnlyList<string>? ForbiddenPatterns,
     int? EvalTimeoutS,
     int? EvalMemoryMb,
-    int? Repeats);
+    int? Repeats,
+    double? ScoreMin = null,
+    double? ScoreMax = null);
 
 /// <summary>The body of <c>POST /bounty/{id}/commit</c>.</summary>
 /// <param name="Commitment">Lowercase hex <c>sha256(diff ‖ nonce)</c>.</param>

@@ -1,4 +1,5 @@
 using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Shipped;
 
 namespace L402Train.Gateway.Bounties;
@@ -28,12 +29,17 @@ public static class BountyTermsReader
             ?? Range(request.MaxDiffBytes, "max_diff_bytes", 1, rules.MaxSubmitBodyBytes / 2)
             ?? Range(request.EvalTimeoutS, "eval_timeout_s", 1, rules.MaxEvalTimeoutSeconds)
             ?? Range(request.EvalMemoryMb, "eval_memory_mb", 16, rules.MaxEvalMemoryMb)
-            ?? Range(request.Repeats, "repeats", 1, rules.MaxRepeats);
+            ?? Range(request.Repeats, "repeats", 1, rules.MaxRepeats)
+            ?? ScoreRangeProblem(request.ScoreMin, request.ScoreMax, request.Metric!);
         if (problem is not null) return new(null, null, null, problem);
 
         var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, request.Direction!.Value, request.EvalCommand!,
             [.. request.TargetGlobs!], [.. request.ForbiddenPatterns ?? []], request.MaxDiffBytes!.Value, request.TotalSat!.Value, request.Deadline!.Value,
-            request.RateSatPerUnit!.Value, request.MinImprovement!.Value, request.EvalTimeoutS!.Value, request.EvalMemoryMb!.Value, request.Repeats!.Value);
+            request.RateSatPerUnit!.Value, request.MinImprovement!.Value, request.EvalTimeoutS!.Value, request.EvalMemoryMb!.Value, request.Repeats!.Value)
+        {
+            ScoreMin = request.ScoreMin,
+            ScoreMax = request.ScoreMax,
+        };
         try
         {
             terms.Policy();
@@ -48,6 +54,18 @@ public static class BountyTermsReader
         var (heldOut, heldOutProblem) = Archive(request.HeldoutArchive, "heldout_archive", rules, scratch, requirePublic: false);
         return heldOutProblem is not null ? new(null, null, null, heldOutProblem) : new(terms, baseline, heldOut, null);
     }
+
+    // Scores outside the range fail the eval, so no printed number can claim more than the metric allows.
+    private static string? ScoreRangeProblem(double? min, double? max, string metric) => (min, max) switch
+    {
+        (null, null) when ScoreRange.DefaultFor(metric) is null =>
+            $"score_min and score_max are required for metric '{metric}': only proportion metrics ({string.Join(", ", ScoreRange.ProportionMetrics.Order(StringComparer.Ordinal))}) default to [0, 1]",
+        (null, null) => null,
+        (null, _) or (_, null) => "score_min and score_max go together: declare both, or neither for a proportion metric's [0, 1]",
+        ({ } lo, { } hi) when !double.IsFinite(lo) || !double.IsFinite(hi) => "score_min and score_max must be finite numbers",
+        ({ } lo, { } hi) when lo >= hi => "score_min must be less than score_max",
+        _ => null,
+    };
 
     private static string? Text(string? value, string name, int max, bool allowEmpty = false) =>
         value is null ? $"{name} is required"

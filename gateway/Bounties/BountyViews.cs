@@ -4,7 +4,11 @@ using L402Train.Grains.Bounties.Improvers;
 namespace L402Train.Gateway.Bounties;
 
 /// <summary>Response of <c>POST /bounties</c>.</summary>
-public sealed record BountyCreated(string Id, BountyStatus Status, string FundingInvoice, string FundingPaymentHash, string SponsorMacaroon, string HeldoutSha256);
+public sealed record BountyCreated(string Id, BountyStatus Status, string FundingInvoice, string FundingPaymentHash, string SponsorMacaroon, string HeldoutSha256)
+{
+    /// <summary>What the sponsor should know about the terms (eval files listed as targets); empty when nothing.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>One bounty in <c>GET /bounties</c>.</summary>
 public sealed record BountySummary(

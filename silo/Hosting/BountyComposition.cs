@@ -56,6 +56,7 @@ public static class BountyComposition
         services.AddSingleton(sp => new BubblewrapSandbox(sp.GetRequiredService<SandboxOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BountyWorkspace(sp.GetRequiredService<IBlobStore>(), workspace));
         services.AddSingleton<BountyEvaluation>();
+        services.AddSingleton<BountyBaselineCheck>();
         services.AddSingleton<BountyPublisher>();
         // One registry of payment owners serves both tracks' deposit and reward jobs.
         var owners = services.LastOrDefault(d => d.ServiceType == typeof(PaymentOwners))?.ImplementationInstance as PaymentOwners;

@@ -1,0 +1,70 @@
+using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Bounties.Diffs;
+using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Grains.Bounties.Shipped;
+
+namespace L402Train.Grains.Bounties.Validation;
+
+/// <summary>What the baseline eval said about a bounty about to be posted.</summary>
+/// <param name="Problem">Why the bounty cannot be evaluated (the failed run, its error and output); null when both sets scored.</param>
+/// <param name="Warnings">Things the sponsor should know (eval files that diffs may change).</param>
+public sealed record BaselineCheckResult(string? Problem, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Runs a bounty's eval on its baseline, on the public and the held-out set, in the sandbox before
+/// the bounty is posted: a bounty whose eval cannot run (a missing interpreter, a broken script, a
+/// score outside its range) is refused instead of funded, and every submission to it would
+/// otherwise fail. The sponsor posted both sets, so the answer may show both runs' output.
+/// </summary>
+public sealed class BountyBaselineCheck(BubblewrapSandbox sandbox, BountyWorkspace workspace)
+{
+    private const int OutputChars = 1000;
+
+    /// <summary>Unpacks the archives into a private scratch folder, evaluates the baseline once per set, and removes the folder.</summary>
+    public async Task<BaselineCheckResult> CheckAsync(BountyTerms terms, byte[] baselineArchive, byte[] heldOutArchive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(baselineArchive);
+        ArgumentNullException.ThrowIfNull(heldOutArchive);
+        var root = Path.Combine(workspace.Root, "create-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            var baseline = Path.Combine(root, "baseline");
+            var heldOut = Path.Combine(root, "heldout");
+            using (var stream = new MemoryStream(baselineArchive, writable: false)) BountyArchive.Extract(stream, baseline);
+            using (var stream = new MemoryStream(heldOutArchive, writable: false)) BountyArchive.Extract(stream, heldOut);
+            var evalFiles = EvalFiles.Find(terms.EvalCommand, baseline);
+            var plan = new EvaluationPlan(baseline, Path.Combine(baseline, ShippedBounty.PublicDirectory), heldOut, terms.EvalCommand,
+                terms.Policy(evalFiles), terms.Limits(), Repeats: 1, terms.Range());
+            var result = await new SubmissionEvaluator(sandbox, workspace.Root).EvaluateAsync(plan, "", cancellationToken);
+            return new BaselineCheckResult(result.Complete ? null : Problem(result), Warnings(evalFiles, terms));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static string Problem(SubmissionEvaluation result)
+    {
+        var (set, run) = result.PublicRuns.FirstOrDefault(r => !r.Succeeded) is { } failedPublic
+            ? ("public", failedPublic)
+            : ("held-out", result.HeldOutRuns.First(r => !r.Succeeded));
+        var limit = run.LimitHit == SandboxLimit.None ? "" : $", limit hit: {run.LimitHit}";
+        return $"the eval of the baseline failed on the {set} set (exit {run.ExitCode}{limit}): {run.ScoreError ?? "no score"}; " +
+            $"stderr: {Tail(run.Stderr)}; stdout: {Tail(run.Stdout)}. The sandbox has /usr, /bin and /lib of the host, no network, " +
+            $"the working copy at {BubblewrapSandbox.WorkDirectory} and the evaluation set at {BubblewrapSandbox.DataDirectory}.";
+    }
+
+    private static IReadOnlyList<string> Warnings(IReadOnlyList<string> evalFiles, BountyTerms terms) =>
+        [.. EvalFiles.ListedAsTargets(evalFiles, terms.TargetGlobs).Select(f =>
+            $"target_globs lists '{f}', which the eval command names (or which holds the public set): submissions may change how they are scored. " +
+            "Remove it from target_globs unless that is intended.")];
+
+    private static string Tail(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length == 0 ? "(empty)" : trimmed.Length <= OutputChars ? trimmed : "…" + trimmed[^OutputChars..];
+    }
+}
