@@ -22,12 +22,8 @@ public static partial class BountyApi
         foreach (var claim in bounty.Claims)
         {
             var state = await grains.GetGrain<IBountySubmissionGrain>(claim.SubmissionId).GetAsync();
-            if (state.Received is not { } arrival) continue;
-            views.Add(BountySubmissionView.From(claim.SubmissionId, state) with
-            {
-                Diff = await ReadTextAsync(blobs, arrival.DiffBlob, cancellationToken),
-                PublicStdoutTail = state.Verdict?.PublicStdoutTail,
-            });
+            if (state.Received is null) continue;
+            views.Add(await BountySubmissionView.ForSponsorAsync(claim.SubmissionId, state, blob => ReadTextAsync(blobs, blob, cancellationToken)));
         }
         return TypedResults.Json(new SponsorSubmissionList(views), HttpJson.Options);
     }

@@ -50,7 +50,7 @@ public static partial class BountyApi
     }
 
     private static async Task<Results<JsonHttpResult<BountySubmissionView>, ProblemHttpResult>> GetSubmissionAsync(
-        string id, string sid, double? wait, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+        string id, string sid, double? wait, HttpContext http, IGrainFactory grains, IBlobStore blobs, L402Gate gate, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!SubmissionEndpoints.IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
         if (SubmissionEndpoints.CheckWait(wait) is { } badWait) return badWait;
@@ -58,7 +58,12 @@ public static partial class BountyApi
         var state = await grain.GetAsync();
         if (state.Received?.BountyId != id) return TypedResults.Problem($"No submission {sid} for bounty {id}.", statusCode: StatusCodes.Status404NotFound);
         state = await SubmissionEndpoints.WaitForVerdictAsync(state, grain.GetAsync, s => s.Verdict is not null, wait, time, cancellationToken);
-        return TypedResults.Json(BountySubmissionView.From(sid.ToLowerInvariant(), state), HttpJson.Options);
+        // Agents (the submitter included) get coarse held-out figures; the sponsor's credential shows everything.
+        var bounty = await grains.GetGrain<IBountyGrain>(id).GetAsync();
+        var view = http.Request.Headers.Authorization.Count > 0 && SponsorCredential.Check(http.Request, gate, id, bounty.Posted!.FundingPaymentHash) is null
+            ? await BountySubmissionView.ForSponsorAsync(sid.ToLowerInvariant(), state, blob => ReadTextAsync(blobs, blob, cancellationToken))
+            : BountySubmissionView.ForAgents(sid.ToLowerInvariant(), state, bounty);
+        return TypedResults.Json(view, HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<BountyClaimAccepted>, ProblemHttpResult>> ClaimAsync(

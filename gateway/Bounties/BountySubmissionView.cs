@@ -1,9 +1,13 @@
+using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Training;
 
 namespace L402Train.Gateway.Bounties;
 
-/// <summary>A bounty submission as <c>GET /bounty/{id}/submissions/{sid}</c> shows it (held-out score only after the verdict).</summary>
+/// <summary>
+/// A bounty submission as <c>GET /bounty/{id}/submissions/{sid}</c> shows it (held-out score only after
+/// the verdict): <see cref="ForAgents"/> to everyone, <see cref="ForSponsorAsync"/> with the sponsor's credential.
+/// </summary>
 public sealed record BountySubmissionView(
     string SubmissionId, string BountyId, string Agent, int BaseVersion, string Status, string? Reason, string? Detail,
     double? PublicScore, double? HeldoutScore, double? Improvement, int? NewVersion, long RewardSat, long FeeSat,
@@ -16,7 +20,40 @@ public sealed record BountySubmissionView(
     /// <summary>The end of the first public run's stdout (sponsor view only).</summary>
     public string? PublicStdoutTail { get; init; }
 
-    /// <summary>The public view of a submission.</summary>
+    /// <summary>How the held-out eval failed, when it did (sponsor view only).</summary>
+    public string? HeldoutFailure { get; init; }
+
+    /// <summary>
+    /// The view of everyone but the sponsor: held-out figures coarsened (<see cref="HeldOutDisclosure"/>)
+    /// while the bounty is open.
+    /// </summary>
+    public static BountySubmissionView ForAgents(string id, BountySubmissionState state, BountyState bounty)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(bounty);
+        var full = From(id, state);
+        return full with
+        {
+            Detail = HeldOutDisclosure.Detail(state.Verdict, bounty),
+            HeldoutScore = HeldOutDisclosure.Score(full.HeldoutScore, bounty),
+            Improvement = HeldOutDisclosure.Improvement(full.Improvement, bounty),
+        };
+    }
+
+    /// <summary>The sponsor's view of a submission: exact figures, the diff, public output and any held-out failure.</summary>
+    public static async Task<BountySubmissionView> ForSponsorAsync(string id, BountySubmissionState state, Func<string?, Task<string?>> readDiff)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(readDiff);
+        return From(id, state) with
+        {
+            Diff = await readDiff(state.Received?.DiffBlob),
+            PublicStdoutTail = state.Verdict?.PublicStdoutTail,
+            HeldoutFailure = state.Verdict?.HeldOutFailure,
+        };
+    }
+
+    /// <summary>Every figure of a submission, exact (the sponsor's, or anyone's once the held-out set is revealed).</summary>
     public static BountySubmissionView From(string id, BountySubmissionState state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -21,7 +21,7 @@ public sealed record BountySummary(
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
         return new(id, posted.Terms.Title, posted.Terms.Metric, posted.Terms.Direction, state.Status, posted.Terms.TotalSat,
-            state.Pool.RemainingSat, state.BestScore, state.Version, posted.Terms.Deadline, posted.HeldOutSha256);
+            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, posted.Terms.Deadline, posted.HeldOutSha256);
     }
 }
 
@@ -35,15 +35,25 @@ public sealed record BountyDetail(
     long RemainingSat, long MaxDiffBytes, IReadOnlyList<string> ForbiddenPatterns, int EvalTimeoutS, int EvalMemoryMb, int Repeats,
     DateTimeOffset Deadline, string HeldoutSha256, decimal CoordinatorFeePct, double? BaselineScore, BountyCloseReason? ClosedReason)
 {
+    /// <summary>Least valid score: a run printing less fails (null: any finite score).</summary>
+    public double? ScoreMin { get; init; }
+
+    /// <summary>Greatest valid score: a run printing more fails (null: any finite score).</summary>
+    public double? ScoreMax { get; init; }
+
     /// <summary>The detail of a bounty with the current best's archive bytes.</summary>
     public static BountyDetail From(string id, BountyState state, byte[] bestArchive)
     {
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
         var t = posted.Terms;
-        return new(id, t.Title, t.Description, t.Metric, t.Direction, state.Status, t.EvalCommand, t.TargetGlobs, state.Version, state.BestScore,
+        return new(id, t.Title, t.Description, t.Metric, t.Direction, state.Status, t.EvalCommand, t.TargetGlobs, state.Version, HeldOutDisclosure.Score(state.BestScore, state),
             Convert.ToBase64String(bestArchive), t.MinImprovement, t.RateSatPerUnit, state.Pool.RemainingSat, t.MaxDiffBytes, t.ForbiddenPatterns,
-            t.EvalTimeoutSeconds, t.EvalMemoryMb, t.Repeats, t.Deadline, posted.HeldOutSha256, posted.CoordinatorFeePct, state.BaselineScore, state.ClosedReason);
+            t.EvalTimeoutSeconds, t.EvalMemoryMb, t.Repeats, t.Deadline, posted.HeldOutSha256, posted.CoordinatorFeePct, HeldOutDisclosure.Score(state.BaselineScore, state), state.ClosedReason)
+        {
+            ScoreMin = t.Range()?.Min,
+            ScoreMax = t.Range()?.Max,
+        };
     }
 }
 
@@ -73,8 +83,10 @@ public sealed record LeaderboardView(string BountyId, int Version, double? BestS
         var ordered = state.Leaderboard
             .OrderByDescending(e => direction == MetricDirection.Maximize ? e.HeldOutScore : -e.HeldOutScore)
             .ThenByDescending(e => e.Version);
-        var rows = ordered.Select((e, i) => new LeaderboardRow(i + 1, e.SubmissionId, e.Agent, e.HeldOutScore, e.Improvement, e.RewardSat, e.Version, e.AcceptedAt));
-        return new(id, state.Version, state.BestScore, state.BaselineScore, [.. rows]);
+        // Public: held-out figures coarsened like every agent's view (the order is still the exact one).
+        var rows = ordered.Select((e, i) => new LeaderboardRow(i + 1, e.SubmissionId, e.Agent,
+            HeldOutDisclosure.Score(e.HeldOutScore, state)!.Value, HeldOutDisclosure.Improvement(e.Improvement, state)!.Value, e.RewardSat, e.Version, e.AcceptedAt));
+        return new(id, state.Version, HeldOutDisclosure.Score(state.BestScore, state), HeldOutDisclosure.Score(state.BaselineScore, state), [.. rows]);
     }
 }
 

@@ -62,9 +62,26 @@ public sealed record BountyTerms(
         MemoryBytes = (long)EvalMemoryMb << 20,
     };
 
-    /// <summary>The reward an improvement earns before the pool cap: rate × improvement, in whole sats (floored).</summary>
+    /// <summary>
+    /// The step held-out figures are shown to agents in (and rewards paid on): <see cref="MinImprovement"/>,
+    /// or a hundredth of the score range when the minimum is 0. Finer figures would let repeated
+    /// submissions read the held-out set out of the scores.
+    /// </summary>
+    public double DisclosureGrid => MinImprovement > 0 ? MinImprovement : Range() is { } range ? (range.Max - range.Min) / 100 : 0.01;
+
+    /// <summary><paramref name="value"/> floored to <see cref="DisclosureGrid"/> (a value a rounding error short of a step counts as the step).</summary>
+    public double Coarsen(double value)
+    {
+        var grid = DisclosureGrid;
+        return Math.Round(Math.Floor((value / grid) + 1e-9) * grid, 12);
+    }
+
+    /// <summary>
+    /// The reward an improvement earns before the pool cap: rate × the improvement floored to the
+    /// disclosure grid, in whole sats (floored), so the reward tells an agent no more than the coarse improvement does.
+    /// </summary>
     public long RewardFor(double improvement) =>
-        improvement <= 0 ? 0 : (long)Math.Min(long.MaxValue / 2, Math.Floor(RateSatPerUnit * improvement));
+        improvement <= 0 ? 0 : (long)Math.Min(long.MaxValue / 2, Math.Floor(RateSatPerUnit * Coarsen(improvement)));
 }
 
 /// <summary>Where a bounty is in its life.</summary>

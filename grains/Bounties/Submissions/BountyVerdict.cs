@@ -75,6 +75,9 @@ public sealed record BountyVerdict(
     /// <summary>Mean held-out score, when evaluated.</summary>
     public double? HeldOutScore => HeldOutScores is { Count: > 0 } s ? s.Average() : null;
 
+    /// <summary>How the held-out eval failed (exit, limit, error), for the sponsor only: agents never see held-out output, exit code or timing.</summary>
+    public string? HeldOutFailure { get; init; }
+
     /// <summary>A decision made without running anything.</summary>
     public static BountyVerdict Rejected(BountyVerdictReason reason, string detail) => new(reason, detail);
 }

@@ -67,7 +67,12 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
             return new BountyVerdict(BountyVerdictReason.DiffRejected, rejection.Message, DiffRejection: rejection.Reason);
         var tail = Tail(result.PublicRuns.FirstOrDefault()?.Stdout);
         if (!result.Complete)
-            return new BountyVerdict(BountyVerdictReason.EvalFailed, FailureDetail(result), PublicScores: result.PublicScores, PublicStdoutTail: tail);
+            return new BountyVerdict(BountyVerdictReason.EvalFailed, FailureDetail(result), PublicScores: result.PublicScores, PublicStdoutTail: tail)
+            {
+                HeldOutFailure = result.HeldOutRuns.FirstOrDefault(r => !r.Succeeded) is { } heldOut
+                    ? $"exit {heldOut.ExitCode}{Limit(heldOut)}, {heldOut.WallTime.TotalSeconds:0.###} s: {heldOut.ScoreError ?? "no score"}; stderr: {Tail(heldOut.Stderr, 400)}"
+                    : null,
+            };
 
         var decision = AcceptancePolicy.Judge(
             new ScoreComparison(bounty.BestPublicScores ?? [], bounty.BestHeldOutScores!, result.PublicScores, result.HeldOutScores),
@@ -85,13 +90,13 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         return await reader.ReadToEndAsync(cancellationToken);
     }
 
-    // Only public output is ever shown; a held-out failure is reported without its output.
+    // The public run is the agent's own code on the public set: its error and a capped stderr tail are
+    // shown. Of a held-out failure the agent learns only that it happened (the sponsor sees HeldOutFailure).
     private static string FailureDetail(SubmissionEvaluation result)
     {
         if (result.PublicRuns.FirstOrDefault(r => !r.Succeeded) is { } run)
             return $"the public eval failed (exit {run.ExitCode}{Limit(run)}): {run.ScoreError ?? "no score"}; stderr: {Tail(run.Stderr, 400)}";
-        var heldOut = result.HeldOutRuns.First(r => !r.Succeeded);
-        return $"the held-out eval failed (exit {heldOut.ExitCode}{Limit(heldOut)}); its output is not shown while the bounty is open";
+        return "the eval passed on the public set but failed on the held-out set; its output, exit code and timing are not shown while the bounty is open";
     }
 
     private static string Limit(SandboxResult run) => run.LimitHit == SandboxLimit.None ? "" : $", limit hit: {run.LimitHit}";
