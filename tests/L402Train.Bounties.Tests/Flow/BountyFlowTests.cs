@@ -26,7 +26,9 @@ public sealed class BountyFlowTests
         Assert.Equal(DepositStatus.Refunded, accepted.Deposit);
         Assert.Equal(1, accepted.NewVersion);
         var improvement = accepted.Verdict.Improvement!.Value;
-        var reward = Math.Min(20_000, (long)Math.Floor(100_000 * improvement));
+        // Paid on the improvement floored to the bounty's disclosure grid (its min_improvement), like agents see it.
+        var terms = (await h.Bounty(id).GetAsync()).Posted!.Terms;
+        var reward = Math.Min(20_000, (long)Math.Floor(100_000 * terms.Coarsen(improvement)));
         Assert.Equal(reward, accepted.RewardSat);
         Assert.Equal(reward * 5 / 100, accepted.FeeSat);
         var bounty = await h.Bounty(id).GetAsync();
