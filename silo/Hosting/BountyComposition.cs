@@ -52,7 +52,7 @@ public static class BountyComposition
         var workspace = Path.Combine(Path.GetTempPath(),
             "l402train-bounties-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
         services.AddSingleton(rules);
-        services.AddSingleton(new SandboxOptions { ScratchRoot = workspace });
+        services.AddSingleton(new SandboxOptions { ScratchRoot = workspace, CgroupParent = builder.Configuration["Sandbox:CgroupParent"] });
         services.AddSingleton(sp => new BubblewrapSandbox(sp.GetRequiredService<SandboxOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BountyWorkspace(sp.GetRequiredService<IBlobStore>(), workspace));
         services.AddSingleton<BountyEvaluation>();
