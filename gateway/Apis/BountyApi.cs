@@ -86,6 +86,11 @@ public static partial class BountyApi
         {
             return TypedResults.Problem($"This coordinator cannot evaluate bounties right now: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        if (baseline.Busy)
+        {
+            http.Response.Headers.RetryAfter = "30";
+            return TypedResults.Problem($"{BountyBaselineCheck.MaxConcurrentChecks} other bounties' evals are being checked; post again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         if (baseline.Problem is { } failed)
             return TypedResults.Problem($"eval_command: {failed}", title: "The bounty's eval does not run on its baseline", statusCode: StatusCodes.Status422UnprocessableEntity);
 

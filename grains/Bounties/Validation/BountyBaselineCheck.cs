@@ -8,17 +8,28 @@ namespace L402Train.Grains.Bounties.Validation;
 /// <summary>What the baseline eval said about a bounty about to be posted.</summary>
 /// <param name="Problem">Why the bounty cannot be evaluated (the failed run, its error and output); null when both sets scored.</param>
 /// <param name="Warnings">Things the sponsor should know (eval files that diffs may change).</param>
-public sealed record BaselineCheckResult(string? Problem, IReadOnlyList<string> Warnings);
+public sealed record BaselineCheckResult(string? Problem, IReadOnlyList<string> Warnings)
+{
+    /// <summary>True when the check did not run because <see cref="BountyBaselineCheck.MaxConcurrentChecks"/> others were running.</summary>
+    public bool Busy { get; init; }
+}
 
 /// <summary>
 /// Runs a bounty's eval on its baseline, on the public and the held-out set, in the sandbox before
 /// the bounty is posted: a bounty whose eval cannot run (a missing interpreter, a broken script, a
 /// score outside its range) is refused instead of funded, and every submission to it would
 /// otherwise fail. The sponsor posted both sets, so the answer may show both runs' output.
+/// Anyone may post a bounty before paying anything, so at most <see cref="MaxConcurrentChecks"/>
+/// checks run at once; another is answered busy at once rather than queued.
 /// </summary>
 public sealed class BountyBaselineCheck(BubblewrapSandbox sandbox, BountyWorkspace workspace)
 {
+    /// <summary>Checks that may run at once.</summary>
+    public const int MaxConcurrentChecks = 2;
+
     private const int OutputChars = 1000;
+
+    private readonly SemaphoreSlim slots = new(MaxConcurrentChecks, MaxConcurrentChecks);
 
     /// <summary>Unpacks the archives into a private scratch folder, evaluates the baseline once per set, and removes the folder.</summary>
     public async Task<BaselineCheckResult> CheckAsync(BountyTerms terms, byte[] baselineArchive, byte[] heldOutArchive, CancellationToken cancellationToken)
@@ -26,10 +37,12 @@ public sealed class BountyBaselineCheck(BubblewrapSandbox sandbox, BountyWorkspa
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(baselineArchive);
         ArgumentNullException.ThrowIfNull(heldOutArchive);
+        // Taken synchronously, before the first await: a caller that starts a check holds its slot on return.
+        if (!slots.Wait(0)) return new BaselineCheckResult(null, []) { Busy = true };
         var root = Path.Combine(workspace.Root, "create-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
         try
         {
+            Directory.CreateDirectory(root);
             var baseline = Path.Combine(root, "baseline");
             var heldOut = Path.Combine(root, "heldout");
             using (var stream = new MemoryStream(baselineArchive, writable: false)) BountyArchive.Extract(stream, baseline);
@@ -42,7 +55,8 @@ public sealed class BountyBaselineCheck(BubblewrapSandbox sandbox, BountyWorkspa
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+            slots.Release();
         }
     }
 
