@@ -59,3 +59,34 @@ public sealed class EvalMemoryBoundTests : IDisposable
         return file;
     }
 }
+
+/// <summary>
+/// The cgroup launch path, run for real against a folder laid out like a delegated cgroup (the
+/// kernel enforces nothing there, but the wrapper, the limits written and the launch are the real ones).
+/// </summary>
+public sealed class EvalCgroupLaunchTests : IDisposable
+{
+    private readonly SandboxScratch scratch = new();
+
+    public void Dispose() => scratch.Dispose();
+
+    [Fact]
+    public async Task A_run_under_a_delegated_cgroup_gets_its_limits_and_starts_inside_it()
+    {
+        var parent = scratch.HostDirectory("cgroup");
+        File.WriteAllText(Path.Combine(parent, "cgroup.subtree_control"), "memory pids\n");
+        scratch.Options.CgroupParent = parent;
+        var sandbox = new BubblewrapSandbox(scratch.Options, TimeProvider.System);
+        var limits = SandboxScratch.Small with { MemoryBytes = 96L << 20, Processes = 12 };
+
+        var result = await sandbox.RunAsync(new SandboxRequest(scratch.NewWorkingCopy(), "echo 1", null, limits), TestContext.Current.CancellationToken);
+
+        Assert.True(sandbox.MemoryBound.UsesCgroup);
+        Assert.Equal(1, result.Score);
+        // A real cgroup is removed after the run; this plain folder keeps its files, so the run's group is still there to read.
+        var run = Assert.Single(Directory.GetDirectories(parent, "l402-eval-*"));
+        Assert.Equal((96L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(run, "memory.max")));
+        Assert.Equal("12", File.ReadAllText(Path.Combine(run, "pids.max")));
+        Assert.Matches("^[0-9]+\n$", File.ReadAllText(Path.Combine(run, "cgroup.procs")));
+    }
+}
