@@ -28,24 +28,8 @@ public sealed class BountySecrecyFlowTests
         try
         {
             await using var host = await BountyApiHost.StartAsync();
-            var sponsor = host.Network.CreateFundedNode("sponsor", new Sats(1_000_000));
             var agent = host.Network.CreateFundedNode("agent", new Sats(100_000));
-            var created = await host.PostBountyAsync(host.BountyBody(b =>
-            {
-                b["eval_command"] = "sh eval.sh";
-                b["target_globs"] = new[] { Model };
-                b["forbidden_patterns"] = Array.Empty<string>();
-                b["baseline_archive"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string>
-                {
-                    ["eval.sh"] = "sh model.sh \"$L402_EVAL_DATA\"\n", [Model] = Baseline, ["public/value.txt"] = "0.5\n",
-                }));
-                b["heldout_archive"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string> { ["value.txt"] = "0.6\n" }));
-            }));
-            var id = created.GetProperty("id").GetString()!;
-            var sponsorMacaroon = created.GetProperty("sponsor_macaroon").GetString()!;
-            var funding = await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
-            Assert.Equal(PaymentStatus.Succeeded, funding.Status);
-            await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+            var (id, sponsorMacaroon) = await PostScriptBountyAsync(host);
 
             // The agent's script dumps every environment it can reach to stderr, which the verdict's detail shows.
             var probe = "cat /proc/1/environ; for f in /proc/[0-9]*/environ; do cat $f; done; env; exit 1\n";
@@ -79,6 +63,50 @@ public sealed class BountySecrecyFlowTests
         {
             Environment.SetEnvironmentVariable("L402TRAIN_SECRET_PROBE", null);
         }
+    }
+
+    [Fact]
+    public async Task A_runaway_score_and_a_disk_filling_eval_are_eval_failed_and_never_paid()
+    {
+        await using var host = await BountyApiHost.StartAsync();
+        var agent = host.Network.CreateFundedNode("agent", new Sats(100_000));
+        var (id, _) = await PostScriptBountyAsync(host);
+
+        var runaway = await SubmitAndWaitAsync(host, agent, id, UnifiedDiffWriter.Write(Model, Baseline, "echo 1e308\n"));
+        // Files of 15 MB each stay under the per-file limit; together they pass the 256 MiB working-copy quota.
+        var filler = await SubmitAndWaitAsync(host, agent, id, UnifiedDiffWriter.Write(Model, Baseline,
+            "i=0; while [ $i -lt 20 ]; do head -c 15000000 /dev/zero > f$i || exit 1; i=$((i+1)); done; echo 0.9\n"));
+
+        Assert.Equal("eval_failed", runaway.GetProperty("reason").GetString());
+        Assert.Contains("outside the bounty's declared range [0, 1]", runaway.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("eval_failed", filler.GetProperty("reason").GetString());
+        Assert.Contains("limit hit: DiskSpace", filler.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("No space left on device", filler.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.All(new[] { runaway, filler }, v => Assert.Equal(0, v.GetProperty("reward_sat").GetInt64()));
+        var board = await host.Http.GetFromJsonAsync<JsonElement>($"/bounty/{id}/leaderboard", Ct);
+        Assert.Empty(board.GetProperty("entries").EnumerateArray());
+    }
+
+    /// <summary>Posts and funds a bounty whose eval runs the target script <c>model.sh</c> on the data set's value.txt (public 0.5, held-out 0.6).</summary>
+    private static async Task<(string Id, string SponsorMacaroon)> PostScriptBountyAsync(BountyApiHost host)
+    {
+        var sponsor = host.Network.CreateFundedNode("sponsor", new Sats(1_000_000));
+        var created = await host.PostBountyAsync(host.BountyBody(b =>
+        {
+            b["eval_command"] = "sh eval.sh";
+            b["target_globs"] = new[] { Model };
+            b["forbidden_patterns"] = Array.Empty<string>();
+            b["baseline_archive"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string>
+            {
+                ["eval.sh"] = "sh model.sh \"$L402_EVAL_DATA\"\n", [Model] = Baseline, ["public/value.txt"] = "0.5\n",
+            }));
+            b["heldout_archive"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string> { ["value.txt"] = "0.6\n" }));
+        }));
+        var id = created.GetProperty("id").GetString()!;
+        var funding = await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
+        Assert.Equal(PaymentStatus.Succeeded, funding.Status);
+        await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        return (id, created.GetProperty("sponsor_macaroon").GetString()!);
     }
 
     private static async Task<JsonElement> SubmitAndWaitAsync(BountyApiHost host, SimnetNode agent, string id, string diff)
