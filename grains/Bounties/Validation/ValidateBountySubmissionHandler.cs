@@ -13,9 +13,16 @@ namespace L402Train.Grains.Bounties.Validation;
 /// acceptance goes through the bounty's merge). Re-running after a crash is safe: a decided
 /// submission is left alone and a merged one is re-recorded from the bounty's leaderboard.
 /// </summary>
-public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation, IBlobStore blobs, ILightningNode node, BountyRules rules) : IJobHandler
+public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation, IBlobStore blobs, ILightningNode node, BountyRules rules) : IJobHandler, IDeadLetterHandler
 {
     private const int StdoutTailChars = 2048;
+
+    /// <inheritdoc/>
+    public Task OnDeadLetterAsync(JobContext job, string lastError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return BountyValidatorError.DecideAsync(job.Grains, job.Payload<BountySubmissionJob>().SubmissionId);
+    }
 
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
