@@ -57,7 +57,8 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         if (arrival.BaseVersion != bounty.Version)
             return BountyVerdict.Rejected(BountyVerdictReason.Superseded,
                 $"made against the then-current version {arrival.BaseVersion}, but another submission merged as version {bounty.Version} first; the deposit is refunded: rebase and submit again");
-        if (arrival.DiffHash is { } diffHash && bounty.CreditedClaimOf(diffHash) is { } credited && credited != id)
+        if (arrival.DiffHash is { } diffHash && bounty.CreditedClaimOf(diffHash) is { } credited && credited != id
+            && !await IsSameAgentAsync(job.Grains, credited, arrival.Agent))
             return new BountyVerdict(BountyVerdictReason.Copied,
                 "an identical diff was claimed earlier (an earlier commitment, or an earlier arrival without one); it is credited to that submission",
                 CreditedTo: credited);
@@ -82,6 +83,16 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         var tree = decision.Reason == BountyVerdictReason.Accepted ? await evaluation.MergedTreeAsync(plan, diff, cancellationToken) : null;
         return new BountyVerdict(decision.Reason, decision.Detail, PublicScores: result.PublicScores, HeldOutScores: result.HeldOutScores,
             Improvement: decision.Improvement, TreeBlob: tree, PublicStdoutTail: tail);
+    }
+
+    // A diff credited to the agent's own earlier submission is a resubmission (e.g. after a lost
+    // connection), not a copy: copies are judged against other agents only. Agents are told apart by
+    // the name they submit under, as commitments and the leaderboard do; the default name is no one's.
+    private static async Task<bool> IsSameAgentAsync(IGrainFactory grains, string creditedId, string agent)
+    {
+        if (agent is "" or "anonymous") return false; // the gateway's name for an agent that gave none
+        var credited = await grains.GetGrain<IBountySubmissionGrain>(creditedId).GetAsync();
+        return string.Equals(credited.Received?.Agent, agent, StringComparison.Ordinal);
     }
 
     private async Task<string> ReadDiffAsync(NewBountySubmission arrival, CancellationToken cancellationToken)
