@@ -32,8 +32,14 @@ public sealed class DeadJobOwners
 /// <summary>Settings of the periodic sweep of dead money jobs.</summary>
 public sealed class DeadJobSweepOptions
 {
-    /// <summary>How often the sweep runs (one job row per run).</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+    private TimeSpan interval = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the sweep runs (one job row per run; at least a second).</summary>
+    public TimeSpan Interval
+    {
+        get => interval;
+        set => interval = value >= TimeSpan.FromSeconds(1) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The sweep interval must be at least a second.");
+    }
 }
 
 /// <summary>Payload of a sweep: its tick (the run time in units of the interval since the epoch).</summary>
