@@ -102,6 +102,23 @@ public sealed class GradientUploadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
     }
 
+    [Fact]
+    public async Task A_consumed_deposit_queues_its_unfiled_check_and_the_settler_keeps_a_sweep_of_dead_money_jobs_queued()
+    {
+        var store = app!.Services.GetRequiredService<IGrainStore>();
+        Assert.Single(await store.ListJobsAsync(Grains.Payments.SweepDeadJobsHandler.JobType, JobState.Available, 0, 10, Ct));
+        var credential = await PaidDepositAsync();
+        var consumedBefore = TimeProvider.System.GetUtcNow();
+
+        using var response = await PutGradientAsync([1, 2, 3], credential);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var check = await store.FindJobAsync(Gateway.L402.UnfiledDepositJob.JobType, lastHash!, Ct);
+        Assert.NotNull(check);
+        // Due after the grace period (default 5 min), so the filed upload is long recorded by then.
+        Assert.InRange(check.RunAt, consumedBefore.AddMinutes(5).AddSeconds(-1), TimeProvider.System.GetUtcNow().AddMinutes(5).AddSeconds(1));
+    }
+
     // The refund is an outbox job: wait for the silo to report a finished job, re-reading after each.
     private async Task<SubmissionState> WaitForRefundAsync(IGrainFactory grains, string hash)
     {

@@ -76,6 +76,25 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Train_resumes_the_claim_a_dropped_connection_left_when_it_starts_again()
+    {
+        var node = silo!.Network.CreateFundedNode("fred", new Sats(1_000_000));
+        await using var proxy = await DroppingProxy.StartAsync(url, r => r.Method == "PUT" && r.Headers.Authorization.Count > 0);
+        string[] train = ["train", "--coordinator", proxy.BaseAddress.ToString(), "--lnd", $"{url}/simnet/fred", "--macaroon", node.MacaroonHex,
+            "--wallet-dir", walletDir.FullName, "--rounds", "1", "--inner-steps", "5"];
+        var dropped = await Run(train);
+        Assert.NotEqual(0, dropped.Code);
+        var pending = Assert.Single(new PeerAgent.Claims.PendingClaims(walletDir.FullName).Read());
+
+        var again = await Run(train);
+
+        Assert.True(again.Code == 0, again.Error + again.Output);
+        Assert.Contains("resuming the pending train claims", again.Output, StringComparison.Ordinal);
+        Assert.Contains(pending.SubmissionId[..12], again.Output, StringComparison.Ordinal);
+        Assert.Empty(new PeerAgent.Claims.PendingClaims(walletDir.FullName).Read());
+    }
+
+    [Fact]
     public async Task Status_and_balance_print_what_the_coordinator_and_wallet_say()
     {
         var node = silo!.Network.CreateFundedNode("dave", new Sats(123_456));
