@@ -44,6 +44,9 @@ public static partial class BountyApi
         var state = await grain.CreateAsync(arrival);
         if (state.Verdict?.Reason == BountyVerdictReason.Closed)
             return TypedResults.Problem("The bounty closed before the submission arrived; the deposit is refunded.", statusCode: StatusCodes.Status409Conflict);
+        if (state.Verdict?.Reason == BountyVerdictReason.Refused)
+            return TypedResults.Problem($"The deposit was refunded before this submission was filed ({state.Verdict?.Detail}). Pay a new deposit and submit again.",
+                statusCode: StatusCodes.Status409Conflict);
         var location = $"/bounty/{id}/submissions/{sid}";
         http.Response.Headers.Location = location;
         return TypedResults.Json(new BountySubmissionAccepted(sid, id, "validating", location), HttpJson.Options, statusCode: StatusCodes.Status202Accepted);

@@ -21,6 +21,9 @@ public static class TrainingApi
     /// <summary>Header a peer may use to name itself when its payload cannot say so.</summary>
     public const string PeerHeader = "X-L402Train-Peer";
 
+    /// <summary>The capability of a gradient deposit token.</summary>
+    public const string GradientCapability = "gradient";
+
     /// <summary>The capability of a checkpoint download token.</summary>
     public const string CheckpointCapability = "checkpoint";
 
@@ -39,7 +42,8 @@ public static class TrainingApi
             .RequireL402(new Sats(schedule.CheckpointPriceSat), CheckpointCapability)
             .WithSummary("The newest checkpoint (safetensors). Standard L402; ETag is the version; honours If-None-Match.");
         api.MapPut("/gradient", PutGradient)
-            .RequireL402(new Sats(schedule.DepositSat), "gradient", L402Mode.Hold)
+            .AddEndpointFilter(PeerHeaderCheck.BeforeDeposit)
+            .RequireL402(new Sats(schedule.DepositSat), GradientCapability, L402Mode.Hold)
             .WithSummary("Submit a compressed pseudo-gradient behind a hold-invoice deposit.");
         api.MapGet("/submissions/{id}", GetSubmission)
             .WithSummary("A submission's verdict; ?wait=seconds long-polls until it is decided.");
@@ -98,8 +102,12 @@ public static class TrainingApi
         // still filed (its deposit is forfeited as malformed), using the header's peer name.
         var decoded = validator.TryDecode(payload, out _);
         var peerId = decoded?.Metadata.PeerId ?? http.Request.Headers[PeerHeader].FirstOrDefault() ?? "anonymous";
-        if (peerId.Length is 0 or > 128)
-            return TypedResults.Problem("The peer id must be 1 to 128 characters.", statusCode: StatusCodes.Status400BadRequest);
+        if (PeerHeaderCheck.Problem(peerId) is { } badPeer)
+        {
+            // The payload named the peer badly (the header was checked before the deposit was taken): refund it.
+            await grains.GetGrain<ISubmissionGrain>(token.PaymentHash.ToHex()).RefuseAsync(token.TokenId.ToHex(), schedule.DepositSat, badPeer);
+            return TypedResults.Problem(badPeer, statusCode: StatusCodes.Status400BadRequest);
+        }
         var baseVersion = decoded?.Metadata.BaseVersion is { } v && v is >= 0 and <= int.MaxValue ? (int)v : -1;
 
         var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
@@ -109,7 +117,10 @@ public static class TrainingApi
         var id = token.PaymentHash.ToHex();
         var arrival = new NewSubmission(peerId, run.CurrentRound, baseVersion, blob, Convert.ToHexStringLower(SHA256.HashData(payload)),
             payload.Length, id, token.TokenId.ToHex(), schedule.DepositSat);
-        await grains.GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
+        var filed = await grains.GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
+        if (filed.Received is null)
+            return TypedResults.Problem($"The deposit was refunded before this upload was filed: {filed.Refused}. Pay a new deposit and upload again.",
+                statusCode: StatusCodes.Status409Conflict);
         http.Response.Headers.Location = $"/submissions/{id}";
         return TypedResults.Json(new SubmissionAccepted(id, run.CurrentRound, $"/submissions/{id}"), HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }

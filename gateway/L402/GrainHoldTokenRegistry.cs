@@ -1,4 +1,5 @@
 using L402Train.Grains.Runtime;
+using L402Train.L402.Caveats;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
 
@@ -22,6 +23,12 @@ public interface IHoldTokenGrain : IGrainWithStringKey
 
     /// <summary>Consumes the token; true only for the first caller. The version check on the write makes this hold across silos.</summary>
     Task<bool> TryConsumeAsync(string paymentHash);
+
+    /// <summary>
+    /// Consumes the token and, in the same write, queues <paramref name="unfiled"/> to run after
+    /// <paramref name="grace"/>: a deposit whose request files nothing is refunded then, not when its HTLC expires.
+    /// </summary>
+    Task<bool> TryConsumeDepositAsync(string paymentHash, UnfiledDepositJob? unfiled, TimeSpan grace);
 }
 
 /// <inheritdoc cref="IHoldTokenGrain"/>
@@ -32,9 +39,13 @@ public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<H
     public Task<bool> IsConsumedAsync() => Task.FromResult(token.State.Consumed);
 
     /// <inheritdoc/>
-    public async Task<bool> TryConsumeAsync(string paymentHash)
+    public Task<bool> TryConsumeAsync(string paymentHash) => TryConsumeDepositAsync(paymentHash, null, TimeSpan.Zero);
+
+    /// <inheritdoc/>
+    public async Task<bool> TryConsumeDepositAsync(string paymentHash, UnfiledDepositJob? unfiled, TimeSpan grace)
     {
         if (token.State.Consumed) return false;
+        if (unfiled is not null) EnqueueJob(unfiled.ToRequest(TimeProvider.GetUtcNow() + grace));
         token.State = new HoldTokenState { Consumed = true, PaymentHash = paymentHash };
         await token.WriteStateAsync();
         return true;
@@ -42,8 +53,10 @@ public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<H
 }
 
 /// <summary>The L402 gate's single-use record for hold tokens, durable on the grain layer.</summary>
-public sealed class GrainHoldTokenRegistry(IGrainFactory grains) : IHoldTokenRegistry
+public sealed class GrainHoldTokenRegistry(IGrainFactory grains, UnfiledDepositOptions? unfiled = null) : IHoldTokenRegistry
 {
+    private readonly TimeSpan grace = (unfiled ?? new UnfiledDepositOptions()).Grace;
+
     /// <inheritdoc/>
     public async ValueTask<bool> IsConsumedAsync(TokenId tokenId, CancellationToken cancellationToken = default) =>
         await grains.GetGrain<IHoldTokenGrain>(tokenId.ToHex()).IsConsumedAsync();
@@ -51,6 +64,10 @@ public sealed class GrainHoldTokenRegistry(IGrainFactory grains) : IHoldTokenReg
     /// <inheritdoc/>
     public async ValueTask<bool> TryConsumeAsync(TokenId tokenId, PaymentHash paymentHash, CancellationToken cancellationToken = default) =>
         await grains.GetGrain<IHoldTokenGrain>(tokenId.ToHex()).TryConsumeAsync(paymentHash.ToHex());
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TryConsumeAsync(TokenId tokenId, PaymentHash paymentHash, IReadOnlyList<Caveat> caveats, Sats amount, CancellationToken cancellationToken = default) =>
+        await grains.GetGrain<IHoldTokenGrain>(tokenId.ToHex()).TryConsumeDepositAsync(paymentHash.ToHex(), UnfiledDepositJob.For(paymentHash, tokenId.ToHex(), caveats, amount), grace);
 }
 
 /// <summary>Derives deposit preimages from the gate's key ring (nothing stored).</summary>

@@ -199,7 +199,7 @@ public sealed class L402Gate
 
         if (request.Hold)
         {
-            var held = await VerifyDepositAsync(identifier, cancellationToken);
+            var held = await VerifyDepositAsync(identifier, caveats, cancellationToken);
             if (held is not null) return held;
         }
         var mode = request.Hold ? L402Mode.Hold : L402Mode.Standard;
@@ -207,7 +207,7 @@ public sealed class L402Gate
     }
 
     /// <summary>Null when the hold invoice is ACCEPTED and this call consumed the token.</summary>
-    private async ValueTask<L402Verification?> VerifyDepositAsync(TokenIdentifier identifier, CancellationToken cancellationToken)
+    private async ValueTask<L402Verification?> VerifyDepositAsync(TokenIdentifier identifier, IReadOnlyList<Caveat> caveats, CancellationToken cancellationToken)
     {
         if (await holdTokens.IsConsumedAsync(identifier.TokenId, cancellationToken))
             return L402Verification.Used("This hold-mode token was already used; a deposit pays for one request.");
@@ -225,7 +225,7 @@ public sealed class L402Gate
             default:
                 break;
         }
-        return await holdTokens.TryConsumeAsync(identifier.TokenId, identifier.PaymentHash, cancellationToken)
+        return await holdTokens.TryConsumeAsync(identifier.TokenId, identifier.PaymentHash, caveats, invoice!.AmountPaid.ToSatsFloor(), cancellationToken)
             ? null
             : L402Verification.Used("This hold-mode token was already used; a deposit pays for one request.");
     }

@@ -21,6 +21,7 @@ public sealed partial class PeerAgentCommandLine
         command.Subcommands.Add(BountyRunCommand());
         command.Subcommands.Add(BountySubmitCommand());
         command.Subcommands.Add(BountyLeaderboardCommand());
+        command.Subcommands.Add(BountyClaimCommand());
         return command;
     }
 
@@ -55,7 +56,7 @@ public sealed partial class PeerAgentCommandLine
         var outDir = new Option<string?>("--out") { Description = "Unpack the baseline tree (with the public set) into this empty folder (default: a new folder <id>-v<version>-… here)" };
         var command = new Command("show", "Buy a bounty's task (the L402 fee): print it and unpack the current best tree.")
         {
-            id, coordinator, lnd, macaroon, cert, budget, dailyBudget, outDir, results, agentName,
+            id, coordinator, lnd, macaroon, cert, budget, dailyBudget, outDir, results, agentName, walletDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -105,6 +106,7 @@ public sealed partial class PeerAgentCommandLine
         var command = new Command("run", "Buy the task, improve it locally (keep or discard), commit to the best diff, submit it behind the deposit, claim the reward.")
         {
             id, coordinator, lnd, macaroon, cert, budget, dailyBudget, results, agentName, improver, iterations, seed, llmUrl, llmModel, llmKey, sandbox, workDir, noCommit, rounds,
+            walletDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -120,6 +122,7 @@ public sealed partial class PeerAgentCommandLine
             return await Guard(parse, async () =>
             {
                 var console = Screen(parse);
+                await ResumeClaimsAsync(parse, Claims.ClaimKinds.Bounty, session.Coordinator, session.Wallet, console, ct);
                 var bubblewrap = await SandboxAsync(parse.GetValue(sandbox)!, console, ct);
                 var agent = await session.AgentAsync(parse, ct, bubblewrap, parse.GetValue(workDir), parse.GetValue(iterations), !parse.GetValue(noCommit),
                     new LineProgress(line => console.MarkupLineInterpolated($"[grey]{line}[/]")));
@@ -136,6 +139,7 @@ public sealed partial class PeerAgentCommandLine
                     PrintRun(console, run);
                     if (run.Outcome is null) break; // nothing better found, or the bounty is no longer active
                 }
+                await FinishClaimsAsync(parse, Claims.ClaimKinds.Bounty, session.Coordinator, session.Wallet, console, waitForVerdict: false, ct);
                 return 0;
             });
         });
@@ -151,7 +155,7 @@ public sealed partial class PeerAgentCommandLine
         var noCommit = new Option<bool>("--no-commit") { Description = "Reveal the diff without registering sha256(diff ‖ nonce) first" };
         var command = new Command("submit", "Submit a diff against the current version behind the hold deposit, wait for the verdict, claim the reward.")
         {
-            id, diffFile, nonce, claimed, noCommit, coordinator, lnd, macaroon, cert, budget, dailyBudget, results, agentName,
+            id, diffFile, nonce, claimed, noCommit, coordinator, lnd, macaroon, cert, budget, dailyBudget, results, agentName, walletDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -170,6 +174,8 @@ public sealed partial class PeerAgentCommandLine
                 var outcome = await console.Status().StartAsync("waiting for the verdict",
                     _ => agent.SubmitAsync(bounty, diff, parse.GetValue(claimed), ct, parse.GetValue(nonce)));
                 PrintOutcome(console, outcome);
+                // The submission is finished: its saved claim is forgotten (a lost connection would have left it for `bounty claim`).
+                await FinishClaimsAsync(parse, Claims.ClaimKinds.Bounty, session.Coordinator, session.Wallet, console, waitForVerdict: false, ct, outcome.SubmissionId);
                 return outcome.Status == "accepted" ? 0 : 1;
             });
         });

@@ -25,7 +25,7 @@ public sealed partial class PeerAgentCommandLine
             return null;
         }
         var budgetOptions = new L402ClientOptions { Budget = new L402Budget(new Sats(parse.GetValue(budget)), PerDay: new Sats(parse.GetValue(dailyBudget))) };
-        return new BountySession(baseUri, wallet, budgetOptions, new ProvenanceLog(parse.GetValue(results)!, TimeProvider.System), agentName);
+        return new BountySession(baseUri, wallet, budgetOptions, new ProvenanceLog(parse.GetValue(results)!, TimeProvider.System), agentName, ClaimsOf(parse));
     }
 
     /// <summary>Runs a command body; a refused payment, an HTTP error or a timeout ends it with its message and exit code 1.</summary>
@@ -78,7 +78,8 @@ public sealed partial class PeerAgentCommandLine
     private static string Score(double? value) => value is { } v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>One invocation's wallet, budget ledger, paying clients and provenance log.</summary>
-    private sealed class BountySession(Uri coordinatorUri, ILightningNode wallet, L402ClientOptions budget, ProvenanceLog log, Option<string?> agentName) : IDisposable
+    private sealed class BountySession(
+        Uri coordinatorUri, ILightningNode wallet, L402ClientOptions budget, ProvenanceLog log, Option<string?> agentName, Claims.PendingClaims claims) : IDisposable
     {
         private readonly PaymentReceipts receipts = new();
         private readonly BudgetLedger ledger = new(budget.Budget, TimeProvider.System);
@@ -86,12 +87,17 @@ public sealed partial class PeerAgentCommandLine
 
         public ProvenanceLog Log => log;
 
+        public Uri Coordinator => coordinatorUri;
+
+        public ILightningNode Wallet => wallet;
+
         public async Task<BountyAgent> AgentAsync(
             ParseResult parse, CancellationToken ct, BubblewrapSandbox? sandbox = null, string? workDir = null, int iterations = 40, bool commitFirst = true,
             IProgress<string>? progress = null)
         {
             var name = parse.GetValue(agentName) ?? (await wallet.GetInfoAsync(ct)).Id.ToHex()[..16];
-            var http = PayingClient(receipts);
+            // Each deposit is saved with its credential the moment it is locked, so a lost connection can be claimed later.
+            var http = PayingClient(new Claims.PendingClaimSink(claims, coordinatorUri, receipts));
             http.BaseAddress = coordinatorUri;
             owned.Add(http);
             var options = new BountyAgentOptions { Agent = name, Iterations = iterations, Sandbox = sandbox, CommitFirst = commitFirst };

@@ -43,15 +43,17 @@ public sealed partial class PeerAgentCommandLine
         var seed = new Option<ulong>("--data-seed") { Description = "Seed of your batch sampling", DefaultValueFactory = _ => 1 };
         var command = new Command("train", "Sync, train K local steps, submit the compressed pseudo-gradient behind a deposit, wait for the verdict, claim the reward.")
         {
-            coordinator, lnd, macaroon, cert, budget, dailyBudget, rounds, steps, peerId, seed,
+            coordinator, lnd, macaroon, cert, budget, dailyBudget, rounds, steps, peerId, seed, walletDir,
         };
+        command.Subcommands.Add(TrainClaimCommand());
         command.SetAction(async (parse, ct) =>
         {
-            if (Url(parse.GetValue(coordinator)) is null) return await Fail(parse, "--coordinator must be an http(s) URL such as http://127.0.0.1:8402/");
+            if (Url(parse.GetValue(coordinator)) is not { } baseUri) return await Fail(parse, "--coordinator must be an http(s) URL such as http://127.0.0.1:8402/");
             if (OpenWallet(parse) is not { } wallet) return await Fail(parse, "--lnd (an http(s) URL) and --macaroon are required: the wallet that pays deposits and receives rewards");
             using var owned = wallet as IDisposable;
             var console = Screen(parse);
             var id = parse.GetValue(peerId) ?? (await wallet.GetInfoAsync(ct)).Id.ToHex()[..16];
+            await ResumeClaimsAsync(parse, Claims.ClaimKinds.Training, baseUri, wallet, console, ct);
             using var http = Coordinator(parse, wallet);
             var trainer = new PeerTrainer(new CoordinatorClient(http), wallet, id, PeerProfile.Honest,
                 new PeerTrainerOptions { InnerSteps = parse.GetValue(steps), DataSeed = parse.GetValue(seed), Threads = 0 }, TimeProvider.System,
@@ -64,6 +66,7 @@ public sealed partial class PeerAgentCommandLine
                     result.Deposit, $"{result.RewardSat}", $"{result.TrainSeconds:0.0}", $"{result.UploadSeconds:0.0}", $"{result.VerdictSeconds:0.0}");
             }
             console.Write(table);
+            await FinishClaimsAsync(parse, Claims.ClaimKinds.Training, baseUri, wallet, console, waitForVerdict: false, ct);
             return 0;
         });
         return command;
@@ -114,7 +117,9 @@ public sealed partial class PeerAgentCommandLine
         {
             Budget = new L402Budget(new Sats(parse.GetValue(budget)), PerDay: new Sats(parse.GetValue(dailyBudget))),
         };
-        return new HttpClient(new L402PaymentHandler(wallet, budgetOptions) { InnerHandler = new SocketsHttpHandler() })
+        // Each deposit is saved with its credential the moment it is locked, so a lost connection can be claimed later (`train claim`).
+        var claims = new Claims.PendingClaimSink(ClaimsOf(parse), Url(parse.GetValue(coordinator))!);
+        return new HttpClient(new L402PaymentHandler(wallet, budgetOptions, receipts: claims) { InnerHandler = new SocketsHttpHandler() })
         {
             BaseAddress = Url(parse.GetValue(coordinator)),
             Timeout = TimeSpan.FromMinutes(10),

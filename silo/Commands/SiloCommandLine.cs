@@ -136,8 +136,10 @@ public sealed class SiloCommandLine
             await app.StartAsync(ct);
             var result = await Grains.Payments.LedgerReconciliation.CheckAsync(
                 app.Services.GetRequiredService<Grains.Runtime.Silo>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
-            await app.StopAsync(ct);
             var output = parse.InvocationConfiguration.Output;
+            // Dead money jobs first: a dead settle or payout leaves money where the ledger cannot see it.
+            await DeadMoneyJobs.WriteAsync(app.Services.GetRequiredService<Grains.Runtime.Silo>().Store, output, ct);
+            await app.StopAsync(ct);
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             await output.WriteLineAsync(string.Create(invariant,
                 $"opening {result.OpeningSat} sat + in {result.InSat} sat - out {result.OutSat} sat = expected {result.ExpectedSat} sat; node holds {result.ActualSat} sat ({result.Entries} entries)"));

@@ -63,6 +63,7 @@ public static class BountyComposition
         if (owners is null) services.AddSingleton(owners = new PaymentOwners());
         owners.Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind);
         services.ConfigureSilo(RegisterGrainsAndJobs);
+        builder.AddDeadJobOwner(BountyJobTypes.Validate, BountyValidatorError.DecideFromPayloadAsync);
         return builder;
     }
 

@@ -47,6 +47,7 @@ public static class TrainingComposition
         services.AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind));
         services.ConfigureSilo(RegisterGrainsAndJobs);
         services.AddHostedService<TrainingBootstrap>();
+        builder.AddDeadJobOwner(TrainingJobTypes.ValidateSubmission, TrainingValidatorError.DecideFromPayloadAsync);
         return builder;
     }
 

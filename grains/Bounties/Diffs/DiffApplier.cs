@@ -22,6 +22,7 @@ public static class DiffApplier
         {
             var writes = new List<(string Path, string? Content)>();
             foreach (var file in diff.Files) { writes.AddRange(Plan(file, root)); }
+            CheckFileSystemFits(root, writes);
             foreach (var (path, content) in writes)
             {
                 if (content is null) { File.Delete(path); }
@@ -32,6 +33,35 @@ public static class DiffApplier
         catch (DiffRejectedException e)
         {
             return e.Rejection;
+        }
+        catch (PathTooLongException)
+        {
+            // The checks above keep every path within the limits; this covers a working copy nested unusually deep.
+            return new DiffRejection(DiffRejectionReason.Malformed, "a path of the diff is too long for the file system");
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is written, what the file system cannot do: a path named twice, and
+    /// a file where a folder is needed (<c>sub/x</c> with <c>sub/x/y</c>, or inside a file of the working copy).
+    /// </summary>
+    private static void CheckFileSystemFits(string root, List<(string Path, string? Content)> writes)
+    {
+        var planned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, _) in writes)
+        {
+            if (!planned.Add(path)) { throw NotApplying($"'{Path.GetRelativePath(root, path)}' is named more than once in the diff"); }
+        }
+        foreach (var (path, content) in writes)
+        {
+            if (content is null) { continue; }
+            for (var parent = Path.GetDirectoryName(path); parent is not null && parent.Length > root.Length; parent = Path.GetDirectoryName(parent))
+            {
+                if (planned.Contains(parent) || File.Exists(parent))
+                {
+                    throw NotApplying($"'{Path.GetRelativePath(root, path)}' needs '{Path.GetRelativePath(root, parent)}' to be a folder, but it is a file");
+                }
+            }
         }
     }
 
@@ -110,7 +140,8 @@ public static class DiffApplier
         // Re-check right before writing: the parent chain must still be plain directories inside the root.
         Resolve(root, Path.GetRelativePath(root, full));
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        // A short temp name: one derived from the file's name would exceed NAME_MAX for a long (valid) name.
+        var temp = Path.Combine(directory, $".l402-{Guid.NewGuid():N}.tmp");
         File.WriteAllBytes(temp, StrictUtf8.GetBytes(content));
         File.Move(temp, full, overwrite: true);
     }

@@ -10,6 +10,12 @@ internal static class DiffPath
 {
     public const string DevNull = "/dev/null";
 
+    /// <summary>The longest file or folder name Linux file systems hold (NAME_MAX), in UTF-8 bytes.</summary>
+    public const int MaxComponentBytes = 255;
+
+    /// <summary>The longest relative path accepted, in UTF-8 bytes: well under PATH_MAX (4096) once under a working copy.</summary>
+    public const int MaxPathBytes = 1024;
+
     /// <summary>Reads the path of a <c>---</c> or <c>+++</c> line: up to a tab (timestamps of <c>diff -u</c>); null for /dev/null.</summary>
     public static string? FromHeader(string token, int lineNumber)
     {
@@ -56,6 +62,16 @@ internal static class DiffPath
         if (path.Split('/').Any(segment => segment is "" or "."))
         {
             throw DiffRejectedException.Of(DiffRejectionReason.Malformed, $"line {lineNumber}: path '{path}' has an empty or '.' segment");
+        }
+        // Limits of the file system, checked here so that writing never fails on them (a throw would kill the validation job).
+        if (Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
+        {
+            throw DiffRejectedException.Of(DiffRejectionReason.Malformed, $"line {lineNumber}: a path is longer than {MaxPathBytes} bytes");
+        }
+        if (path.Split('/').FirstOrDefault(segment => Encoding.UTF8.GetByteCount(segment) > MaxComponentBytes) is { } longName)
+        {
+            throw DiffRejectedException.Of(DiffRejectionReason.Malformed,
+                $"line {lineNumber}: the name '{longName[..40]}…' is longer than {MaxComponentBytes} bytes, the most a file system holds");
         }
         return path;
     }

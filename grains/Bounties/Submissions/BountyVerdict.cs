@@ -30,6 +30,8 @@ public enum BountyVerdictReason
     Refused,
     /// <summary>The node cancelled the deposit (HTLC expiry) before the verdict: nothing to settle.</summary>
     DepositExpired,
+    /// <summary>The validation itself failed on every attempt (the coordinator's fault, not the agent's). Deposit refunded.</summary>
+    ValidatorError,
 }
 
 /// <summary>A validator's (or the gateway's) decision on one bounty submission.</summary>
@@ -57,7 +59,7 @@ public sealed record BountyVerdict(
     public DepositAction Deposit => Reason switch
     {
         BountyVerdictReason.Accepted or BountyVerdictReason.NotSignificant or BountyVerdictReason.Superseded
-            or BountyVerdictReason.Closed or BountyVerdictReason.Refused => DepositAction.Refund,
+            or BountyVerdictReason.Closed or BountyVerdictReason.Refused or BountyVerdictReason.ValidatorError => DepositAction.Refund,
         BountyVerdictReason.DepositExpired => DepositAction.None,
         _ => DepositAction.Forfeit,
     };

@@ -13,9 +13,16 @@ namespace L402Train.Grains.Bounties.Validation;
 /// acceptance goes through the bounty's merge). Re-running after a crash is safe: a decided
 /// submission is left alone and a merged one is re-recorded from the bounty's leaderboard.
 /// </summary>
-public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation, IBlobStore blobs, ILightningNode node, BountyRules rules) : IJobHandler
+public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation, IBlobStore blobs, ILightningNode node, BountyRules rules) : IJobHandler, IDeadLetterHandler
 {
     private const int StdoutTailChars = 2048;
+
+    /// <inheritdoc/>
+    public Task OnDeadLetterAsync(JobContext job, string lastError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return BountyValidatorError.DecideAsync(job.Grains, job.Payload<BountySubmissionJob>().SubmissionId);
+    }
 
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
@@ -50,7 +57,8 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         if (arrival.BaseVersion != bounty.Version)
             return BountyVerdict.Rejected(BountyVerdictReason.Superseded,
                 $"made against the then-current version {arrival.BaseVersion}, but another submission merged as version {bounty.Version} first; the deposit is refunded: rebase and submit again");
-        if (arrival.DiffHash is { } diffHash && bounty.CreditedClaimOf(diffHash) is { } credited && credited != id)
+        if (arrival.DiffHash is { } diffHash && bounty.CreditedClaimOf(diffHash) is { } credited && credited != id
+            && !await IsSameAgentAsync(job.Grains, credited, arrival.Agent))
             return new BountyVerdict(BountyVerdictReason.Copied,
                 "an identical diff was claimed earlier (an earlier commitment, or an earlier arrival without one); it is credited to that submission",
                 CreditedTo: credited);
@@ -80,6 +88,16 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         var tree = decision.Reason == BountyVerdictReason.Accepted ? await evaluation.MergedTreeAsync(plan, diff, cancellationToken) : null;
         return new BountyVerdict(decision.Reason, decision.Detail, PublicScores: result.PublicScores, HeldOutScores: result.HeldOutScores,
             Improvement: decision.Improvement, TreeBlob: tree, PublicStdoutTail: tail);
+    }
+
+    // A diff credited to the agent's own earlier submission is a resubmission (e.g. after a lost
+    // connection), not a copy: copies are judged against other agents only. Agents are told apart by
+    // the name they submit under, as commitments and the leaderboard do; the default name is no one's.
+    private static async Task<bool> IsSameAgentAsync(IGrainFactory grains, string creditedId, string agent)
+    {
+        if (agent is "" or "anonymous") return false; // the gateway's name for an agent that gave none
+        var credited = await grains.GetGrain<IBountySubmissionGrain>(creditedId).GetAsync();
+        return string.Equals(credited.Received?.Agent, agent, StringComparison.Ordinal);
     }
 
     private async Task<string> ReadDiffAsync(NewBountySubmission arrival, CancellationToken cancellationToken)

@@ -145,8 +145,25 @@ internal sealed class JobWorker(
         {
             logger.LogError(ex, "Could not record the failure of job {Type}/{Key}; its lease will expire and it will run again.", job.Type, job.UniqueKey);
         }
+        if (outcome == JobOutcomeKind.Dead) await DeadLetteredAsync(job, error);
         Finished(1);
         report(new JobOutcome(job, outcome, error));
+    }
+
+    // A dead job is an operator's matter: said at error level, and its handler may settle what it owned.
+    private async Task DeadLetteredAsync(ClaimedJob job, string error)
+    {
+        logger.LogError("Job {Type}/{Key} is dead after {Attempts} attempts: {Error}", job.Type, job.UniqueKey, job.Attempt, error);
+        if (handlers.GetValueOrDefault(job.Type) is not IDeadLetterHandler deadLetters) return;
+        try
+        {
+            await deadLetters.OnDeadLetterAsync(contextFor(job), error, cancelHandlers.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Logged and left to the owner's periodic sweep of dead jobs, which retries it durably.
+            logger.LogError(ex, "The dead-letter handler of job {Type}/{Key} failed; the sweep of dead jobs will retry it.", job.Type, job.UniqueKey);
+        }
     }
 
     // One UPDATE for every completion that piled up while the previous one ran.

@@ -21,6 +21,8 @@ public enum VerdictReason
     Oversize,
     /// <summary>The deposit's hold invoice was cancelled before a verdict (e.g. validation outran its expiry): nothing to settle.</summary>
     DepositExpired,
+    /// <summary>The validation itself failed on every attempt (the coordinator's fault, not the peer's): deposit refunded, no reward.</summary>
+    ValidatorError,
 }
 
 /// <summary>What happens to a deposit.</summary>
@@ -44,7 +46,7 @@ public sealed record SubmissionVerdict(VerdictReason Reason, double Score, doubl
     /// <summary>The money rule of PROTOCOL.md §3 for this outcome.</summary>
     public DepositAction Deposit => Reason switch
     {
-        VerdictReason.Accepted or VerdictReason.BelowThreshold => DepositAction.Refund,
+        VerdictReason.Accepted or VerdictReason.BelowThreshold or VerdictReason.ValidatorError => DepositAction.Refund,
         VerdictReason.DepositExpired => DepositAction.None,
         _ => DepositAction.Forfeit,
     };

@@ -26,7 +26,7 @@ public sealed class ValidateSubmissionHandler(
     HeldOutSet heldOut,
     ICheckpointStore checkpoints,
     IGradientStore gradients,
-    ILightningNode node) : IJobHandler
+    ILightningNode node) : IJobHandler, IDeadLetterHandler
 {
     // Single-threaded models, one per concurrent job: thread CPU time then covers all the work,
     // and evaluation is bit-identical for any thread count.
@@ -44,6 +44,13 @@ public sealed class ValidateSubmissionHandler(
         var cpu = new CpuAccount();
         var verdict = await DecideAsync(job, id, arrival, cpu, cancellationToken);
         await grain.RecordVerdictAsync(verdict, cpu.Total.TotalMilliseconds);
+    }
+
+    /// <inheritdoc/>
+    public Task OnDeadLetterAsync(JobContext job, string lastError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return TrainingValidatorError.DecideAsync(job.Grains, job.Payload<SubmissionJob>().SubmissionId);
     }
 
     private async Task<SubmissionVerdict> DecideAsync(JobContext job, string id, NewSubmission arrival, CpuAccount cpu, CancellationToken cancellationToken)

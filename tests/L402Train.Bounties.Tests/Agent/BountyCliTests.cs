@@ -170,7 +170,8 @@ public sealed class BountyCliTests : IAsyncLifetime
     }
 
     private string[] Wallet(string name, SimnetNode node) =>
-        ["--coordinator", url, "--lnd", $"{url}/simnet/{name}", "--macaroon", node.MacaroonHex, "--results", Results, "--agent", name];
+        ["--coordinator", url, "--lnd", $"{url}/simnet/{name}", "--macaroon", node.MacaroonHex, "--results", Results, "--agent", name,
+            "--wallet-dir", Path.Combine(dir.FullName, "wallet")];
 
     private async Task<string> FundedBountyAsync() => (await FundedBountyWithSponsorAsync()).Id;
 

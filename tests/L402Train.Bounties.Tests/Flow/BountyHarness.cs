@@ -42,6 +42,9 @@ internal sealed class BountyHarness : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public BountyRules Rules { get; }
     public IBlobStore Blobs { get; }
+
+    /// <summary>Where <see cref="Blobs"/> keeps its files (a fault-injection test deletes one).</summary>
+    public string BlobRoot => Path.Combine(root.FullName, "blobs");
     public SimnetNetwork Network { get; }
     public SimnetNode Sponsor { get; }
     public SimnetNode Alice { get; }
@@ -59,7 +62,8 @@ internal sealed class BountyHarness : IAsyncDisposable
 
     public string BaselineConfig => Shipped.Baseline[ShippedBounty.ConfigPath];
 
-    public static async Task<BountyHarness> StartAsync(int silos = 1, BountyRules? rules = null, bool validators = true, bool settlers = true)
+    public static async Task<BountyHarness> StartAsync(int silos = 1, BountyRules? rules = null, bool validators = true, bool settlers = true,
+        Action<SiloOptions>? configure = null)
     {
         var harness = new BountyHarness(new FakeTimeProvider(), rules ?? new BountyRules()) { Validators = validators, Settlers = settlers };
         harness.schema = await PostgresDatabase.CreateSchemaAsync("bounty");
@@ -80,7 +84,8 @@ internal sealed class BountyHarness : IAsyncDisposable
                 .AddGrain<IBountyGrain, BountyGrain>().AddGrain<IBountyIndexGrain, BountyIndexGrain>()
                 .AddGrain<IBountySubmissionGrain, BountySubmissionGrain>()
                 .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
-                .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20));
+                .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20))
+                .Configure(configure ?? (_ => { }));
             if (harness.Validators)
             {
                 silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))

@@ -53,6 +53,26 @@ public sealed class LedgerCheckCommandTests : IDisposable
         Assert.Contains("DIFFERENCE: -25 sat", unexplained.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_dead_money_job_is_listed_for_the_operator_by_the_ledger_check()
+    {
+        Directory.CreateDirectory(DataDir);
+        var none = await LedgerCheckAsync();
+        Assert.Contains("dead money jobs: none", none.Out, StringComparison.Ordinal);
+        var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = DataDir }, new Dictionary<string, string?>(), dir.FullName);
+        var store = settings.Store.Open();
+        var now = TimeProvider.System.GetUtcNow();
+        await store.EnqueueAsync(Grains.Runtime.JobRequest.Create(Grains.Payments.PaymentJobTypes.CancelDeposit, "ab12", new { }, maxAttempts: 1), now, Ct);
+        var job = Assert.Single(await store.ClaimJobsAsync(new Grains.Runtime.JobClaim("w", [Grains.Payments.PaymentJobTypes.CancelDeposit], 1, now, now.AddMinutes(1)), Ct));
+        Assert.True(await store.FailJobAsync(job.Id, "w", "LightningException: node unreachable", retryAt: null, now, Ct));
+        (store as IDisposable)?.Dispose();
+
+        var dead = await LedgerCheckAsync();
+
+        Assert.Contains("DEAD deposit.cancel/ab12 after 1 attempts (a refunded deposit is not cancelled): LightningException: node unreachable", dead.Out, StringComparison.Ordinal);
+        Assert.Contains("dead money jobs: 1", dead.Out, StringComparison.Ordinal);
+    }
+
     private SimnetNetwork OpenSimnet() => new(new SimnetOptions { DatabasePath = Path.Combine(DataDir, "simnet.db") });
 
     // Serves the silo on the data directory just long enough to get a 402 for GET /checkpoint and pay its invoice.

@@ -79,6 +79,46 @@ public sealed class GradientUploadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [Theory]
+    [InlineData(129)]
+    [InlineData(4000)]
+    public async Task A_bad_peer_header_is_400_before_the_gate_so_no_deposit_is_taken(int length)
+    {
+        using var unpaid = new HttpRequestMessage(HttpMethod.Put, "/gradient") { Content = new ByteArrayContent([1, 2, 3]) };
+        unpaid.Headers.Add(Gateway.Apis.TrainingApi.PeerHeader, new string('p', length));
+        using var refused = await http!.SendAsync(unpaid, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(Gateway.Apis.TrainingApi.PeerHeader, await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // With a paid deposit the bad header is refused before the token is consumed: it still pays for a good request.
+        var credential = await PaidDepositAsync();
+        using var bad = new HttpRequestMessage(HttpMethod.Put, "/gradient") { Content = new ByteArrayContent([1, 2, 3]) };
+        bad.Headers.TryAddWithoutValidation("Authorization", credential);
+        bad.Headers.Add(Gateway.Apis.TrainingApi.PeerHeader, new string('p', length));
+        using var badResponse = await http!.SendAsync(bad, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badResponse.StatusCode);
+        using var good = await PutGradientAsync([1, 2, 3], credential);
+        Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_consumed_deposit_queues_its_unfiled_check_and_the_settler_keeps_a_sweep_of_dead_money_jobs_queued()
+    {
+        var store = app!.Services.GetRequiredService<IGrainStore>();
+        Assert.Single(await store.ListJobsAsync(Grains.Payments.SweepDeadJobsHandler.JobType, JobState.Available, 0, 10, Ct));
+        var credential = await PaidDepositAsync();
+        var consumedBefore = TimeProvider.System.GetUtcNow();
+
+        using var response = await PutGradientAsync([1, 2, 3], credential);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var check = await store.FindJobAsync(Gateway.L402.UnfiledDepositJob.JobType, lastHash!, Ct);
+        Assert.NotNull(check);
+        // Due after the grace period (default 5 min), so the filed upload is long recorded by then.
+        Assert.InRange(check.RunAt, consumedBefore.AddMinutes(5).AddSeconds(-1), TimeProvider.System.GetUtcNow().AddMinutes(5).AddSeconds(1));
+    }
+
     // The refund is an outbox job: wait for the silo to report a finished job, re-reading after each.
     private async Task<SubmissionState> WaitForRefundAsync(IGrainFactory grains, string hash)
     {

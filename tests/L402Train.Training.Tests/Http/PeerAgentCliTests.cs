@@ -10,6 +10,9 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
 {
     private EmbeddedSilo? silo;
 
+    // The agent's wallet directory (saved deposit credentials), apart from the silo's data.
+    private readonly DirectoryInfo walletDir = Directory.CreateTempSubdirectory("l402train-cli-wallet-");
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private string url => silo!.Url;
@@ -19,6 +22,7 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (silo is not null) await silo.DisposeAsync();
+        walletDir.Delete(recursive: true);
     }
 
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
@@ -36,7 +40,7 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
         var before = await node.GetBalanceAsync(Ct);
 
         var (code, output, error) = await Run("train", "--coordinator", url, "--lnd", $"{url}/simnet/carol", "--macaroon", node.MacaroonHex,
-            "--rounds", "1", "--inner-steps", "5");
+            "--rounds", "1", "--inner-steps", "5", "--wallet-dir", walletDir.FullName);
 
         Assert.True(code == 0, error + output);
         Assert.True(output.Contains("accepted", StringComparison.Ordinal), output);
@@ -44,6 +48,50 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
         var after = await node.GetBalanceAsync(Ct);
         Assert.True(after.Local > before.Local, $"balance {before.Local} -> {after.Local}: the reward should exceed the checkpoint fee");
         Assert.Equal(MilliSats.Zero, after.PendingOutgoing);
+    }
+
+    [Fact]
+    public async Task Train_claim_finishes_an_upload_whose_connection_dropped_after_the_deposit_and_the_reward_arrives()
+    {
+        var node = silo!.Network.CreateFundedNode("erin", new Sats(1_000_000));
+        await using var proxy = await DroppingProxy.StartAsync(url, r => r.Method == "PUT" && r.Headers.Authorization.Count > 0);
+        var wallet = new[] { "--lnd", $"{url}/simnet/erin", "--macaroon", node.MacaroonHex, "--wallet-dir", walletDir.FullName };
+        var before = await node.GetBalanceAsync(Ct);
+
+        var train = await Run(["train", "--coordinator", proxy.BaseAddress.ToString(), .. wallet, "--rounds", "1", "--inner-steps", "5"]);
+
+        Assert.NotEqual(0, train.Code);
+        Assert.Equal(1, proxy.Dropped);
+        var pending = Assert.Single(new PeerAgent.Claims.PendingClaims(walletDir.FullName).Read());
+        Assert.Equal(PeerAgent.Claims.ClaimKinds.Training, pending.Kind);
+
+        var claim = await Run(["train", "claim", "--coordinator", proxy.BaseAddress.ToString(), .. wallet]);
+
+        Assert.True(claim.Code == 0, claim.Error + claim.Output);
+        Assert.Contains("claimed", claim.Output, StringComparison.Ordinal);
+        Assert.Empty(new PeerAgent.Claims.PendingClaims(walletDir.FullName).Read());
+        var after = await node.GetBalanceAsync(Ct);
+        Assert.True(after.Local > before.Local, $"balance {before.Local} -> {after.Local}: the reward should exceed the checkpoint fee");
+        Assert.Equal(MilliSats.Zero, after.PendingOutgoing);
+    }
+
+    [Fact]
+    public async Task Train_resumes_the_claim_a_dropped_connection_left_when_it_starts_again()
+    {
+        var node = silo!.Network.CreateFundedNode("fred", new Sats(1_000_000));
+        await using var proxy = await DroppingProxy.StartAsync(url, r => r.Method == "PUT" && r.Headers.Authorization.Count > 0);
+        string[] train = ["train", "--coordinator", proxy.BaseAddress.ToString(), "--lnd", $"{url}/simnet/fred", "--macaroon", node.MacaroonHex,
+            "--wallet-dir", walletDir.FullName, "--rounds", "1", "--inner-steps", "5"];
+        var dropped = await Run(train);
+        Assert.NotEqual(0, dropped.Code);
+        var pending = Assert.Single(new PeerAgent.Claims.PendingClaims(walletDir.FullName).Read());
+
+        var again = await Run(train);
+
+        Assert.True(again.Code == 0, again.Error + again.Output);
+        Assert.Contains("resuming the pending train claims", again.Output, StringComparison.Ordinal);
+        Assert.Contains(pending.SubmissionId[..12], again.Output, StringComparison.Ordinal);
+        Assert.Empty(new PeerAgent.Claims.PendingClaims(walletDir.FullName).Read());
     }
 
     [Fact]

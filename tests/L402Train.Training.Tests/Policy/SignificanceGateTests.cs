@@ -89,7 +89,7 @@ public class SignificanceGateTests
         {
             var expected = reason switch
             {
-                VerdictReason.Accepted or VerdictReason.BelowThreshold => DepositAction.Refund,
+                VerdictReason.Accepted or VerdictReason.BelowThreshold or VerdictReason.ValidatorError => DepositAction.Refund,
                 VerdictReason.DepositExpired => DepositAction.None,
                 _ => DepositAction.Forfeit,
             };

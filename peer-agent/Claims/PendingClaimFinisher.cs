@@ -1,0 +1,153 @@
+using System.Net;
+using L402Train.Lightning;
+using L402Train.PeerAgent.Bounties;
+using L402Train.PeerAgent.Training;
+
+namespace L402Train.PeerAgent.Claims;
+
+/// <summary>What finishing one pending claim came to.</summary>
+/// <param name="Claim">The claim.</param>
+/// <param name="State">not_filed, validating, claimed (reward paid), nothing_owed or paying.</param>
+/// <param name="Verdict">The verdict's reason, once decided.</param>
+/// <param name="RewardSat">The reward received now.</param>
+/// <param name="Deposit">The deposit as the coordinator (or, for an unfiled one, the wallet) reports it.</param>
+/// <param name="Done">True when nothing is left to do and the claim was forgotten.</param>
+public sealed record ClaimProgress(PendingClaim Claim, string State, string? Verdict, long RewardSat, string Deposit, bool Done);
+
+/// <summary>
+/// Finishes what a lost connection or a crash left: for each pending claim, reads the submission
+/// (waiting for its verdict when asked), claims a reward owed with the saved credential and an
+/// invoice of this wallet, waits until it is paid, logs it, and forgets the claim once nothing is
+/// owed. A deposit whose submission was never filed is refunded by the coordinator after its grace
+/// period; the claim is forgotten once the wallet sees the refund.
+/// </summary>
+public sealed class PendingClaimFinisher(
+    PendingClaims claims, HttpClient coordinator, ILightningNode wallet, TimeProvider time, TimeSpan timeout,
+    ProvenanceLog? log = null, IProgress<string>? progress = null, string? agent = null)
+{
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Finishes the pending claims of <paramref name="kind"/> at this coordinator (or only <paramref name="submissionId"/>).</summary>
+    public async Task<IReadOnlyList<ClaimProgress>> FinishAsync(string kind, bool waitForVerdict, CancellationToken cancellationToken, string? submissionId = null)
+    {
+        var results = new List<ClaimProgress>();
+        foreach (var claim in claims.For(kind, coordinator.BaseAddress!, submissionId))
+        {
+            var result = kind == ClaimKinds.Bounty
+                ? await FinishBountyAsync(claim, waitForVerdict, cancellationToken)
+                : await FinishTrainingAsync(claim, waitForVerdict, cancellationToken);
+            if (result.Done) claims.Remove(claim.SubmissionId);
+            progress?.Report($"{claim.SubmissionId[..12]}…: {result.State}{(result.RewardSat > 0 ? $", {result.RewardSat} sat received" : "")}");
+            results.Add(result);
+        }
+        return results;
+    }
+
+    private async Task<ClaimProgress> FinishBountyAsync(PendingClaim claim, bool wait, CancellationToken cancellationToken)
+    {
+        var client = new BountyClient(coordinator);
+        var bountyId = claim.BountyId ?? throw new InvalidDataException($"The pending bounty claim {claim.SubmissionId} names no bounty.");
+        RemoteBountySubmission state;
+        try
+        {
+            state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        }
+        catch (BountyApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return await NotFiledAsync(claim, cancellationToken);
+        }
+        var deadline = time.GetUtcNow() + timeout;
+        while (!state.IsDecided && wait && time.GetUtcNow() < deadline)
+            state = await client.SubmissionAsync(bountyId, claim.SubmissionId, LongPoll, cancellationToken);
+        if (!state.IsDecided) return new ClaimProgress(claim, "validating", null, 0, state.Deposit, false);
+        if (state.ClaimableSat <= 0) return new ClaimProgress(claim, "nothing_owed", state.Reason, 0, state.Deposit, true);
+        if (state.Reward == "paid") return new ClaimProgress(claim, "claimed", state.Reason, 0, state.Deposit, true);
+
+        Invoice? invoice = null;
+        if (state.Reward != "paying")
+        {
+            invoice = await InvoiceAsync(state.ClaimableSat, $"bounty {bountyId} reward {claim.SubmissionId[..12]}", cancellationToken);
+            await client.ClaimAsync(bountyId, claim.SubmissionId, invoice.PaymentRequest, claim.Credential, cancellationToken);
+        }
+        while (state.Reward != "paid" && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(Poll, time, cancellationToken);
+            state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        }
+        if (state.Reward != "paid") return new ClaimProgress(claim, "paying", state.Reason, 0, state.Deposit, false);
+        // The deposit resolves by the coordinator's own job; waiting for it lets the wallet show the final balance.
+        while (wait && !IsFinal(state.Deposit) && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(Poll, time, cancellationToken);
+            state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        }
+        await LogClaimAsync(claim, invoice, state.ClaimableSat, state.Status, state.Reason, state.Deposit, state.NewVersion, cancellationToken);
+        return new ClaimProgress(claim, "claimed", state.Reason, invoice is null ? 0 : state.ClaimableSat, state.Deposit, true);
+    }
+
+    private async Task<ClaimProgress> FinishTrainingAsync(PendingClaim claim, bool wait, CancellationToken cancellationToken)
+    {
+        var client = new CoordinatorClient(coordinator);
+        RemoteSubmission state;
+        try
+        {
+            state = await client.SubmissionAsync(claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return await NotFiledAsync(claim, cancellationToken);
+        }
+        var deadline = time.GetUtcNow() + timeout;
+        while (state.Verdict is null && wait && time.GetUtcNow() < deadline)
+            state = await client.SubmissionAsync(claim.SubmissionId, LongPoll, cancellationToken);
+        if (state.Verdict is null) return new ClaimProgress(claim, "validating", null, 0, state.Deposit, false);
+        if (state.RewardSat <= 0) return new ClaimProgress(claim, "nothing_owed", state.Verdict, 0, state.Deposit, true);
+        if (state.Reward == "paid") return new ClaimProgress(claim, "claimed", state.Verdict, 0, state.Deposit, true);
+
+        Invoice? invoice = null;
+        if (state.Reward != "paying")
+        {
+            invoice = await InvoiceAsync(state.RewardSat, $"reward {claim.SubmissionId[..12]}", cancellationToken);
+            await client.ClaimAsync(claim.SubmissionId, invoice.PaymentRequest, claim.Credential, cancellationToken);
+        }
+        while (state.Reward != "paid" && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(Poll, time, cancellationToken);
+            state = await client.SubmissionAsync(claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        }
+        if (state.Reward != "paid") return new ClaimProgress(claim, "paying", state.Verdict, 0, state.Deposit, false);
+        while (wait && !IsFinal(state.Deposit) && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(Poll, time, cancellationToken);
+            state = await client.SubmissionAsync(claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        }
+        await LogClaimAsync(claim, invoice, state.RewardSat, state.Status, state.Verdict, state.Deposit, null, cancellationToken);
+        return new ClaimProgress(claim, "claimed", state.Verdict, invoice is null ? 0 : state.RewardSat, state.Deposit, true);
+    }
+
+    private static bool IsFinal(string deposit) => deposit is "refunded" or "forfeited";
+
+    // Never filed (the request died before the coordinator recorded it): the coordinator refunds the deposit after its grace period.
+    private async Task<ClaimProgress> NotFiledAsync(PendingClaim claim, CancellationToken cancellationToken)
+    {
+        var payment = await wallet.LookupPaymentAsync(PaymentHash.FromHex(claim.SubmissionId), cancellationToken);
+        return payment?.Status switch
+        {
+            PaymentStatus.Failed => new ClaimProgress(claim, "not_filed", null, 0, "refunded", true),
+            PaymentStatus.Succeeded => new ClaimProgress(claim, "not_filed", null, 0, "forfeited", true),
+            _ => new ClaimProgress(claim, "not_filed", null, 0, "held", false),
+        };
+    }
+
+    private async Task<Invoice> InvoiceAsync(long sats, string memo, CancellationToken cancellationToken) =>
+        await wallet.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(sats).ToMilliSats(), memo, TimeSpan.FromHours(1)), cancellationToken);
+
+    // The invoice is ours, so its preimage is the receipt that the coordinator paid it.
+    private async Task LogClaimAsync(PendingClaim claim, Invoice? invoice, long sats, string status, string? reason, string deposit, int? version, CancellationToken cancellationToken)
+    {
+        if (log is null || invoice is null) return;
+        await log.AppendAsync(new ProvenanceEntry(time.GetUtcNow(), "claim", claim.BountyId, agent, SubmissionId: claim.SubmissionId, PaymentHash: invoice.Hash.ToHex(),
+            Preimage: invoice.Preimage?.ToHex(), Sats: sats, Version: version, Verdict: status, Reason: reason, Deposit: deposit), cancellationToken);
+    }
+}

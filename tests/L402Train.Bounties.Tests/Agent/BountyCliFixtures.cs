@@ -1,0 +1,43 @@
+using L402Train.Grains.Bounties.Shipped;
+using L402Train.Lightning;
+using L402Train.Lightning.Simnet;
+using L402Train.PeerAgent.Bounties;
+using L402Train.Testing;
+using Xunit;
+
+namespace L402Train.Bounties.Tests.Agent;
+
+/// <summary>Set-up shared by the CLI tests that run against an embedded silo.</summary>
+internal static class BountyCliFixtures
+{
+    /// <summary>Posts the shipped bounty (seed 42), pays its funding from a new sponsor node and waits until it is active.</summary>
+    public static async Task<string> FundedBountyAsync(EmbeddedSilo silo, CancellationToken ct)
+    {
+        var sponsor = silo.Network.CreateFundedNode("sponsor", new Sats(1_000_000));
+        using var http = new HttpClient { BaseAddress = new Uri(silo.Url.TrimEnd('/') + "/") };
+        var client = new BountyClient(http);
+        var generated = ShippedBounty.Generate(42);
+        var task = ShippedBounty.Task;
+        var created = await client.CreateAsync(new NewBounty(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs,
+            Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)), 20_000,
+            TimeProvider.System.GetUtcNow().AddHours(1), 100_000, 0.01, task.MaxDiffBytes, ["curl"], 30, 256, 1), ct);
+        var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), ct);
+        Assert.Equal(PaymentStatus.Succeeded, paid.Status);
+        // Activation is a job; the long-poll-free list is read until it shows (as the other CLI tests do).
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        while ((await client.ListAsync("active", ct)).All(b => b.Id != created.Id))
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"{created.Id} is not active 60 s after its funding was paid");
+            await Task.Delay(50, ct);
+        }
+        return created.Id;
+    }
+
+    /// <summary>The node's spendable balance, asserting that no HTLC of it is still in flight.</summary>
+    public static async Task<MilliSats> SettledBalanceAsync(SimnetNode node, CancellationToken ct)
+    {
+        var balance = await node.GetBalanceAsync(ct);
+        Assert.Equal(MilliSats.Zero, balance.PendingOutgoing);
+        return balance.Local;
+    }
+}
