@@ -21,6 +21,8 @@ public sealed partial class PeerAgentCommandLine
         command.Subcommands.Add(BountyRunCommand());
         command.Subcommands.Add(BountySubmitCommand());
         command.Subcommands.Add(BountyLeaderboardCommand());
+        command.Subcommands.Add(BountyExampleCommand());
+        command.Subcommands.Add(BountyCreateCommand());
         return command;
     }
 

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using L402Train.Silo.Commands;
+
+namespace L402Train.Silo.Tests.Hosting;
+
+/// <summary>
+/// <c>silo serve</c> run as its own process, as an operator runs it: a start-up failure is one
+/// <c>error:</c> line naming the fix and a non-zero exit; the console shows no stack trace and no
+/// logged failure (the host's own "Hosting failed to start" included), only the usual start-up notes.
+/// </summary>
+public sealed class StartupFailureTests : IDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402-startup-");
+
+    public void Dispose() => dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Serve_without_bubblewrap_exits_with_one_line_naming_the_install_command()
+    {
+        var (code, output) = await ServeAsync("--bwrap", Path.Combine(dir.FullName, "no-such-bwrap"), "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        var line = FailureLine(output);
+        Assert.StartsWith("error: --bwrap ", line, StringComparison.Ordinal);
+        Assert.Contains("apt-get install bubblewrap", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_on_a_busy_port_exits_with_one_line_naming_the_address()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)busy.LocalEndpoint).Port}";
+
+        var (code, output) = await ServeAsync("--urls", url);
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        var line = FailureLine(output);
+        Assert.Equal($"error: --urls: {url} is already in use by another process; stop it or listen elsewhere, e.g. --urls http://127.0.0.1:8403", line);
+    }
+
+    [Fact]
+    public async Task Serve_with_a_wrong_setting_exits_with_one_line_naming_it()
+    {
+        var (code, output) = await ServeAsync("--roles", "gateway,wizard");
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        Assert.StartsWith("error: --roles ", FailureLine(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failure_an_operator_cannot_fix_is_not_swallowed()
+    {
+        Assert.Null(StartupFailure.Describe(new InvalidOperationException("a bug", new NullReferenceException())));
+    }
+
+    // The one error line; every other line is an ordinary start-up note (info:), never a trace or a logged failure.
+    private static string FailureLine(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(lines, l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)
+            || l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));
+        return Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal)).TrimEnd();
+    }
+
+    // The real entry point in its own process: the console is what the operator sees, host logs included.
+    private async Task<(int Code, string Output)> ServeAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "L402Train.Silo.dll"));
+        info.ArgumentList.Add("serve");
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("L402TRAIN_", StringComparison.OrdinalIgnoreCase)).ToList()) info.Environment.Remove(key);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
