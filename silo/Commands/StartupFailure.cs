@@ -42,7 +42,9 @@ public static class StartupFailure
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(starting);
-        builder.Logging.AddFilter((category, _) => category != HostCategory || !starting());
+        // A rule for the host's category only (a rule without a category would replace the silo's minimum level for every
+        // category): it keeps the silo's Warning minimum and drops the host's log while starting.
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Warning && !starting());
     }
 
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
