@@ -147,6 +147,7 @@ internal sealed class FuzzRequestGenerator(int seed, IReadOnlyList<FuzzEndpoint>
             "/simnet/{node}/v2/invoices/settle" => new JsonObject { ["preimage"] = Convert.ToBase64String(RandomBytes(rng, 32)) },
             "/simnet/{node}/v2/invoices/cancel" => new JsonObject { ["payment_hash"] = Convert.ToBase64String(RandomBytes(rng, 32)) },
             "/simnet/{node}/v2/router/send" => new JsonObject { ["payment_request"] = targets.Bolt11, ["timeout_seconds"] = 5, ["fee_limit_sat"] = "10" },
+            "/simnet/nodes" => new JsonObject { ["name"] = Junk(rng, 1, 20), ["balance_sat"] = rng.Next(0, 1_000_000) },
             _ => new JsonObject { ["invoice"] = targets.Bolt11 },
         };
         var keys = valid.Select(p => p.Key).ToList();

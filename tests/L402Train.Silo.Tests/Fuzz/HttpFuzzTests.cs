@@ -7,6 +7,8 @@ using System.Text.Json;
 using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;
 using L402Train.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace L402Train.Silo.Tests.Fuzz;
 
@@ -17,7 +19,7 @@ namespace L402Train.Silo.Tests.Fuzz;
 /// Content-Lengths over a bare socket. No answer may be a 5xx, and the silo must be alive after.
 /// Set L402TRAIN_FUZZ_SEED to replay a run; request i of a seed is always the same request.
 /// </summary>
-public sealed class HttpFuzzTests : IAsyncLifetime
+public sealed partial class HttpFuzzTests : IAsyncLifetime
 {
     private const int Requests = 20_000;
     private const int Concurrency = 16;
@@ -40,8 +42,11 @@ public sealed class HttpFuzzTests : IAsyncLifetime
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("L402TRAIN_FUZZ_SEED"), CultureInfo.InvariantCulture, out var fixedSeed) ? fixedSeed : Random.Shared.Next();
         using var document = JsonDocument.Parse(await silo!.Http.GetStringAsync("openapi/v1.json", Ct));
-        var endpoints = FuzzEndpoint.FromOpenApi(document.RootElement);
-        Assert.True(endpoints.Count >= 30, $"the OpenAPI document lists {endpoints.Count} operations");
+        var documented = FuzzEndpoint.FromOpenApi(document.RootElement);
+        Assert.True(documented.Count >= 30, $"the OpenAPI document lists {documented.Count} operations");
+        // Routes the document leaves out (handlers taking only HttpContext are not described) are fuzzed too.
+        var undocumented = MappedRoutes().Where(r => !documented.Any(d => d.Method == r.Method && d.Template == r.Template)).ToList();
+        IReadOnlyList<FuzzEndpoint> endpoints = [.. documented, .. undocumented];
         var generator = new FuzzRequestGenerator(seed, endpoints, await TargetsAsync());
         var port = new Uri(silo.Url).Port;
         using var handler = new SocketsHttpHandler
@@ -54,6 +59,7 @@ public sealed class HttpFuzzTests : IAsyncLifetime
 
         var statuses = new ConcurrentDictionary<int, int>();
         var serverErrors = new ConcurrentQueue<string>();
+        var noResponse = new ConcurrentQueue<string>();
         int next = -1, timeouts = 0, dropped = 0;
         var started = TimeProvider.System.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
@@ -75,7 +81,7 @@ public sealed class HttpFuzzTests : IAsyncLifetime
                 {
                     status = null; // the server closed the connection (e.g. after refusing a huge body early)
                 }
-                if (status is not { } code) { Interlocked.Increment(ref dropped); continue; }
+                if (status is not { } code) { Interlocked.Increment(ref dropped); noResponse.Enqueue(request.ToString()); continue; }
                 statuses.AddOrUpdate(code, 1, (_, n) => n + 1);
                 if (code >= 500) serverErrors.Enqueue($"{code} {request}");
             }
@@ -85,14 +91,25 @@ public sealed class HttpFuzzTests : IAsyncLifetime
         using var alive = await silo.Http.GetAsync("alive", Ct);
         var total = statuses.Values.Sum() + timeouts + dropped;
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"fuzz seed={seed} requests={total} 5xx={serverErrors.Count} timeouts={timeouts} no_response={dropped} seconds={seconds:0.0} statuses={string.Join(",", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"))}");
+            $"fuzz seed={seed} operations={documented.Count}+{undocumented.Count} ({string.Join(" ", undocumented.Select(u => $"{u.Method} {u.Template}"))}) requests={total} 5xx={serverErrors.Count} timeouts={timeouts} no_response={dropped} seconds={seconds:0.0} statuses={string.Join(",", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"))}");
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
+        foreach (var line in noResponse.Take(20)) TestContext.Current.TestOutputHelper?.WriteLine("no response: " + (line.Length > 200 ? line[..200] : line));
         TestContext.Current.SendDiagnosticMessage(summary);
         Assert.True(serverErrors.IsEmpty, $"{summary}\n{string.Join("\n", serverErrors.Take(30))}");
         Assert.Equal(Requests, total);
         Assert.True(timeouts == 0, $"{summary}: a request that never finishes is a hang");
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
+
+    private IEnumerable<FuzzEndpoint> MappedRoutes() =>
+        silo!.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && !raw.Contains("openapi", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => new FuzzEndpoint(
+                method, "/" + Unconstrained().Replace(e.RoutePattern.RawText!.TrimStart('/'), "{$1}"), [.. e.RoutePattern.Parameters.Select(p => p.Name)], [])));
+
+    // The document writes {n} where the route says {n:int}.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\w+):[^}]*\}")]
+    private static partial System.Text.RegularExpressions.Regex Unconstrained();
 
     private static async Task<int?> SendAsync(HttpClient http, FuzzRequest request)
     {
