@@ -151,7 +151,12 @@ public sealed class SiloCommandLine
         {
             // Only the store and the node are needed: no listener, no job worker.
             await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } });
-            await app.StartAsync(ct);
+            var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
+            {
+                await app.StartAsync(ct);
+                return 0;
+            });
+            if (started != 0) return started;
             var result = await Grains.Payments.LedgerReconciliation.CheckAsync(
                 app.Services.GetRequiredService<Grains.Runtime.Silo>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
             await app.StopAsync(ct);
