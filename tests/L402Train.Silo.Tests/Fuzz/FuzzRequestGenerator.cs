@@ -83,6 +83,25 @@ internal sealed class FuzzRequestGenerator(int seed, IReadOnlyList<FuzzEndpoint>
         return new FuzzRequest(index, method, path, headers, body, contentType, odd);
     }
 
+    /// <summary>
+    /// A request for a route behind a hold deposit (<c>PUT /gradient</c>) that the fuzz pays for, so its
+    /// body and headers reach the handler past the L402 gate: random payloads, junk peer names.
+    /// </summary>
+    public FuzzRequest NextPaid(int index)
+    {
+        var rng = new Random(Mix(seed ^ 0x5A5A5A5A, index));
+        var headers = new List<KeyValuePair<string, string>>();
+        if (rng.Next(3) > 0) headers.Add(new("X-L402Train-Peer", rng.Next(3) == 0 ? new string('p', rng.Next(200, 9000)) : Junk(rng, 0, 80)));
+        var body = rng.Next(20) switch
+        {
+            0 => [],
+            1 => new byte[rng.Next(64 << 10, 3 << 20)],
+            < 8 => Encoding.UTF8.GetBytes(RandomJson(rng, 0).ToJsonString()),
+            _ => RandomBytes(rng, rng.Next(1, 20_000)),
+        };
+        return new FuzzRequest(index, "PUT", "/gradient", headers, body, Pick(rng, ContentTypes), null);
+    }
+
     private string PathValue(Random rng, string name) => rng.Next(10) switch
     {
         < 5 => name switch

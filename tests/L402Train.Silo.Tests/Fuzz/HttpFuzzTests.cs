@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using L402Train.L402.Client;
 using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;
 using L402Train.Testing;
@@ -22,10 +23,12 @@ namespace L402Train.Silo.Tests.Fuzz;
 public sealed partial class HttpFuzzTests : IAsyncLifetime
 {
     private const int Requests = 20_000;
+    private const int PaidRequests = 200; // of the Requests: each locks a fresh hold deposit to get past the gate
     private const int Concurrency = 16;
     private static readonly TimeSpan PerRequest = TimeSpan.FromSeconds(30);
     private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("l402-fuzz-");
     private EmbeddedSilo? silo;
+    private ILightningNode? fuzzWallet;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -57,6 +60,11 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
         };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(silo.Url), Timeout = PerRequest };
 
+        using var paying = new HttpClient(new L402PaymentHandler(fuzzWallet!, new L402ClientOptions { Budget = new L402Budget(new Sats(10_000)) })
+        {
+            InnerHandler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 },
+        }) { BaseAddress = new Uri(silo.Url), Timeout = PerRequest };
+
         var statuses = new ConcurrentDictionary<int, int>();
         var serverErrors = new ConcurrentQueue<string>();
         var noResponse = new ConcurrentQueue<string>();
@@ -66,15 +74,22 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
         {
             for (var i = Interlocked.Increment(ref next); i < Requests; i = Interlocked.Increment(ref next))
             {
-                var request = generator.Next(i);
+                var paid = i >= Requests - PaidRequests;
+                var request = paid ? generator.NextPaid(i) : generator.Next(i);
                 int? status;
                 try
                 {
-                    status = request.OddContentLength is null ? await SendAsync(http, request) : await RawHttp.SendAsync(port, request, PerRequest, Ct);
+                    status = paid ? await SendAsync(paying, request)
+                        : request.OddContentLength is null ? await SendAsync(http, request) : await RawHttp.SendAsync(port, request, PerRequest, Ct);
                 }
                 catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref timeouts);
+                    continue;
+                }
+                catch (L402PaymentRefusedException ex)
+                {
+                    serverErrors.Enqueue($"the deposit could not be paid ({ex.Message}) {request}");
                     continue;
                 }
                 catch (HttpRequestException)
@@ -127,7 +142,8 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
     // Real values to mix in: a funded wallet with its macaroon, a posted bounty, and a settled invoice (so streams on it end at once).
     private async Task<FuzzTargets> TargetsAsync()
     {
-        var node = silo!.Network.CreateFundedNode("fuzz", new Sats(1_000_000));
+        var node = silo!.Network.CreateFundedNode("fuzz", new Sats(5_000_000));
+        fuzzWallet = node;
         var invoice = await silo.Network.Coordinator.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(1_000).ToMilliSats(), "fuzz", TimeSpan.FromHours(1)), Ct);
         Assert.Equal(PaymentStatus.Succeeded, (await node.PayAsync(new PaymentRequest(invoice.PaymentRequest, new Sats(10).ToMilliSats(), TimeSpan.FromSeconds(30)), Ct)).Status);
         var folder = Path.Combine(work.FullName, "bounty");
