@@ -150,10 +150,13 @@ public sealed class SiloCommandLine
         check.SetAction(WithStore(async (parse, settings, ct) =>
         {
             // Only the store and the node are needed: no listener, no job worker.
-            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } });
+            var starting = true;
+            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } },
+                builder => StartupFailure.HideHostStartLog(builder, () => starting));
             var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
             {
                 await app.StartAsync(ct);
+                starting = false;
                 return 0;
             });
             if (started != 0) return started;
