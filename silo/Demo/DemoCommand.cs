@@ -66,7 +66,9 @@ public static class DemoCommand
                 await error.WriteLineAsync($"error: --track bounties needs the sandbox: {sandboxProblem}");
                 return 2;
             }
-            if (sandboxProblem is not null) console.MarkupLineInterpolated($"[yellow]bounty track skipped[/]: {sandboxProblem}");
+            // Plain lines, not console markup: the console wraps long lines at its width, and these must stay one line each in logs.
+            var output = parse.InvocationConfiguration.Output;
+            if (sandboxProblem is not null) await output.WriteLineAsync($"bounty track skipped: {sandboxProblem}");
             if (which is "training" or "all")
             {
                 var options = new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder)
@@ -90,6 +92,8 @@ public static class DemoCommand
                 }
                 json["bounties"] = bounties;
             }
+            // The folder is a fresh temporary one unless --data-dir named it: say where the cluster's files are.
+            await output.WriteLineAsync($"cluster data (SQLite, blobs, simnet, results.jsonl): {folder}");
             if (parse.GetValue(report) is { } path)
             {
                 await File.WriteAllTextAsync(path, json.ToJsonString(new JsonSerializerOptions(HttpJson.Options) { WriteIndented = true }), cancellationToken);

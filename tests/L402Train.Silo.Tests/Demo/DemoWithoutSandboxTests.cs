@@ -30,6 +30,8 @@ public sealed class DemoWithoutSandboxTests : IDisposable
         Assert.Equal("", error.ToString());
         var skipped = Assert.Single(output.ToString().Split('\n'), l => l.Contains("bounty track skipped", StringComparison.Ordinal));
         Assert.Contains("sudo apt-get install bubblewrap", skipped, StringComparison.Ordinal);
+        Assert.EndsWith("to run the bounty track", skipped.TrimEnd(), StringComparison.Ordinal); // one line, not wrapped
+        Assert.True(output.ToString().Contains($"cluster data (SQLite, blobs, simnet, results.jsonl): {Path.Combine(dir.FullName, "cluster")}", StringComparison.Ordinal), output.ToString());
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken));
         Assert.Single(json.RootElement.GetProperty("rounds").EnumerateArray());
         Assert.Empty(json.RootElement.GetProperty("bounties").EnumerateArray());
