@@ -93,13 +93,25 @@ public sealed class SiloCommandLine
         try
         {
             settings = Settings(parse);
-            Directory.CreateDirectory(settings.DataDir);
+            try
+            {
+                Directory.CreateDirectory(settings.DataDir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SiloSettingException("data-dir", $"cannot create or use '{settings.DataDir}' ({OneLine(ex.Message)}); choose a folder this user can write");
+            }
             await using var opened = settings.Store.Open();
             await opened.MigrateAsync(ct);
         }
         catch (SiloSettingException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
+            return SettingError;
+        }
+        catch (InvalidDataException ex) when (StartupFailure.Describe(ex) is { } line)
+        {
+            await error.WriteLineAsync($"error: {line}");
             return SettingError;
         }
         catch (Exception ex) when (ex is DbException or SocketException or IOException or UnauthorizedAccessException or TimeoutException)

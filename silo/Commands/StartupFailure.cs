@@ -66,6 +66,9 @@ public static class StartupFailure
                     return OneLine($"--urls: {AddressOf(exception)} is already in use by another process; stop it or listen elsewhere, e.g. --urls http://127.0.0.1:8403");
                 case SocketException { SocketErrorCode: SocketError.AddressNotAvailable or SocketError.AccessDenied } socket:
                     return OneLine($"--urls: cannot listen there ({socket.Message}); use an address of this host and a port above 1023, e.g. {SiloSettings.DefaultUrls}");
+                // appsettings.json that is not JSON: the configuration names the file, its inner exception the place.
+                case InvalidDataException { InnerException: FormatException format } config when config.Message.StartsWith("Failed to load configuration from file", StringComparison.Ordinal):
+                    return OneLine($"{ConfigFile(config.Message)} is not valid JSON ({(format.InnerException ?? format).Message}); fix it or move it away");
                 case UnauthorizedAccessException denied:
                     return OneLine($"--data-dir: {denied.Message} Give the silo's user access to the folder or choose another with --data-dir");
                 default:
@@ -85,6 +88,13 @@ public static class StartupFailure
         var address = message[(at + marker.Length)..];
         var end = address.IndexOf(": ", StringComparison.Ordinal);
         return end > 0 ? address[..end] : address.TrimEnd('.');
+    }
+
+    private static string ConfigFile(string message)
+    {
+        var start = message.IndexOf('\'', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end > start ? message[(start + 1)..end] : "appsettings.json";
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();

@@ -51,6 +51,30 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_malformed_appsettings_file_is_one_line_naming_the_file()
+    {
+        File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Roles": "gateway", """);
+
+        var (code, output) = await ServeAsync("--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        var line = FailureLine(output);
+        Assert.StartsWith($"error: {Path.Combine(dir.FullName, "appsettings.json")} is not valid JSON (", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_folder_that_cannot_be_created_is_one_line_naming_data_dir()
+    {
+        var blocker = Path.Combine(dir.FullName, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+
+        var (code, output) = await ServeAsync("--data-dir", Path.Combine(blocker, "data"));
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        Assert.StartsWith("error: --data-dir ", FailureLine(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_failure_an_operator_cannot_fix_is_not_swallowed()
     {
         Assert.Null(StartupFailure.Describe(new InvalidOperationException("a bug", new NullReferenceException())));
