@@ -76,6 +76,9 @@ public static partial class SimnetFacade
     {
         if (sat != 0 && msat != 0) throw new ArgumentException("value and value_msat are mutually exclusive");
         if (sat < 0 || msat < 0) throw new ArgumentException("amounts must not be negative");
+        // No amount above the 21 million BTC that can exist: it would overflow the msat conversion, and no node could hold it.
+        const long MaxSat = 21_000_000L * 100_000_000;
+        if (sat > MaxSat || msat > MaxSat * 1000) throw new ArgumentException("amounts must not exceed 21 million BTC (2100000000000000 sat)");
         return msat > 0 ? new MilliSats(msat) : sat > 0 ? new Sats(sat).ToMilliSats() : null;
     }
 

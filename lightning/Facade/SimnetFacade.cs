@@ -138,10 +138,13 @@ public static partial class SimnetFacade
             .Select(p => p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false)
                 .Cast<System.Text.Json.Serialization.JsonPropertyNameAttribute>().FirstOrDefault()?.Name)
             .ToHashSet();
+        var fields = new System.Text.Json.Nodes.JsonObject();
         foreach (var property in document.RootElement.EnumerateObject())
         {
             if (!known.Contains(property.Name)) throw new JsonException($"unknown field \"{property.Name}\"");
+            // Protobuf JSON, which LND's REST gateway reads, takes null as the field's default: leave the default in place rather than a null.
+            if (property.Value.ValueKind != JsonValueKind.Null) fields[property.Name] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
         }
-        return document.RootElement.Deserialize<T>(LndJson.Options) ?? new T();
+        return fields.Deserialize<T>(LndJson.Options) ?? new T();
     }
 }

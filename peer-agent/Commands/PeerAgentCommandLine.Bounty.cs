@@ -22,6 +22,8 @@ public sealed partial class PeerAgentCommandLine
         command.Subcommands.Add(BountySubmitCommand());
         command.Subcommands.Add(BountyLeaderboardCommand());
         command.Subcommands.Add(BountyClaimCommand());
+        command.Subcommands.Add(BountyExampleCommand());
+        command.Subcommands.Add(BountyCreateCommand());
         return command;
     }
 

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace L402Train.PeerAgent.Commands;
 
-/// <summary>The <c>peer-agent</c> command line: <c>train</c>, <c>status</c>, <c>balance</c>, <c>bounty …</c>.</summary>
+/// <summary>The <c>peer-agent</c> command line: <c>train</c>, <c>status</c>, <c>balance</c>, <c>bounty …</c>, <c>pay</c>, <c>wallet</c>.</summary>
 public sealed partial class PeerAgentCommandLine
 {
     private readonly Option<string> coordinator = new("--coordinator") { Description = "The coordinator's base URL", DefaultValueFactory = _ => "http://127.0.0.1:8402/" };
@@ -26,6 +26,8 @@ public sealed partial class PeerAgentCommandLine
         Root.Subcommands.Add(StatusCommand());
         Root.Subcommands.Add(BalanceCommand());
         Root.Subcommands.Add(BountyCommand());
+        Root.Subcommands.Add(PayCommand());
+        Root.Subcommands.Add(WalletCommand());
     }
 
     /// <summary>The root command.</summary>

@@ -15,7 +15,7 @@ public sealed class SiloCommandLine
 
     private readonly Option<string?> store = new("--store") { Description = $"Where grains live: {GrainStoreAddress.Forms} (default sqlite under --data-dir)" };
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
-    private readonly Option<string?> roles = new("--roles") { Description = "Comma-separated roles: gateway, validator, settler, aggregator (default gateway)" };
+    private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator (default {SiloSettings.DefaultRoles})" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
     private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
@@ -25,6 +25,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> coordinatorFee = new("--coordinator-fee-pct") { Description = "Share of each bounty reward the coordinator keeps (default 5)" };
     private readonly Option<string?> suspiciousGap = new("--suspicious-gap") { Description = "Public gain above held-out gain that rejects a bounty submission (default 0.1)" };
     private readonly Option<string?> significance = new("--significance-level") { Description = "One-sided test level over bounty eval repeats: 0.05, 0.025 or 0.01 (default 0.05)" };
+    private readonly Option<string?> bwrap = new("--bwrap") { Description = $"The bubblewrap executable validators evaluate bounty submissions under (default {SiloSettings.DefaultBubblewrapPath}; apt-get install bubblewrap)" };
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly string workingDirectory;
 
@@ -57,7 +58,7 @@ public sealed class SiloCommandLine
         command.Options.Add(lightning);
         command.Options.Add(lndMacaroon);
         command.Options.Add(lndCert);
-        foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance }) command.Options.Add(bounty);
+        foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
         Root.Subcommands.Add(command);
         return command;
     }
@@ -77,6 +78,7 @@ public sealed class SiloCommandLine
         ["CoordinatorFeePct"] = parse.GetValue(coordinatorFee),
         ["SuspiciousGap"] = parse.GetValue(suspiciousGap),
         ["SignificanceLevel"] = parse.GetValue(significance),
+        ["Bwrap"] = parse.GetValue(bwrap),
     }, environment, workingDirectory);
 
     /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>
@@ -91,13 +93,25 @@ public sealed class SiloCommandLine
         try
         {
             settings = Settings(parse);
-            Directory.CreateDirectory(settings.DataDir);
+            try
+            {
+                Directory.CreateDirectory(settings.DataDir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SiloSettingException("data-dir", $"cannot create or use '{settings.DataDir}' ({OneLine(ex.Message)}); choose a folder this user can write");
+            }
             await using var opened = settings.Store.Open();
             await opened.MigrateAsync(ct);
         }
         catch (SiloSettingException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
+            return SettingError;
+        }
+        catch (InvalidDataException ex) when (StartupFailure.Describe(ex) is { } line)
+        {
+            await error.WriteLineAsync($"error: {line}");
             return SettingError;
         }
         catch (Exception ex) when (ex is DbException or SocketException or IOException or UnauthorizedAccessException or TimeoutException)
@@ -115,12 +129,28 @@ public sealed class SiloCommandLine
         var serve = new Command("serve", "Start a silo: the HTTP gateway (status, L402-priced training API, simnet facade), validators and settlers, by --roles.");
         serve.SetAction(WithStore(async (parse, settings, ct) =>
         {
-            await using var app = SiloHost.Build(settings);
-            await app.StartAsync(ct);
-            await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"silo {settings.SiloId} ({string.Join(",", settings.Roles)}) on {string.Join(" ", app.Urls)}, store {settings.Store}");
-            await app.WaitForShutdownAsync(ct);
-            return 0;
+            WebApplication? app = null;
+            try
+            {
+                // A busy port, a missing sandbox or a wrong setting found while starting is one line, not a stack trace.
+                var starting = true;
+                var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
+                {
+                    app = SiloHost.Build(settings, builder => StartupFailure.HideHostStartLog(builder, () => starting));
+                    await app.StartAsync(ct);
+                    starting = false;
+                    return 0;
+                });
+                if (started != 0 || app is null) return started;
+                await parse.InvocationConfiguration.Output.WriteLineAsync(
+                    $"silo {settings.SiloId} ({string.Join(",", settings.Roles)}) on {string.Join(" ", app.Urls)}, store {settings.Store}");
+                await app.WaitForShutdownAsync(ct);
+                return 0;
+            }
+            finally
+            {
+                if (app is not null) await app.DisposeAsync();
+            }
         }));
         return serve;
     }
@@ -132,8 +162,16 @@ public sealed class SiloCommandLine
         check.SetAction(WithStore(async (parse, settings, ct) =>
         {
             // Only the store and the node are needed: no listener, no job worker.
-            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } });
-            await app.StartAsync(ct);
+            var starting = true;
+            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } },
+                builder => StartupFailure.HideHostStartLog(builder, () => starting));
+            var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
+            {
+                await app.StartAsync(ct);
+                starting = false;
+                return 0;
+            });
+            if (started != 0) return started;
             var result = await Grains.Payments.LedgerReconciliation.CheckAsync(
                 app.Services.GetRequiredService<Grains.Runtime.Silo>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
             var output = parse.InvocationConfiguration.Output;

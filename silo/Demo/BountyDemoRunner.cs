@@ -23,7 +23,11 @@ namespace L402Train.Silo.Demo;
 /// <param name="Store">The grain store (default: SQLite in <paramref name="DataDir"/>).</param>
 public sealed record BountyDemoOptions(
     string DataDir, int HonestAgents = 2, int Iterations = 30, int Seed = 42, int PublicCount = 400, int HeldOutCount = 400, long PoolSat = 20_000,
-    GrainStoreAddress? Store = null);
+    GrainStoreAddress? Store = null)
+{
+    /// <summary>The bubblewrap executable the validator evaluates under.</summary>
+    public string BubblewrapPath { get; init; } = SiloSettings.DefaultBubblewrapPath;
+}
 
 /// <summary>
 /// The bounty track: an embedded cluster (SQLite, simnet, the bubblewrap validator), a sponsor
@@ -44,7 +48,10 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var started = TimeProvider.System.GetTimestamp();
         Directory.CreateDirectory(options.DataDir);
         var settings = new SiloSettings(options.Store ?? new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
-            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "bounty-demo");
+            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "bounty-demo")
+        {
+            BubblewrapPath = options.BubblewrapPath,
+        };
         await using var app = SiloHost.Build(settings);
         var network = app.Services.GetRequiredService<SimnetNetwork>();
         var honest = Enumerable.Range(1, Math.Max(1, options.HonestAgents)).Select(i => $"honest-{i}").ToList();

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using L402Train.Gateway.Apis;
-using L402Train.Grains.Bounties.Sandbox;
 using L402Train.PeerAgent.Training;
 using Spectre.Console;
 
@@ -26,9 +25,10 @@ public static class DemoCommand
         var track = new Option<string>("--track") { Description = "What to run: training, bounties or all", DefaultValueFactory = _ => "all" };
         var bountyAgents = new Option<int>("--bounty-agents") { Description = "Honest hill-climbing agents on the bounty (besides the gamer, the attacker and the copier)", DefaultValueFactory = _ => 2 };
         var bountyIterations = new Option<int>("--bounty-iterations") { Description = "Local proposals per honest agent", DefaultValueFactory = _ => 30 };
+        var bwrap = new Option<string>("--bwrap") { Description = "The bubblewrap executable the bounty track evaluates under (apt-get install bubblewrap)", DefaultValueFactory = _ => Hosting.SiloSettings.DefaultBubblewrapPath };
         var command = new Command("demo", "Run an embedded cluster (SQLite, simnet) with in-process peers and agents: training rounds and a bounty, verdicts, deposits and rewards.")
         {
-            peers, rounds, profiles, report, innerSteps, dataDir, track, bountyAgents, bountyIterations,
+            peers, rounds, profiles, report, innerSteps, dataDir, track, bountyAgents, bountyIterations, bwrap,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,29 +58,42 @@ public static class DemoCommand
             if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 160;
             var json = new JsonObject();
             var reconciled = true;
+            var bubblewrap = Path.GetFullPath(parse.GetValue(bwrap)!);
+            // Asked once, before anything starts: without the sandbox the training track still runs and the bounties are skipped with the reason.
+            var sandboxProblem = await DemoSandbox.ProblemAsync(bubblewrap, cancellationToken);
+            if (sandboxProblem is not null && which == "bounties")
+            {
+                await error.WriteLineAsync($"error: --track bounties needs the sandbox: {sandboxProblem}");
+                return 2;
+            }
+            // Plain lines, not console markup: the console wraps long lines at its width, and these must stay one line each in logs.
+            var output = parse.InvocationConfiguration.Output;
+            if (sandboxProblem is not null) await output.WriteLineAsync($"bounty track skipped: {sandboxProblem}");
             if (which is "training" or "all")
             {
-                var result = await new DemoRunner(new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder), console).RunAsync(cancellationToken);
+                var options = new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder)
+                {
+                    BubblewrapPath = bubblewrap,
+                    ValidatesBounties = sandboxProblem is null,
+                };
+                var result = await new DemoRunner(options, console).RunAsync(cancellationToken);
                 json = (JsonObject)JsonSerializer.SerializeToNode(result, HttpJson.Options)!;
                 reconciled = result.LedgerReconciled;
             }
             if (which is "bounties" or "all")
             {
                 var bounties = new JsonArray();
-                try
+                if (sandboxProblem is null)
                 {
-                    var options = new BountyDemoOptions(Path.Combine(folder, "bounties"), parse.GetValue(bountyAgents), parse.GetValue(bountyIterations));
+                    var options = new BountyDemoOptions(Path.Combine(folder, "bounties"), parse.GetValue(bountyAgents), parse.GetValue(bountyIterations)) { BubblewrapPath = bubblewrap };
                     var bounty = await new BountyDemoRunner(options, console).RunAsync(cancellationToken);
                     bounties.Add(JsonSerializer.SerializeToNode(bounty, HttpJson.Options));
                     reconciled &= bounty.LedgerReconciled;
                 }
-                catch (SandboxUnavailableException ex) when (which == "all")
-                {
-                    // The training demo needs no sandbox; a host without bubblewrap still gets it, and is told why the bounty is missing.
-                    console.MarkupLineInterpolated($"[yellow]bounty track skipped[/]: {ex.Message}");
-                }
                 json["bounties"] = bounties;
             }
+            // The folder is a fresh temporary one unless --data-dir named it: say where the cluster's files are.
+            await output.WriteLineAsync($"cluster data (SQLite, blobs, simnet, results.jsonl): {folder}");
             if (parse.GetValue(report) is { } path)
             {
                 await File.WriteAllTextAsync(path, json.ToJsonString(new JsonSerializerOptions(HttpJson.Options) { WriteIndented = true }), cancellationToken);

@@ -18,7 +18,14 @@ namespace L402Train.Silo.Demo;
 /// <param name="InnerSteps">K local steps per round.</param>
 /// <param name="DataDir">Where the embedded cluster keeps its SQLite file, blobs and simnet.</param>
 /// <param name="Store">The grain store (default: SQLite in <paramref name="DataDir"/>).</param>
-public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds, int InnerSteps, string DataDir, GrainStoreAddress? Store = null);
+public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds, int InnerSteps, string DataDir, GrainStoreAddress? Store = null)
+{
+    /// <summary>The bubblewrap executable the silo's validator would evaluate bounties under.</summary>
+    public string BubblewrapPath { get; init; } = SiloSettings.DefaultBubblewrapPath;
+
+    /// <summary>False on a host without the sandbox: the validator then validates training only.</summary>
+    public bool ValidatesBounties { get; init; } = true;
+}
 
 /// <summary>
 /// An embedded cluster (SQLite, simnet) and in-process peers: each peer has its own simnet node
@@ -40,7 +47,11 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         ThreadPool.SetMinThreads(Math.Max(workerThreads, (2 * options.Profiles.Count) + Environment.ProcessorCount), ioThreads);
         Directory.CreateDirectory(options.DataDir);
         var settings = new SiloSettings(options.Store ?? new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
-            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "demo");
+            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "demo")
+        {
+            BubblewrapPath = options.BubblewrapPath,
+            ValidatesBounties = options.ValidatesBounties,
+        };
         var schedule = new RewardSchedule { RoundQuota = options.Profiles.Count, RoundDuration = TimeSpan.FromMinutes(30) };
         await using var app = SiloHost.Build(settings, training: new TrainingOptions(new TrainingSetup(), schedule));
         var network = app.Services.GetRequiredService<SimnetNetwork>();

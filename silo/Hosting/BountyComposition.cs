@@ -52,7 +52,12 @@ public static class BountyComposition
         var workspace = Path.Combine(Path.GetTempPath(),
             "l402train-bounties-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
         services.AddSingleton(rules);
-        services.AddSingleton(new SandboxOptions { ScratchRoot = workspace, CgroupParent = builder.Configuration["Sandbox:CgroupParent"] });
+        services.AddSingleton(sp => new SandboxOptions
+        {
+            ScratchRoot = workspace,
+            CgroupParent = builder.Configuration["Sandbox:CgroupParent"],
+            BubblewrapPath = sp.GetRequiredService<SiloSettings>().BubblewrapPath,
+        });
         services.AddSingleton(sp => new BubblewrapSandbox(sp.GetRequiredService<SandboxOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BountyWorkspace(sp.GetRequiredService<IBlobStore>(), workspace));
         services.AddSingleton<BountyEvaluation>();
@@ -79,12 +84,13 @@ public static class BountyComposition
         silo.AddGrain<IBountyGrain, BountyGrain>()
             .AddGrain<IBountyIndexGrain, BountyIndexGrain>()
             .AddGrain<IBountySubmissionGrain, BountySubmissionGrain>();
-        var roles = sp.GetRequiredService<SiloSettings>().Roles;
-        if (roles.Contains("validator"))
+        var settings = sp.GetRequiredService<SiloSettings>();
+        var roles = settings.Roles;
+        if (roles.Contains("validator") && settings.ValidatesBounties)
         {
             _ = sp.GetRequiredService<BountyWorkspace>(); // creates the scratch root, traversable by the sandbox user
             var sandbox = sp.GetRequiredService<BubblewrapSandbox>();
-            EnsureSandbox(sandbox);
+            EnsureSandbox(sandbox, settings.BubblewrapPath);
             // Operators must know whether an eval's memory is held as a whole (cgroup) or only by the rlimit product.
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BountyComposition))
                 .LogInformation("Bounty sandbox {Bound}", sandbox.MemoryBound.Describe(SandboxLimits.Default));
@@ -106,8 +112,10 @@ public static class BountyComposition
 
     // A validator without the sandbox would run sponsors' and agents' code unconfined: refuse to start.
     // This runs while the silo is built, before its job workers claim anything.
-    private static void EnsureSandbox(BubblewrapSandbox sandbox)
+    private static void EnsureSandbox(BubblewrapSandbox sandbox, string bubblewrapPath)
     {
+        if (!File.Exists(bubblewrapPath))
+            throw new SiloSettingException("bwrap", $"bubblewrap is not installed at '{bubblewrapPath}', and this silo has the validator role, which evaluates bounty submissions only inside it. Install it (sudo apt-get install bubblewrap), point --bwrap at it, or drop 'validator' from --roles.");
         try
         {
             sandbox.EnsureAvailableAsync().GetAwaiter().GetResult();

@@ -15,6 +15,18 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
     public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
 
+    /// <summary>The bubblewrap executable a validator evaluates bounty submissions under (<c>--bwrap</c>; default /usr/bin/bwrap).</summary>
+    public string BubblewrapPath { get; init; } = DefaultBubblewrapPath;
+
+    /// <summary>
+    /// Whether a validator silo also evaluates bounty submissions, which needs the sandbox. On by default;
+    /// <c>silo demo</c> turns it off on a host without bubblewrap so the training track still runs.
+    /// </summary>
+    public bool ValidatesBounties { get; init; } = true;
+
+    /// <summary>Where bubblewrap is looked for when <c>--bwrap</c> is not set (Debian and Ubuntu install it there).</summary>
+    public const string DefaultBubblewrapPath = "/usr/bin/bwrap";
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
 
@@ -57,7 +69,11 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
-        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config) };
+        var bwrap = config["Bwrap"] is { Length: > 0 } b ? Path.GetFullPath(b, workingDirectory) : DefaultBubblewrapPath;
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId)
+        {
+            Lightning = lightning, Bounties = BountyComposition.Parse(config), BubblewrapPath = bwrap,
+        };
     }
 
     private static List<string> Split(string value) =>

@@ -55,6 +55,9 @@ public static class BountyArchive
         {
             if (++count > maxEntries) { throw new InvalidDataException($"the archive holds more than {maxEntries} entries."); }
             var name = entry.Name.TrimEnd('/');
+            // `tar -C dir -czf x.tgz .` names the folder itself "./" and every entry "./…": the same tree, relative to the target.
+            while (name.StartsWith("./", StringComparison.Ordinal)) { name = name[2..]; }
+            if (name == "." && entry.EntryType == TarEntryType.Directory) { continue; }
             if (name.Length == 0 || name.StartsWith('/') || name.Split('/').Any(s => s is ".." or "") || name.Contains('\\', StringComparison.Ordinal))
             {
                 throw new InvalidDataException($"archive entry '{entry.Name}' has an unsafe name.");
