@@ -54,6 +54,7 @@ public static class SiloHost
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseClusterErrors();
         app.MapStatusApi();
         app.MapOpenApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
