@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Orleans.Runtime;
 using Orleans.Storage;
 using OurInconsistentState = L402Train.Grains.Runtime.InconsistentStateException;
 

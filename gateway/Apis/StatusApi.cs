@@ -39,32 +39,33 @@ public static class StatusApi
     }
 
     /// <summary>Version, store kind, silo id and roles.</summary>
-    public static async Task<JsonHttpResult<SiloStatus>> GetStatus(Silo silo, IServiceProvider services)
+    public static async Task<JsonHttpResult<SiloStatus>> GetStatus(SiloIdentity silo, IGrainStore store, IGrainFactory grains, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(services);
         var training = services.GetService(typeof(RewardSchedule)) is RewardSchedule schedule && services.GetService(typeof(TrainingSetup)) is TrainingSetup setup
-            ? await TrainingApi.StatusAsync(silo.GrainFactory, schedule, setup)
+            ? await TrainingApi.StatusAsync(grains, schedule, setup)
             : null;
-        return TypedResults.Json(new SiloStatus(Version, silo.Store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)], training), HttpJson.Options);
+        return TypedResults.Json(new SiloStatus(Version, store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)], training), HttpJson.Options);
     }
 
     /// <summary>Liveness: never touches the store, so a database outage does not restart pods.</summary>
     public static Ok<HealthStatus> GetAlive() => TypedResults.Ok(new HealthStatus("alive"));
 
     /// <summary>Readiness: 200 when the store answers and is migrated, 503 with the reason otherwise.</summary>
-    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(Silo silo, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(IGrainStore store, CancellationToken cancellationToken)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await silo.Store.CheckHealthAsync(timeout.Token);
+            await store.CheckHealthAsync(timeout.Token);
             return TypedResults.Ok(new HealthStatus("ready"));
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {
-            return TypedResults.Json(new HealthStatus("unavailable", $"store {silo.Store.Kind}: {ex.Message}"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new HealthStatus("unavailable", $"store {store.Kind}: {ex.Message}"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -26,7 +26,7 @@ public interface IHoldTokenGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IHoldTokenGrain"/>
 [GrainType("hold-token")]
-public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : Grain, IHoldTokenGrain
+public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : OutboxGrain, IHoldTokenGrain
 {
     /// <inheritdoc/>
     public Task<bool> IsConsumedAsync() => Task.FromResult(token.State.Consumed);

@@ -64,7 +64,7 @@ public interface ILedgerGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="ILedgerGrain"/>
 [GrainType("ledger")]
-public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> ledger) : Grain, ILedgerGrain
+public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> ledger) : OutboxGrain, ILedgerGrain
 {
     /// <summary>The key of the coordinator's own ledger.</summary>
     public const string CoordinatorKey = "coordinator";

@@ -1,5 +1,3 @@
-using L402Train.Grains.Runtime;
-
 namespace L402Train.Grains.Payments;
 
 /// <summary>How a deposit ended.</summary>

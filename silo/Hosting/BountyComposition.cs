@@ -72,11 +72,8 @@ public static class BountyComposition
         return app;
     }
 
-    private static void RegisterGrainsAndJobs(SiloBuilder silo, IServiceProvider sp)
+    private static void RegisterGrainsAndJobs(SiloJobs silo, IServiceProvider sp)
     {
-        silo.AddGrain<IBountyGrain, BountyGrain>()
-            .AddGrain<IBountyIndexGrain, BountyIndexGrain>()
-            .AddGrain<IBountySubmissionGrain, BountySubmissionGrain>();
         var roles = sp.GetRequiredService<SiloSettings>().Roles;
         if (roles.Contains("validator"))
         {

@@ -15,6 +15,9 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
     public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
 
+    /// <summary>The port other silos reach this one on (Orleans' silo port); null picks a free one, enough for a single embedded silo.</summary>
+    public int? SiloPort { get; init; }
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
 
@@ -56,8 +59,15 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             throw new SiloSettingException("urls", $"'{badUrl}' is not an http(s) URL; use e.g. {DefaultUrls} (several separated by ';' or ',')");
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
+        int? siloPort = null;
+        if (config["SiloPort"] is { Length: > 0 } portText)
+        {
+            if (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                throw new SiloSettingException("silo-port", $"'{portText}' is not a port; use a number from 1 to 65535");
+            siloPort = port;
+        }
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
-        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config) };
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config), SiloPort = siloPort };
     }
 
     private static List<string> Split(string value) =>

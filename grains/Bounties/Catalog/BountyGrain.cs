@@ -46,7 +46,7 @@ public interface IBountyGrain : IDepositOwner, IRewardOwner
 [GrainType("bounty")]
 public sealed partial class BountyGrain(
     [PersistentState("bounty")] IPersistentState<BountyState> bounty,
-    BountyRules rules) : Grain, IBountyGrain
+    BountyRules rules) : OutboxGrain, IBountyGrain
 {
     /// <summary>Owner kind of bounties in payment jobs (the sponsor refund).</summary>
     public const string OwnerKind = "bounty";

@@ -21,7 +21,7 @@ public sealed record BountyIndexState
 
 /// <inheritdoc cref="IBountyIndexGrain"/>
 [GrainType("bounty-index")]
-public sealed class BountyIndexGrain([PersistentState("index")] IPersistentState<BountyIndexState> index) : Grain, IBountyIndexGrain
+public sealed class BountyIndexGrain([PersistentState("index")] IPersistentState<BountyIndexState> index) : OutboxGrain, IBountyIndexGrain
 {
     /// <summary>The key of the one index.</summary>
     public const string AllKey = "all";

@@ -30,7 +30,7 @@ public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
 /// <inheritdoc cref="IBountySubmissionGrain"/>
 [GrainType("bounty-submission")]
 public sealed class BountySubmissionGrain([PersistentState("submission")] IPersistentState<BountySubmissionState> submission)
-    : Grain, IBountySubmissionGrain
+    : OutboxGrain, IBountySubmissionGrain
 {
     /// <summary>Owner kind of bounty submissions in payment jobs.</summary>
     public const string OwnerKind = "bounty-submission";

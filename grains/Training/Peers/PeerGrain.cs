@@ -51,7 +51,7 @@ public interface IPeerGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IPeerGrain"/>
 [GrainType("peer")]
-public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerState> peer) : Grain, IPeerGrain
+public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerState> peer) : OutboxGrain, IPeerGrain
 {
     /// <inheritdoc/>
     public Task<PeerState> GetAsync() => Task.FromResult(peer.State);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using L402Train.Grains.Runtime;
 
 namespace L402Train.Grains.Training;
@@ -43,7 +42,7 @@ public interface ITrainingRunGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="ITrainingRunGrain"/>
 [GrainType("training-run")]
-public sealed class TrainingRunGrain([PersistentState("run")] IPersistentState<TrainingRunState> run, RewardSchedule schedule) : Grain, ITrainingRunGrain
+public sealed class TrainingRunGrain([PersistentState("run")] IPersistentState<TrainingRunState> run, RewardSchedule schedule) : OutboxGrain, ITrainingRunGrain
 {
     /// <summary>The key of the coordinator's run.</summary>
     public const string MainKey = "main";
@@ -77,6 +76,6 @@ public sealed class TrainingRunGrain([PersistentState("run")] IPersistentState<T
     }
 
     private Task OpenRound(int number, CheckpointRef checkpoint) =>
-        GrainFactory.GetGrain<IRoundGrain>(number.ToString(CultureInfo.InvariantCulture))
+        GrainFactory.GetGrain<IRoundGrain>(number)
             .OpenAsync(checkpoint.Version, checkpoint.BlobHash, TimeProvider.GetUtcNow() + schedule.RoundDuration);
 }

@@ -28,7 +28,7 @@ public interface ISubmissionGrain : IDepositOwner, IRewardOwner
 
 /// <inheritdoc cref="ISubmissionGrain"/>
 [GrainType("submission")]
-public sealed class SubmissionGrain([PersistentState("submission")] IPersistentState<SubmissionState> submission) : Grain, ISubmissionGrain
+public sealed class SubmissionGrain([PersistentState("submission")] IPersistentState<SubmissionState> submission) : OutboxGrain, ISubmissionGrain
 {
     /// <summary>Owner kind of submissions in payment jobs.</summary>
     public const string OwnerKind = "submission";
@@ -39,7 +39,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         ArgumentNullException.ThrowIfNull(arrival);
         if (submission.RecordExists) return submission.State;
         var id = GetPrimaryKeyString();
-        var admission = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var admission = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round)
             .AdmitAsync(id, arrival.PeerId, arrival.ContentHash);
         submission.State = new SubmissionState
         {
@@ -65,7 +65,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         var id = GetPrimaryKeyString();
         long reward = 0;
         if (state.Sequence > 0)
-            reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round.ToString(System.Globalization.CultureInfo.InvariantCulture)).RecordVerdictAsync(id, verdict);
+            reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round).RecordVerdictAsync(id, verdict);
         var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.GradientDeposit, arrival.DepositSat, OwnerKind, id);
         var depositStatus = verdict.Deposit switch
         {

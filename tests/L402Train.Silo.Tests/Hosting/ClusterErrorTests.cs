@@ -5,7 +5,6 @@ using L402Train.Grains.Runtime;
 using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Orleans.Runtime;
 using OrleansInconsistentState = Orleans.Storage.InconsistentStateException;
 
 namespace L402Train.Silo.Tests.Hosting;
