@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using MembershipStatus = Orleans.Runtime.SiloStatus;
 
 namespace L402Train.Gateway.Apis;
 
@@ -28,7 +29,7 @@ public static class StatusApi
     private static readonly string Version =
         typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Maps GET /status, /alive (liveness: the process answers) and /health (readiness: the store answers and is migrated).</summary>
+    /// <summary>Maps GET /status, /alive (liveness: the process answers) and /health (readiness: the silo is Active and the store answers and is migrated).</summary>
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", GetStatus).WithName("GetStatus");
@@ -53,15 +54,22 @@ public static class StatusApi
     /// <summary>Liveness: never touches the store, so a database outage does not restart pods.</summary>
     public static Ok<HealthStatus> GetAlive() => TypedResults.Ok(new HealthStatus("alive"));
 
-    /// <summary>Readiness: 200 when the store answers and is migrated, 503 with the reason otherwise.</summary>
-    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(IGrainStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// Readiness: 200 when this silo is Active in the cluster's membership and the store answers
+    /// and is migrated; 503 with the reason otherwise (joining, shutting down, declared dead, store down).
+    /// </summary>
+    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(IGrainStore store, ISiloStatusOracle membership, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(membership);
+        if (membership.CurrentStatus != MembershipStatus.Active)
+            return TypedResults.Json(new HealthStatus("unavailable", $"silo {membership.SiloName} is {membership.CurrentStatus} in the cluster, not Active"), statusCode: StatusCodes.Status503ServiceUnavailable);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await store.CheckHealthAsync(timeout.Token);
-            return TypedResults.Ok(new HealthStatus("ready"));
+            return TypedResults.Ok(new HealthStatus("ready", $"silo {membership.SiloName} is Active in the cluster; store {store.Kind} is migrated"));
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {

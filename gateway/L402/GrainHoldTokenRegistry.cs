@@ -15,6 +15,7 @@ public sealed record HoldTokenState
 }
 
 /// <summary>One hold token, keyed by token id (hex): consumable exactly once across every silo.</summary>
+[Alias("l402.IHoldTokenGrain")]
 public interface IHoldTokenGrain : IGrainWithStringKey
 {
     /// <summary>True when consumed.</summary>

@@ -3,6 +3,7 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Payments;
 
 /// <summary>Every invoice the coordinator issues or pays, keyed by payment hash (hex).</summary>
+[Alias("l402.IInvoiceGrain")]
 public interface IInvoiceGrain : IGrainWithStringKey
 {
     /// <summary>The record; null when the hash was never tracked.</summary>

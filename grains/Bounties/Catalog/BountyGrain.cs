@@ -9,6 +9,7 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// is the serialization point of the track: a verdict computed against a version that moved is
 /// superseded here, never accepted.
 /// </summary>
+[Alias("l402.IBountyGrain")]
 public interface IBountyGrain : IDepositOwner, IRewardOwner
 {
     /// <summary>Records a posted bounty (idempotent) and queues the first funding check.</summary>

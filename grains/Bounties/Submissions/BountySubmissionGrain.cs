@@ -6,6 +6,7 @@ using L402Train.Grains.Training;
 namespace L402Train.Grains.Bounties.Submissions;
 
 /// <summary>One bounty submission, keyed by its id (the deposit's payment hash).</summary>
+[Alias("l402.IBountySubmissionGrain")]
 public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
 {
     /// <summary>Records the arrival (idempotent), registers its claim with the bounty and queues validation.</summary>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
 
 namespace L402Train.Grains.Runtime;
 
@@ -24,12 +23,6 @@ public static class L402RuntimeExtensions
             sp.GetRequiredService<IGrainStore>(), sp.GetRequiredService<IGrainContextAccessor>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<GrainKeys>()));
         silo.AddIncomingGrainCallFilter<OutboxCallFilter>();
-        // Interim: our records cross grain calls as JSON (the options they are stored with) until
-        // they carry Orleans' generated serializers. Exceptions keep Orleans' own codec.
-        services.AddSerializer(serializer => serializer.AddJsonSerializer(
-            isSupported: type => type.Namespace?.StartsWith("L402Train.", StringComparison.Ordinal) == true
-                && !type.IsInterface && !typeof(Exception).IsAssignableFrom(type),
-            jsonSerializerOptions: GrainJson.Options));
         services.TryAddSingleton<JobQueue>();
         services.TryAddSingleton(sp => SiloJobs.Build(sp.GetServices<JobsConfigurator>(), sp));
         services.TryAddSingleton<JobWorkerParticipant>();

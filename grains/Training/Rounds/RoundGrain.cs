@@ -3,6 +3,7 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Training;
 
 /// <summary>A training round, keyed by its number.</summary>
+[Alias("l402.IRoundGrain")]
 public interface IRoundGrain : IGrainWithIntegerKey
 {
     /// <summary>Opens the round (idempotent) and schedules its close at the deadline.</summary>

@@ -9,18 +9,23 @@ namespace L402Train.Grains.Training;
 /// <param name="FromRound">The round whose aggregation produced it (0 for the initial model).</param>
 /// <param name="CreatedAt">When it was written.</param>
 /// <param name="MomentumBlobHash">The outer momentum buffer after the step that produced it (a safetensors blob); null with plain SGD.</param>
+[GenerateSerializer, Immutable, Alias("l402.CheckpointRef")]
 public sealed record CheckpointRef(int Version, string BlobHash, long Bytes, int FromRound, DateTimeOffset CreatedAt, string? MomentumBlobHash = null);
 
 /// <summary>The training run: which round is open and every checkpoint version.</summary>
+[GenerateSerializer, Alias("l402.TrainingRunState")]
 public sealed record TrainingRunState
 {
     /// <summary>True once the initial checkpoint exists and round 1 is open.</summary>
+    [Id(0)]
     public bool Started { get; init; }
 
     /// <summary>The round accepting gradients.</summary>
+    [Id(1)]
     public int CurrentRound { get; init; }
 
     /// <summary>Checkpoint versions, oldest first.</summary>
+    [Id(2)]
     public List<CheckpointRef> Checkpoints { get; init; } = [];
 
     /// <summary>The newest checkpoint.</summary>
@@ -28,6 +33,7 @@ public sealed record TrainingRunState
 }
 
 /// <summary>The training run (one per coordinator, key <see cref="TrainingRunGrain.MainKey"/>).</summary>
+[Alias("l402.ITrainingRunGrain")]
 public interface ITrainingRunGrain : IGrainWithStringKey
 {
     /// <summary>Registers the initial checkpoint and opens round 1 (idempotent).</summary>

@@ -4,6 +4,7 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Training;
 
 /// <summary>One gradient submission, keyed by its id (the deposit's payment hash).</summary>
+[Alias("l402.ISubmissionGrain")]
 public interface ISubmissionGrain : IDepositOwner, IRewardOwner
 {
     /// <summary>Records the arrival (idempotent), registers it with its round and queues validation.</summary>

@@ -71,6 +71,7 @@ public sealed class StatusEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("ready", health!.Status);
+        Assert.Contains("silo silo-test is Active", health.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
