@@ -32,7 +32,8 @@ public static class SiloHost
         builder.UseOrleans(silo => silo
             .AddL402Runtime()
             .Configure<SiloOptions>(o => o.SiloName = settings.SiloId)
-            .UseLocalhostClustering(siloPort: settings.SiloPort ?? FreePort(), gatewayPort: 0));
+            .UseLocalhostClustering(siloPort: settings.SiloPort ?? FreePort(), gatewayPort: 0)
+            .AddAdminDashboard(settings));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "L402Train coordinator";
@@ -51,6 +52,7 @@ public static class SiloHost
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseClusterErrors();
+        app.MapAdminDashboard();
         app.MapStatusApi();
         app.MapOpenApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))

@@ -18,6 +18,12 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The port other silos reach this one on (Orleans' silo port); null picks a free one, enough for a single embedded silo.</summary>
     public int? SiloPort { get; init; }
 
+    /// <summary>
+    /// The admin password of the Orleans Dashboard (user <c>admin</c>, HTTP Basic); null keeps the
+    /// dashboard off. Set it in the environment or appsettings.json, not on the command line.
+    /// </summary>
+    public SecretText? DashboardPassword { get; init; }
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
 
@@ -66,8 +72,11 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
                 throw new SiloSettingException("silo-port", $"'{portText}' is not a port; use a number from 1 to 65535");
             siloPort = port;
         }
+        var dashboardPassword = config["DashboardPassword"] is { Length: > 0 } pw ? new SecretText(pw) : null;
+        if (dashboardPassword is { Value.Length: < DashboardComposition.MinPasswordLength })
+            throw new SiloSettingException("dashboard-password", $"the dashboard's admin password needs at least {DashboardComposition.MinPasswordLength} characters");
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
-        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config), SiloPort = siloPort };
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config), SiloPort = siloPort, DashboardPassword = dashboardPassword };
     }
 
     private static List<string> Split(string value) =>
