@@ -12,6 +12,8 @@ using L402Train.Grains.Payments;
 using L402Train.Grains.Runtime;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
+using L402Train.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace L402Train.Bench.Bounties;
@@ -50,14 +52,12 @@ internal static class ValidatorThroughput
         var workspace = Path.Combine(root, "workspace");
         var evaluation = new BountyEvaluation(new BubblewrapSandbox(new SandboxOptions { ScratchRoot = workspace }, time), new BountyWorkspace(blobs, workspace));
         var owners = new PaymentOwners().Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind);
-        var services = new Services(rules);
+        var services = new ServiceCollection().AddSingleton(rules);
         var built = 0;
         await using var cluster = await TestCluster.StartAsync(new MemoryGrainStore(), validators + 1, silo =>
         {
             var index = built++;
             silo.UseServices(services)
-                .AddGrain<IBountyGrain, BountyGrain>().AddGrain<IBountyIndexGrain, BountyIndexGrain>().AddGrain<IBountySubmissionGrain, BountySubmissionGrain>()
-                .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
                 .Configure(o => { o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20); o.Jobs.Concurrency = 1; o.Jobs.Prefetch = 1; });
             if (index < validators)
             {
@@ -133,11 +133,6 @@ internal static class ValidatorThroughput
 
     private static void Print(string name, double value) =>
         Console.WriteLine($"{name}={value.ToString("0.##", CultureInfo.InvariantCulture)}");
-
-    private sealed class Services(BountyRules rules) : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == typeof(BountyRules) ? rules : null;
-    }
 
     private sealed class Preimages(ConcurrentDictionary<string, Preimage> preimages) : IDepositPreimages
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using MembershipStatus = Orleans.Runtime.SiloStatus;
 
 namespace L402Train.Gateway.Apis;
 
@@ -28,7 +29,7 @@ public static class StatusApi
     private static readonly string Version =
         typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Maps GET /status, /alive (liveness: the process answers) and /health (readiness: the store answers and is migrated).</summary>
+    /// <summary>Maps GET /status, /alive (liveness: the process answers) and /health (readiness: the silo is Active and the store answers and is migrated).</summary>
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", GetStatus).WithName("GetStatus");
@@ -39,32 +40,40 @@ public static class StatusApi
     }
 
     /// <summary>Version, store kind, silo id and roles.</summary>
-    public static async Task<JsonHttpResult<SiloStatus>> GetStatus(Silo silo, IServiceProvider services)
+    public static async Task<JsonHttpResult<SiloStatus>> GetStatus(SiloIdentity silo, IGrainStore store, IGrainFactory grains, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(services);
         var training = services.GetService(typeof(RewardSchedule)) is RewardSchedule schedule && services.GetService(typeof(TrainingSetup)) is TrainingSetup setup
-            ? await TrainingApi.StatusAsync(silo.GrainFactory, schedule, setup)
+            ? await TrainingApi.StatusAsync(grains, schedule, setup)
             : null;
-        return TypedResults.Json(new SiloStatus(Version, silo.Store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)], training), HttpJson.Options);
+        return TypedResults.Json(new SiloStatus(Version, store.Kind, silo.Id, [.. silo.Roles.Order(StringComparer.Ordinal)], training), HttpJson.Options);
     }
 
     /// <summary>Liveness: never touches the store, so a database outage does not restart pods.</summary>
     public static Ok<HealthStatus> GetAlive() => TypedResults.Ok(new HealthStatus("alive"));
 
-    /// <summary>Readiness: 200 when the store answers and is migrated, 503 with the reason otherwise.</summary>
-    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(Silo silo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Readiness: 200 when this silo is Active in the cluster's membership and the store answers
+    /// and is migrated; 503 with the reason otherwise (joining, shutting down, declared dead, store down).
+    /// </summary>
+    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> GetHealthAsync(IGrainStore store, ISiloStatusOracle membership, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(membership);
+        if (membership.CurrentStatus != MembershipStatus.Active)
+            return TypedResults.Json(new HealthStatus("unavailable", $"silo {membership.SiloName} is {membership.CurrentStatus} in the cluster, not Active"), statusCode: StatusCodes.Status503ServiceUnavailable);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await silo.Store.CheckHealthAsync(timeout.Token);
-            return TypedResults.Ok(new HealthStatus("ready"));
+            await store.CheckHealthAsync(timeout.Token);
+            return TypedResults.Ok(new HealthStatus("ready", $"silo {membership.SiloName} is Active in the cluster; store {store.Kind} is migrated"));
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {
-            return TypedResults.Json(new HealthStatus("unavailable", $"store {silo.Store.Kind}: {ex.Message}"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new HealthStatus("unavailable", $"store {store.Kind}: {ex.Message}"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using L402Train.Gateway.Training;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
@@ -61,7 +60,7 @@ public static class TrainingApi
         ArgumentNullException.ThrowIfNull(schedule);
         var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
         if (!run.Started) return null;
-        var round = await grains.GetGrain<IRoundGrain>(Key(run.CurrentRound)).GetAsync();
+        var round = await grains.GetGrain<IRoundGrain>(run.CurrentRound).GetAsync();
         return new TrainingStatusView(run.CurrentRound, round.Status, round.BaseVersion, round.Deadline,
             run.Latest is { } latest ? CheckpointView.From(latest) : null, setup, schedule.DepositSat, schedule.CheckpointPriceSat);
     }
@@ -159,7 +158,7 @@ public static class TrainingApi
     private static async Task<Results<JsonHttpResult<RoundState>, NotFound>> GetRound(int n, IGrainFactory grains)
     {
         if (n < 1) return TypedResults.NotFound();
-        var round = await grains.GetGrain<IRoundGrain>(Key(n)).GetAsync();
+        var round = await grains.GetGrain<IRoundGrain>(n).GetAsync();
         return round.Number == 0 ? TypedResults.NotFound() : TypedResults.Json(round, HttpJson.Options);
     }
 
@@ -169,7 +168,4 @@ public static class TrainingApi
         if (http.GetL402Token() is not { Preimage: not null } token) return;
         await CheckpointFees.RecordIfSettledAsync(grains, node, token.PaymentHash, purpose, cancellationToken);
     }
-
-
-    private static string Key(int round) => round.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -16,6 +16,7 @@ public sealed record HoldTokenState
 }
 
 /// <summary>One hold token, keyed by token id (hex): consumable exactly once across every silo.</summary>
+[Alias("l402.IHoldTokenGrain")]
 public interface IHoldTokenGrain : IGrainWithStringKey
 {
     /// <summary>True when consumed.</summary>
@@ -33,7 +34,7 @@ public interface IHoldTokenGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IHoldTokenGrain"/>
 [GrainType("hold-token")]
-public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : Grain, IHoldTokenGrain
+public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : OutboxGrain, IHoldTokenGrain
 {
     /// <inheritdoc/>
     public Task<bool> IsConsumedAsync() => Task.FromResult(token.State.Consumed);

@@ -1,5 +1,6 @@
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Payments;
+using L402Train.Grains.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public sealed class StandardFeeWatch(IServiceProvider services) : IL402Challenge
         if (challenge.Mode != L402Mode.Standard) return;
         var purpose = Purposes.GetValueOrDefault(capability, InvoicePurpose.CheckpointFee);
         // Resolved per call: the gate is built before the silo that owns the outbox.
-        var silo = services.GetRequiredService<Grains.Runtime.Silo>();
-        await silo.EnqueueJobAsync(CheckpointFees.CheckAtExpiry(challenge.PaymentHash, challenge.ExpiresAt + Margin, purpose), cancellationToken);
+        var jobs = services.GetRequiredService<JobQueue>();
+        await jobs.EnqueueAsync(CheckpointFees.CheckAtExpiry(challenge.PaymentHash, challenge.ExpiresAt + Margin, purpose), cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Payments;
 
 /// <summary>Every invoice the coordinator issues or pays, keyed by payment hash (hex).</summary>
+[Alias("l402.IInvoiceGrain")]
 public interface IInvoiceGrain : IGrainWithStringKey
 {
     /// <summary>The record; null when the hash was never tracked.</summary>
@@ -21,7 +22,7 @@ public interface IInvoiceGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IInvoiceGrain"/>
 [GrainType("invoice")]
-public sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<InvoiceRecord> record) : Grain, IInvoiceGrain
+public sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<InvoiceRecord> record) : OutboxGrain, IInvoiceGrain
 {
     /// <inheritdoc/>
     public Task<InvoiceRecord?> GetAsync() => Task.FromResult(record.RecordExists ? record.State : null);

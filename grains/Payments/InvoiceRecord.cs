@@ -1,6 +1,7 @@
 namespace L402Train.Grains.Payments;
 
 /// <summary>Which way the money goes, seen from the coordinator's node.</summary>
+[GenerateSerializer, Alias("l402.InvoiceDirection")]
 public enum InvoiceDirection
 {
     /// <summary>The coordinator issued the invoice and is paid.</summary>
@@ -10,6 +11,7 @@ public enum InvoiceDirection
 }
 
 /// <summary>What an invoice is for; the ledger groups by it.</summary>
+[GenerateSerializer, Alias("l402.InvoicePurpose")]
 public enum InvoicePurpose
 {
     /// <summary>A standard L402 fee for a checkpoint download.</summary>
@@ -33,6 +35,7 @@ public enum InvoicePurpose
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>
+[GenerateSerializer, Alias("l402.MoneyState")]
 public enum MoneyState
 {
     /// <summary>Issued, unpaid.</summary>
@@ -61,6 +64,7 @@ public enum MoneyState
 /// <param name="FeeSat">Routing fee paid (outgoing).</param>
 /// <param name="CreatedAt">When it was first tracked.</param>
 /// <param name="UpdatedAt">When its state last changed.</param>
+[GenerateSerializer, Immutable, Alias("l402.InvoiceRecord")]
 public sealed record InvoiceRecord(
     string PaymentHash,
     InvoiceDirection Direction,

@@ -9,9 +9,11 @@ namespace L402Train.Grains.Payments;
 /// <param name="OutSat">Sats sent, fees included.</param>
 /// <param name="Owner">What it belongs to.</param>
 /// <param name="At">When it was recorded.</param>
+[GenerateSerializer, Alias("l402.LedgerEntry")]
 public sealed record LedgerEntry(string PaymentHash, InvoicePurpose Purpose, long InSat, long OutSat, string? Owner, DateTimeOffset At)
 {
     /// <summary>Sats of money already received that the coordinator keeps as its fee (no node movement; 0 for invoices).</summary>
+    [Id(100)]
     public long KeptSat { get; init; }
 
     /// <summary>The entry a final invoice record implies.</summary>
@@ -25,15 +27,19 @@ public sealed record LedgerEntry(string PaymentHash, InvoicePurpose Purpose, lon
 }
 
 /// <summary>The ledger's state: the opening balance and every entry, in order.</summary>
+[GenerateSerializer, Alias("l402.LedgerState")]
 public sealed record LedgerState
 {
     /// <summary>The node's spendable balance when the ledger opened, in sats.</summary>
+    [Id(0)]
     public long OpeningBalanceSat { get; init; }
 
     /// <summary>True once opened.</summary>
+    [Id(1)]
     public bool Opened { get; init; }
 
     /// <summary>Every entry, in posting order.</summary>
+    [Id(2)]
     public List<LedgerEntry> Entries { get; init; } = [];
 
     /// <summary>Sum of sats received.</summary>
@@ -50,6 +56,7 @@ public sealed record LedgerState
 }
 
 /// <summary>The coordinator's ledger of every sat in and out; reconciled against its node.</summary>
+[Alias("l402.ILedgerGrain")]
 public interface ILedgerGrain : IGrainWithStringKey
 {
     /// <summary>Records the opening balance once (later calls keep the first).</summary>
@@ -64,7 +71,7 @@ public interface ILedgerGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="ILedgerGrain"/>
 [GrainType("ledger")]
-public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> ledger) : Grain, ILedgerGrain
+public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> ledger) : OutboxGrain, ILedgerGrain
 {
     /// <summary>The key of the coordinator's own ledger.</summary>
     public const string CoordinatorKey = "coordinator";

@@ -27,13 +27,6 @@ public sealed record LedgerReconciliation(long OpeningSat, long InSat, long OutS
     /// <summary>True when they agree to the sat once fees in transit are counted.</summary>
     public bool Reconciled => DifferenceSat == 0;
 
-    /// <summary>Reads the ledger, the pending fee checks in the store and the node, and compares them.</summary>
-    public static Task<LedgerReconciliation> CheckAsync(Silo silo, ILightningNode node, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(silo);
-        return CheckAsync(silo.GrainFactory, silo.Store, node, cancellationToken);
-    }
-
     /// <summary>Reads the ledger, the pending fee checks in <paramref name="store"/> and the node, and compares them.</summary>
     public static async Task<LedgerReconciliation> CheckAsync(IGrainFactory grains, IGrainStore store, ILightningNode node, CancellationToken cancellationToken = default)
     {

@@ -1,8 +1,7 @@
-using L402Train.Grains.Runtime;
-
 namespace L402Train.Grains.Payments;
 
 /// <summary>How a deposit ended.</summary>
+[GenerateSerializer, Alias("l402.DepositResolution")]
 public enum DepositResolution
 {
     /// <summary>The hold invoice was cancelled on our verdict: the payer has the funds back.</summary>
@@ -14,6 +13,7 @@ public enum DepositResolution
 }
 
 /// <summary>A grain that owns a deposit and wants to hear how it ended.</summary>
+[Alias("l402.IDepositOwner")]
 public interface IDepositOwner : IGrainWithStringKey
 {
     /// <summary>Called (at least once) when the deposit job has finished.</summary>
@@ -21,6 +21,7 @@ public interface IDepositOwner : IGrainWithStringKey
 }
 
 /// <summary>A grain that owes a reward and wants to hear how its payment went.</summary>
+[Alias("l402.IRewardOwner")]
 public interface IRewardOwner : IGrainWithStringKey
 {
     /// <summary>Called (at least once) after the payment succeeded.</summary>

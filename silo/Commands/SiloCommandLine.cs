@@ -17,6 +17,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
     private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator (default {SiloSettings.DefaultRoles})" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
+    private readonly Option<string?> siloPort = new("--silo-port") { Description = "Port other silos reach this one on (default: a free port, enough for a single silo)" };
     private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
@@ -55,6 +56,7 @@ public sealed class SiloCommandLine
         command.Options.Add(dataDir);
         command.Options.Add(roles);
         command.Options.Add(urls);
+        command.Options.Add(siloPort);
         command.Options.Add(lightning);
         command.Options.Add(lndMacaroon);
         command.Options.Add(lndCert);
@@ -70,6 +72,7 @@ public sealed class SiloCommandLine
         ["DataDir"] = parse.GetValue(dataDir),
         ["Roles"] = parse.GetValue(roles),
         ["Urls"] = parse.GetValue(urls),
+        ["SiloPort"] = parse.GetValue(siloPort),
         ["Lightning"] = parse.GetValue(lightning),
         ["LndMacaroon"] = parse.GetValue(lndMacaroon),
         ["LndCert"] = parse.GetValue(lndCert),
@@ -172,11 +175,11 @@ public sealed class SiloCommandLine
                 return 0;
             });
             if (started != 0) return started;
-            var result = await Grains.Payments.LedgerReconciliation.CheckAsync(
-                app.Services.GetRequiredService<Grains.Runtime.Silo>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
+            var result = await Grains.Payments.LedgerReconciliation.CheckAsync(app.Services.GetRequiredService<IGrainFactory>(),
+                app.Services.GetRequiredService<IGrainStore>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
             var output = parse.InvocationConfiguration.Output;
             // Dead money jobs first: a dead settle or payout leaves money where the ledger cannot see it.
-            await DeadMoneyJobs.WriteAsync(app.Services.GetRequiredService<Grains.Runtime.Silo>().Store, output, ct);
+            await DeadMoneyJobs.WriteAsync(app.Services.GetRequiredService<IGrainStore>(), output, ct);
             await app.StopAsync(ct);
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             await output.WriteLineAsync(string.Create(invariant,

@@ -130,7 +130,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
 
     private static async Task<RoundState> WaitForAggregationAsync(IGrainFactory grains, int number, CancellationToken cancellationToken)
     {
-        var round = grains.GetGrain<IRoundGrain>(number.ToString(CultureInfo.InvariantCulture));
+        var round = grains.GetGrain<IRoundGrain>(number);
         while (true)
         {
             var state = await round.GetAsync();

@@ -79,11 +79,8 @@ public static class BountyComposition
         return app;
     }
 
-    private static void RegisterGrainsAndJobs(SiloBuilder silo, IServiceProvider sp)
+    private static void RegisterGrainsAndJobs(SiloJobs silo, IServiceProvider sp)
     {
-        silo.AddGrain<IBountyGrain, BountyGrain>()
-            .AddGrain<IBountyIndexGrain, BountyIndexGrain>()
-            .AddGrain<IBountySubmissionGrain, BountySubmissionGrain>();
         var settings = sp.GetRequiredService<SiloSettings>();
         var roles = settings.Roles;
         if (roles.Contains("validator") && settings.ValidatesBounties)

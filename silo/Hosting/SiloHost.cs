@@ -1,11 +1,12 @@
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
 
 namespace L402Train.Silo.Hosting;
 
-/// <summary>Adds grains, job handlers or filters to the silo a host builds (register with <see cref="SiloHost.ConfigureSilo"/>).</summary>
-public delegate void SiloConfigurator(SiloBuilder silo, IServiceProvider services);
+/// <summary>Adds job handlers and worker settings to the silo a host builds (register with <see cref="SiloHost.ConfigureSilo"/>).</summary>
+public delegate void SiloConfigurator(SiloJobs silo, IServiceProvider services);
 
 /// <summary>
 /// Composes a silo process: the store, the grain runtime as a hosted service, and (by role)
@@ -24,19 +25,15 @@ public static class SiloHost
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IGrainStore>(_ => settings.Store.Open());
         builder.Services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(Path.Combine(settings.DataDir, "blobs")));
-        builder.Services.AddSingleton(services =>
-        {
-            var silo = new SiloBuilder()
-                .UseStore(services.GetRequiredService<IGrainStore>())
-                .UseTimeProvider(services.GetRequiredService<TimeProvider>())
-                .UseServices(services)
-                .UseLogging(services.GetRequiredService<ILoggerFactory>())
-                .Configure(o => (o.SiloId, o.Roles) = (settings.SiloId, settings.Roles));
-            foreach (var configure in services.GetServices<SiloConfigurator>()) configure(silo, services);
-            return silo.Build();
-        });
-        builder.Services.AddSingleton(services => services.GetRequiredService<Grains.Runtime.Silo>().GrainFactory);
-        builder.Services.AddHostedService<SiloLifetime>();
+        builder.Services.AddSingleton(new SiloIdentity(settings.SiloId, settings.Roles));
+        // Runs the job configurators before the silo starts, so a refused setting (a validator
+        // without its sandbox) stops the start with its own message.
+        builder.Services.AddHostedService<JobSetupCheck>();
+        builder.UseOrleans(silo => silo
+            .AddL402Runtime()
+            .Configure<SiloOptions>(o => o.SiloName = settings.SiloId)
+            .UseLocalhostClustering(siloPort: settings.SiloPort ?? FreePort(), gatewayPort: 0)
+            .AddAdminDashboard(settings));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "L402Train coordinator";
@@ -46,14 +43,16 @@ public static class SiloHost
         return builder;
     }
 
-    /// <summary>Registers a configurator run when the silo is built.</summary>
+    /// <summary>Registers a configurator run when the silo's jobs are set up.</summary>
     public static IServiceCollection ConfigureSilo(this IServiceCollection services, SiloConfigurator configure) =>
-        services.AddSingleton(configure);
+        services.AddJobs((jobs, sp) => configure(jobs, sp));
 
     /// <summary>Maps the HTTP API of the gateway role (status and health are mapped for every role).</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseClusterErrors();
+        app.MapAdminDashboard();
         app.MapStatusApi();
         app.MapOpenApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
@@ -82,10 +81,18 @@ public static class SiloHost
         return app;
     }
 
-    private sealed class SiloLifetime(Grains.Runtime.Silo silo) : IHostedService
+    // A silo-to-silo port nothing else holds (the embedded silo's peers are in this process or none).
+    private static int FreePort()
     {
-        public Task StartAsync(CancellationToken cancellationToken) => silo.StartAsync(cancellationToken);
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
 
-        public Task StopAsync(CancellationToken cancellationToken) => silo.StopAsync();
+    private sealed class JobSetupCheck(SiloJobs jobs) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(jobs);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

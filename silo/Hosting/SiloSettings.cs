@@ -27,6 +27,15 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>Where bubblewrap is looked for when <c>--bwrap</c> is not set (Debian and Ubuntu install it there).</summary>
     public const string DefaultBubblewrapPath = "/usr/bin/bwrap";
 
+    /// <summary>The port other silos reach this one on (Orleans' silo port); null picks a free one, enough for a single embedded silo.</summary>
+    public int? SiloPort { get; init; }
+
+    /// <summary>
+    /// The admin password of the Orleans Dashboard (user <c>admin</c>, HTTP Basic); null keeps the
+    /// dashboard off. Set it in the environment or appsettings.json, not on the command line.
+    /// </summary>
+    public SecretText? DashboardPassword { get; init; }
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
 
@@ -68,11 +77,22 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             throw new SiloSettingException("urls", $"'{badUrl}' is not an http(s) URL; use e.g. {DefaultUrls} (several separated by ';' or ',')");
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
+        int? siloPort = null;
+        if (config["SiloPort"] is { Length: > 0 } portText)
+        {
+            if (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                throw new SiloSettingException("silo-port", $"'{portText}' is not a port; use a number from 1 to 65535");
+            siloPort = port;
+        }
+        var dashboardPassword = config["DashboardPassword"] is { Length: > 0 } pw ? new SecretText(pw) : null;
+        if (dashboardPassword is { Value.Length: < DashboardComposition.MinPasswordLength })
+            throw new SiloSettingException("dashboard-password", $"the dashboard's admin password needs at least {DashboardComposition.MinPasswordLength} characters");
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
         var bwrap = config["Bwrap"] is { Length: > 0 } b ? Path.GetFullPath(b, workingDirectory) : DefaultBubblewrapPath;
         return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId)
         {
             Lightning = lightning, Bounties = BountyComposition.Parse(config), BubblewrapPath = bwrap,
+            SiloPort = siloPort, DashboardPassword = dashboardPassword,
         };
     }
 

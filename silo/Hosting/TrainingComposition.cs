@@ -58,15 +58,8 @@ public static class TrainingComposition
         return app;
     }
 
-    private static void RegisterGrainsAndJobs(SiloBuilder silo, IServiceProvider sp)
+    private static void RegisterGrainsAndJobs(SiloJobs silo, IServiceProvider sp)
     {
-        silo.AddGrain<ITrainingRunGrain, TrainingRunGrain>()
-            .AddGrain<IRoundGrain, RoundGrain>()
-            .AddGrain<ISubmissionGrain, SubmissionGrain>()
-            .AddGrain<IPeerGrain, PeerGrain>()
-            .AddGrain<IInvoiceGrain, InvoiceGrain>()
-            .AddGrain<ILedgerGrain, LedgerGrain>()
-            .AddGrain<IHoldTokenGrain, HoldTokenGrain>();
         var roles = sp.GetRequiredService<SiloSettings>().Roles;
         if (roles.Contains("validator"))
         {

@@ -9,6 +9,7 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// is the serialization point of the track: a verdict computed against a version that moved is
 /// superseded here, never accepted.
 /// </summary>
+[Alias("l402.IBountyGrain")]
 public interface IBountyGrain : IDepositOwner, IRewardOwner
 {
     /// <summary>Records a posted bounty (idempotent) and queues the first funding check.</summary>
@@ -46,7 +47,7 @@ public interface IBountyGrain : IDepositOwner, IRewardOwner
 [GrainType("bounty")]
 public sealed partial class BountyGrain(
     [PersistentState("bounty")] IPersistentState<BountyState> bounty,
-    BountyRules rules) : Grain, IBountyGrain
+    BountyRules rules) : OutboxGrain, IBountyGrain
 {
     /// <summary>Owner kind of bounties in payment jobs (the sponsor refund).</summary>
     public const string OwnerKind = "bounty";

@@ -3,6 +3,7 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Bounties.Catalog;
 
 /// <summary>The list of every bounty id, for <c>GET /bounties</c>; one grain keyed <see cref="BountyIndexGrain.AllKey"/>.</summary>
+[Alias("l402.IBountyIndexGrain")]
 public interface IBountyIndexGrain : IGrainWithStringKey
 {
     /// <summary>Adds an id (idempotent).</summary>
@@ -21,7 +22,7 @@ public sealed record BountyIndexState
 
 /// <inheritdoc cref="IBountyIndexGrain"/>
 [GrainType("bounty-index")]
-public sealed class BountyIndexGrain([PersistentState("index")] IPersistentState<BountyIndexState> index) : Grain, IBountyIndexGrain
+public sealed class BountyIndexGrain([PersistentState("index")] IPersistentState<BountyIndexState> index) : OutboxGrain, IBountyIndexGrain
 {
     /// <summary>The key of the one index.</summary>
     public const string AllKey = "all";

@@ -1,6 +1,7 @@
 namespace L402Train.Grains.Bounties.Catalog;
 
 /// <summary>What the funding job saw on the node.</summary>
+[GenerateSerializer, Alias("l402.FundingObservation")]
 public enum FundingObservation
 {
     /// <summary>Not paid yet, not expired.</summary>
@@ -14,6 +15,7 @@ public enum FundingObservation
 /// <summary>The answer to a commitment.</summary>
 /// <param name="Record">The commitment as registered (the original when it was registered before); null when refused.</param>
 /// <param name="Created">True when this call registered it.</param>
+[GenerateSerializer, Immutable, Alias("l402.CommitResult")]
 public sealed record CommitResult(CommitmentRecord? Record, bool Created)
 {
     /// <summary>True when the bounty is closed and took nothing.</summary>
@@ -25,6 +27,7 @@ public sealed record CommitResult(CommitmentRecord? Record, bool Created)
 /// <param name="ArrivalSequence">1-based arrival order (0 when refused).</param>
 /// <param name="CommitSequence">The sequence of the commitment the submission revealed, if any.</param>
 /// <param name="VersionAtArrival">The bounty's version when it arrived (a base version other than this is stale).</param>
+[GenerateSerializer, Immutable, Alias("l402.SubmissionAdmission")]
 public sealed record SubmissionAdmission(bool Open, int ArrivalSequence, int? CommitSequence, int VersionAtArrival);
 
 /// <summary>A validated improvement the validator asks the bounty to merge.</summary>
@@ -35,11 +38,13 @@ public sealed record SubmissionAdmission(bool Open, int ArrivalSequence, int? Co
 /// <param name="PublicScores">Its public scores.</param>
 /// <param name="HeldOutScores">Its held-out scores.</param>
 /// <param name="Improvement">Mean held-out improvement over the current best.</param>
+[GenerateSerializer, Alias("l402.MergeRequest")]
 public sealed record MergeRequest(
     string SubmissionId, string Agent, int BaseVersion, string TreeBlob,
     IReadOnlyList<double> PublicScores, IReadOnlyList<double> HeldOutScores, double Improvement);
 
 /// <summary>How a merge went.</summary>
+[GenerateSerializer, Alias("l402.MergeOutcome")]
 public enum MergeOutcome
 {
     /// <summary>Merged as a new version; the reward is granted.</summary>
@@ -55,6 +60,7 @@ public enum MergeOutcome
 /// <param name="Version">The new version when merged; otherwise the bounty's current version.</param>
 /// <param name="RewardSat">The reward granted (fee included).</param>
 /// <param name="FeeSat">The coordinator's fee out of it.</param>
+[GenerateSerializer, Immutable, Alias("l402.MergeResult")]
 public sealed record MergeResult(MergeOutcome Outcome, int Version, long RewardSat, long FeeSat);
 
 /// <summary>The sponsor's invoice for the refund of a cancelled bounty.</summary>
@@ -62,9 +68,11 @@ public sealed record MergeResult(MergeOutcome Outcome, int Version, long RewardS
 /// <param name="Bolt11">The invoice.</param>
 /// <param name="AmountSat">Its amount.</param>
 /// <param name="MaxFeeSat">Most routing fee the coordinator pays on top.</param>
+[GenerateSerializer, Immutable, Alias("l402.RefundRequest")]
 public sealed record RefundRequest(string PaymentHash, string Bolt11, long AmountSat, long MaxFeeSat);
 
 /// <summary>How a cancel went.</summary>
+[GenerateSerializer, Alias("l402.CancelOutcome")]
 public enum CancelOutcome
 {
     /// <summary>Closed; the refund of what was left is queued.</summary>
@@ -87,4 +95,5 @@ public enum CancelOutcome
 /// <param name="Outcome">What happened.</param>
 /// <param name="RefundSat">The refund (what was left).</param>
 /// <param name="PaymentHash">The refund invoice's hash, when one is paid.</param>
+[GenerateSerializer, Immutable, Alias("l402.CancelResult")]
 public sealed record CancelResult(CancelOutcome Outcome, long RefundSat, string? PaymentHash);

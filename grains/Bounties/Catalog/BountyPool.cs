@@ -10,6 +10,7 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// <param name="OwedSat">Rewards granted but not paid yet (net of fees).</param>
 /// <param name="FeesSat">Coordinator fees kept from granted rewards.</param>
 /// <param name="RefundedSat">Returned (or being returned) to the sponsor on cancel.</param>
+[GenerateSerializer, Immutable, Alias("l402.BountyPool")]
 public sealed record BountyPool(long TotalSat, long PaidSat = 0, long OwedSat = 0, long FeesSat = 0, long RefundedSat = 0)
 {
     /// <summary>What is left to grant.</summary>

@@ -9,6 +9,7 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// <param name="FundingInvoice">The funding invoice (BOLT11).</param>
 /// <param name="FundingExpiresAt">When the funding invoice expires.</param>
 /// <param name="CoordinatorFeePct">The coordinator's fee on every reward, in percent, fixed at creation.</param>
+[GenerateSerializer, Immutable, Alias("l402.NewBounty")]
 public sealed record NewBounty(
     BountyTerms Terms,
     string BaselineBlob,
@@ -24,6 +25,7 @@ public sealed record NewBounty(
 /// <param name="Sequence">1-based order within the bounty.</param>
 /// <param name="Agent">Who registered it.</param>
 /// <param name="CommittedAt">When.</param>
+[GenerateSerializer, Immutable, Alias("l402.CommitmentRecord")]
 public sealed record CommitmentRecord(string Commitment, int Sequence, string Agent, DateTimeOffset CommittedAt);
 
 /// <summary>A submission's claim on a diff: identical diffs are credited to the earliest claim.</summary>
@@ -32,6 +34,7 @@ public sealed record CommitmentRecord(string Commitment, int Sequence, string Ag
 /// <param name="CommitSequence">The sequence of the commitment it revealed; null when it revealed none.</param>
 /// <param name="ArrivalSequence">1-based arrival order within the bounty.</param>
 /// <param name="VersionAtArrival">The bounty's version when the submission arrived.</param>
+[GenerateSerializer, Immutable, Alias("l402.DiffClaim")]
 public sealed record DiffClaim(string DiffHash, string SubmissionId, int? CommitSequence, int ArrivalSequence, int VersionAtArrival)
 {
     /// <summary>Order of precedence: revealed commitments by sequence first, then uncommitted submissions by arrival.</summary>
@@ -50,6 +53,7 @@ public sealed record DiffClaim(string DiffHash, string SubmissionId, int? Commit
 /// <param name="AcceptedAt">When it merged.</param>
 /// <param name="TreeBlob">Blob hash of the archive of the tree it created.</param>
 /// <param name="Paid">True once the agent's claim was paid.</param>
+[GenerateSerializer, Immutable, Alias("l402.LeaderboardEntry")]
 public sealed record LeaderboardEntry(
     string SubmissionId, string Agent, int Version, double PublicScore, double HeldOutScore, double Improvement,
     long RewardSat, long FeeSat, DateTimeOffset AcceptedAt, string TreeBlob, bool Paid = false);
@@ -59,9 +63,11 @@ public sealed record LeaderboardEntry(
 /// <param name="AmountSat">The refund.</param>
 /// <param name="Status">Paying, paid or failed (a failed refund may be claimed again with a new invoice).</param>
 /// <param name="Failure">Why the last attempt failed.</param>
+[GenerateSerializer, Immutable, Alias("l402.SponsorRefund")]
 public sealed record SponsorRefund(string? PaymentHash, long AmountSat, RefundStatus Status, string? Failure = null);
 
 /// <summary>Where a sponsor refund stands.</summary>
+[GenerateSerializer, Alias("l402.RefundStatus")]
 public enum RefundStatus
 {
     /// <summary>Queued or in flight.</summary>
@@ -75,57 +81,75 @@ public enum RefundStatus
 }
 
 /// <summary>The durable state of one bounty.</summary>
+[GenerateSerializer, Alias("l402.BountyState")]
 public sealed record BountyState
 {
     /// <summary>What was posted; null for an unknown id.</summary>
+    [Id(0)]
     public NewBounty? Posted { get; init; }
 
     /// <summary>Life-cycle status.</summary>
+    [Id(1)]
     public BountyStatus Status { get; init; }
 
     /// <summary>Why it closed.</summary>
+    [Id(2)]
     public BountyCloseReason? ClosedReason { get; init; }
 
     /// <summary>When it was posted.</summary>
+    [Id(3)]
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When the funding settled.</summary>
+    [Id(4)]
     public DateTimeOffset? FundedAt { get; init; }
 
     /// <summary>When it closed.</summary>
+    [Id(5)]
     public DateTimeOffset? ClosedAt { get; init; }
 
     /// <summary>How many funding checks ran (names the next check's job).</summary>
+    [Id(6)]
     public int FundingChecks { get; init; }
 
     /// <summary>The current best's version: 0 is the baseline, each merge adds one.</summary>
+    [Id(7)]
     public int Version { get; init; }
 
     /// <summary>Blob hash of the current best tree's archive.</summary>
+    [Id(8)]
     public string? BestBlob { get; init; }
 
     /// <summary>Public scores of the current best (one per repeat); null until scored.</summary>
+    [Id(9)]
     public IReadOnlyList<double>? BestPublicScores { get; init; }
 
     /// <summary>Held-out scores of the current best (one per repeat); null until scored.</summary>
+    [Id(10)]
     public IReadOnlyList<double>? BestHeldOutScores { get; init; }
 
     /// <summary>The baseline's mean held-out score.</summary>
+    [Id(11)]
     public double? BaselineScore { get; init; }
 
     /// <summary>The money.</summary>
+    [Id(12)]
     public BountyPool Pool { get; init; } = new(0);
 
     /// <summary>Accepted submissions in merge order.</summary>
+    [Id(13)]
     public IReadOnlyList<LeaderboardEntry> Leaderboard { get; init; } = [];
 
     /// <summary>Registered commitments in sequence order.</summary>
+    [Id(14)]
     public IReadOnlyList<CommitmentRecord> Commitments { get; init; } = [];
 
     /// <summary>Every submission's claim on its diff, in arrival order.</summary>
+    [Id(15)]
     public IReadOnlyList<DiffClaim> Claims { get; init; } = [];
 
     /// <summary>The sponsor refund, once cancelled.</summary>
+    [Id(16)]
     public SponsorRefund? Refund { get; init; }
 
     /// <summary>The mean held-out score of the current best.</summary>

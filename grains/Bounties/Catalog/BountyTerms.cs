@@ -20,6 +20,7 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// <param name="EvalTimeoutSeconds">Wall clock (and CPU time) of each eval run.</param>
 /// <param name="EvalMemoryMb">Address-space limit of each eval run.</param>
 /// <param name="Repeats">Runs per set and submission (more than one when the eval is noisy).</param>
+[GenerateSerializer, Alias("l402.BountyTerms")]
 public sealed record BountyTerms(
     string Title,
     string Description,
@@ -85,6 +86,7 @@ public sealed record BountyTerms(
 }
 
 /// <summary>Where a bounty is in its life.</summary>
+[GenerateSerializer, Alias("l402.BountyStatus")]
 public enum BountyStatus
 {
     /// <summary>Posted; the funding invoice is not paid yet.</summary>
@@ -96,6 +98,7 @@ public enum BountyStatus
 }
 
 /// <summary>Why a bounty closed.</summary>
+[GenerateSerializer, Alias("l402.BountyCloseReason")]
 public enum BountyCloseReason
 {
     /// <summary>The deadline passed.</summary>

@@ -1,6 +1,7 @@
 namespace L402Train.Grains.Bounties.Diffs;
 
 /// <summary>Why a submitted diff was refused.</summary>
+[GenerateSerializer, Alias("l402.DiffRejectionReason")]
 public enum DiffRejectionReason
 {
     /// <summary>A path with a <c>..</c> segment.</summary>
@@ -37,6 +38,7 @@ public enum DiffRejectionReason
 /// <summary>A refused diff: a machine-readable reason and a message for the submitter.</summary>
 /// <param name="Reason">The reason.</param>
 /// <param name="Message">What was wrong and where, in words.</param>
+[GenerateSerializer, Immutable, Alias("l402.DiffRejection")]
 public sealed record DiffRejection(DiffRejectionReason Reason, string Message)
 {
     /// <summary>The reason as a stable snake_case code (<c>path_traversal</c>, <c>does_not_apply</c>, …).</summary>

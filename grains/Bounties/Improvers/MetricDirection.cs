@@ -1,6 +1,7 @@
 namespace L402Train.Grains.Bounties.Improvers;
 
 /// <summary>Whether a bounty's metric improves upward (accuracy) or downward (loss, latency).</summary>
+[GenerateSerializer, Alias("l402.MetricDirection")]
 public enum MetricDirection
 {
     /// <summary>Higher is better.</summary>

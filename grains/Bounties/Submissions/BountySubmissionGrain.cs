@@ -6,6 +6,7 @@ using L402Train.Grains.Training;
 namespace L402Train.Grains.Bounties.Submissions;
 
 /// <summary>One bounty submission, keyed by its id (the deposit's payment hash).</summary>
+[Alias("l402.IBountySubmissionGrain")]
 public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
 {
     /// <summary>Records the arrival (idempotent), registers its claim with the bounty and queues validation.</summary>
@@ -30,7 +31,7 @@ public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
 /// <inheritdoc cref="IBountySubmissionGrain"/>
 [GrainType("bounty-submission")]
 public sealed class BountySubmissionGrain([PersistentState("submission")] IPersistentState<BountySubmissionState> submission)
-    : Grain, IBountySubmissionGrain
+    : OutboxGrain, IBountySubmissionGrain
 {
     /// <summary>Owner kind of bounty submissions in payment jobs.</summary>
     public const string OwnerKind = "bounty-submission";

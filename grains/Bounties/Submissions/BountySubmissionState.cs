@@ -14,59 +14,77 @@ namespace L402Train.Grains.Bounties.Submissions;
 /// <param name="PaymentHash">The deposit hold invoice's hash (hex) = the submission id.</param>
 /// <param name="TokenIdHex">The L402 token id the deposit preimage derives from.</param>
 /// <param name="DepositSat">The deposit.</param>
+[GenerateSerializer, Immutable, Alias("l402.NewBountySubmission")]
 public sealed record NewBountySubmission(
     string BountyId, string Agent, int BaseVersion, string? DiffBlob, string? DiffHash, long DiffBytes, double? ClaimedScore,
     string? Commitment, string PaymentHash, string TokenIdHex, long DepositSat);
 
 /// <summary>A bounty submission.</summary>
+[GenerateSerializer, Alias("l402.BountySubmissionState")]
 public sealed record BountySubmissionState
 {
     /// <summary>What arrived; null for an unknown id.</summary>
+    [Id(0)]
     public NewBountySubmission? Received { get; init; }
 
     /// <summary>When it arrived.</summary>
+    [Id(1)]
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>Arrival order in its bounty (0 when refused at the door).</summary>
+    [Id(2)]
     public int ArrivalSequence { get; init; }
 
     /// <summary>The sequence of the commitment it revealed.</summary>
+    [Id(3)]
     public int? CommitSequence { get; init; }
 
     /// <summary>The bounty's version when it arrived: a base version other than this is stale.</summary>
+    [Id(4)]
     public int VersionAtArrival { get; init; }
 
     /// <summary>The verdict, once decided.</summary>
+    [Id(5)]
     public BountyVerdict? Verdict { get; init; }
 
     /// <summary>When the verdict was recorded.</summary>
+    [Id(6)]
     public DateTimeOffset? DecidedAt { get; init; }
 
     /// <summary>The version the acceptance created.</summary>
+    [Id(7)]
     public int? NewVersion { get; init; }
 
     /// <summary>The deposit.</summary>
+    [Id(8)]
     public DepositStatus Deposit { get; init; }
 
     /// <summary>When the deposit job finished.</summary>
+    [Id(9)]
     public DateTimeOffset? DepositResolvedAt { get; init; }
 
     /// <summary>The reward granted, fee included.</summary>
+    [Id(10)]
     public long RewardSat { get; init; }
 
     /// <summary>The coordinator's fee out of the reward; the agent claims <c>RewardSat − FeeSat</c>.</summary>
+    [Id(11)]
     public long FeeSat { get; init; }
 
     /// <summary>The reward's status.</summary>
+    [Id(12)]
     public RewardStatus Reward { get; init; }
 
     /// <summary>The claim invoice being paid.</summary>
+    [Id(13)]
     public string? ClaimPaymentHash { get; init; }
 
     /// <summary>Why the last claim payment failed.</summary>
+    [Id(14)]
     public string? ClaimFailure { get; init; }
 
     /// <summary>When the reward was paid.</summary>
+    [Id(15)]
     public DateTimeOffset? RewardPaidAt { get; init; }
 
     /// <summary>What the agent is paid: the reward less the fee.</summary>

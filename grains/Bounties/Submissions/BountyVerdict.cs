@@ -4,6 +4,7 @@ using L402Train.Grains.Training;
 namespace L402Train.Grains.Bounties.Submissions;
 
 /// <summary>Why a bounty submission ended the way it did (the wire's <c>reason</c>, snake_case).</summary>
+[GenerateSerializer, Alias("l402.BountyVerdictReason")]
 public enum BountyVerdictReason
 {
     /// <summary>Beat the current best on held-out by the minimum improvement, significantly, without a suspicious gap; merged. Deposit refunded.</summary>
@@ -44,6 +45,7 @@ public enum BountyVerdictReason
 /// <param name="TreeBlob">For an acceptance: the archive of the merged tree.</param>
 /// <param name="CreditedTo">For a copy: the submission credited with the diff.</param>
 /// <param name="PublicStdoutTail">The end of the first public run's stdout (never held-out output).</param>
+[GenerateSerializer, Alias("l402.BountyVerdict")]
 public sealed record BountyVerdict(
     BountyVerdictReason Reason,
     string Detail,

@@ -3,27 +3,35 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Training;
 
 /// <summary>A peer's record: what it sent and what it earned and lost.</summary>
+[GenerateSerializer, Alias("l402.PeerState")]
 public sealed record PeerState
 {
     /// <summary>Submission ids in arrival order.</summary>
+    [Id(0)]
     public List<string> Submissions { get; init; } = [];
 
     /// <summary>Verdicts by reason.</summary>
+    [Id(1)]
     public Dictionary<VerdictReason, int> Verdicts { get; init; } = [];
 
     /// <summary>Deposits paid in.</summary>
+    [Id(2)]
     public long DepositsSat { get; init; }
 
     /// <summary>Deposits forfeited.</summary>
+    [Id(3)]
     public long ForfeitedSat { get; init; }
 
     /// <summary>Rewards granted.</summary>
+    [Id(4)]
     public long RewardsOwedSat { get; init; }
 
     /// <summary>Rewards paid.</summary>
+    [Id(5)]
     public long RewardsPaidSat { get; init; }
 
     /// <summary>Event keys already applied (callers deliver at least once).</summary>
+    [Id(6)]
     public HashSet<string> Applied { get; init; } = [];
 
     /// <summary>Accepted submissions.</summary>
@@ -31,6 +39,7 @@ public sealed record PeerState
 }
 
 /// <summary>A peer, keyed by its id.</summary>
+[Alias("l402.IPeerGrain")]
 public interface IPeerGrain : IGrainWithStringKey
 {
     /// <summary>The peer's record.</summary>
@@ -51,7 +60,7 @@ public interface IPeerGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IPeerGrain"/>
 [GrainType("peer")]
-public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerState> peer) : Grain, IPeerGrain
+public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerState> peer) : OutboxGrain, IPeerGrain
 {
     /// <inheritdoc/>
     public Task<PeerState> GetAsync() => Task.FromResult(peer.State);

@@ -1,6 +1,7 @@
 namespace L402Train.Grains.Training;
 
 /// <summary>Why a submission ended the way it did. The names are what reports and the API show.</summary>
+[GenerateSerializer, Alias("l402.VerdictReason")]
 public enum VerdictReason
 {
     /// <summary>Significant improvement at or above τ: deposit refunded, reward owed.</summary>
@@ -41,6 +42,7 @@ public enum DepositAction
 /// <param name="Score">Mean relative held-out loss decrease (0 when not scored).</param>
 /// <param name="Quality">Score mapped to [0, 1]; drives the reward.</param>
 /// <param name="Detail">A sentence for the peer saying why.</param>
+[GenerateSerializer, Immutable, Alias("l402.SubmissionVerdict")]
 public sealed record SubmissionVerdict(VerdictReason Reason, double Score, double Quality, string Detail)
 {
     /// <summary>The money rule of PROTOCOL.md §3 for this outcome.</summary>

@@ -3,7 +3,8 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Training;
 
 /// <summary>A training round, keyed by its number.</summary>
-public interface IRoundGrain : IGrainWithStringKey
+[Alias("l402.IRoundGrain")]
+public interface IRoundGrain : IGrainWithIntegerKey
 {
     /// <summary>Opens the round (idempotent) and schedules its close at the deadline.</summary>
     Task<RoundState> OpenAsync(int baseVersion, string baseCheckpoint, DateTimeOffset deadline);
@@ -29,7 +30,7 @@ public interface IRoundGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IRoundGrain"/>
 [GrainType("round")]
-public sealed class RoundGrain([PersistentState("round")] IPersistentState<RoundState> round, RewardSchedule schedule) : Grain, IRoundGrain
+public sealed class RoundGrain([PersistentState("round")] IPersistentState<RoundState> round, RewardSchedule schedule) : OutboxGrain, IRoundGrain
 {
     /// <inheritdoc/>
     public async Task<RoundState> OpenAsync(int baseVersion, string baseCheckpoint, DateTimeOffset deadline)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using L402Train.Compression;
 using L402Train.Grains.Runtime;
 using L402Train.Model.Gpt;
@@ -10,7 +9,7 @@ public sealed class CloseRoundHandler : IJobHandler
 {
     /// <inheritdoc/>
     public Task HandleAsync(JobContext job, CancellationToken cancellationToken) =>
-        job.Grains.GetGrain<IRoundGrain>(job.Payload<RoundJob>().Round.ToString(CultureInfo.InvariantCulture)).CloseAsync();
+        job.Grains.GetGrain<IRoundGrain>(job.Payload<RoundJob>().Round).CloseAsync();
 }
 
 /// <summary>
@@ -33,7 +32,7 @@ public sealed class AggregateRoundHandler(
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
         var number = job.Payload<RoundJob>().Round;
-        var roundGrain = job.Grains.GetGrain<IRoundGrain>(number.ToString(CultureInfo.InvariantCulture));
+        var roundGrain = job.Grains.GetGrain<IRoundGrain>(number);
         var runGrain = job.Grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey);
         var round = await roundGrain.GetAsync();
         var run = await runGrain.GetAsync();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using L402Train.Grains.Runtime;
 
 namespace L402Train.Grains.Training;
@@ -10,18 +9,23 @@ namespace L402Train.Grains.Training;
 /// <param name="FromRound">The round whose aggregation produced it (0 for the initial model).</param>
 /// <param name="CreatedAt">When it was written.</param>
 /// <param name="MomentumBlobHash">The outer momentum buffer after the step that produced it (a safetensors blob); null with plain SGD.</param>
+[GenerateSerializer, Immutable, Alias("l402.CheckpointRef")]
 public sealed record CheckpointRef(int Version, string BlobHash, long Bytes, int FromRound, DateTimeOffset CreatedAt, string? MomentumBlobHash = null);
 
 /// <summary>The training run: which round is open and every checkpoint version.</summary>
+[GenerateSerializer, Alias("l402.TrainingRunState")]
 public sealed record TrainingRunState
 {
     /// <summary>True once the initial checkpoint exists and round 1 is open.</summary>
+    [Id(0)]
     public bool Started { get; init; }
 
     /// <summary>The round accepting gradients.</summary>
+    [Id(1)]
     public int CurrentRound { get; init; }
 
     /// <summary>Checkpoint versions, oldest first.</summary>
+    [Id(2)]
     public List<CheckpointRef> Checkpoints { get; init; } = [];
 
     /// <summary>The newest checkpoint.</summary>
@@ -29,6 +33,7 @@ public sealed record TrainingRunState
 }
 
 /// <summary>The training run (one per coordinator, key <see cref="TrainingRunGrain.MainKey"/>).</summary>
+[Alias("l402.ITrainingRunGrain")]
 public interface ITrainingRunGrain : IGrainWithStringKey
 {
     /// <summary>Registers the initial checkpoint and opens round 1 (idempotent).</summary>
@@ -43,7 +48,7 @@ public interface ITrainingRunGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="ITrainingRunGrain"/>
 [GrainType("training-run")]
-public sealed class TrainingRunGrain([PersistentState("run")] IPersistentState<TrainingRunState> run, RewardSchedule schedule) : Grain, ITrainingRunGrain
+public sealed class TrainingRunGrain([PersistentState("run")] IPersistentState<TrainingRunState> run, RewardSchedule schedule) : OutboxGrain, ITrainingRunGrain
 {
     /// <summary>The key of the coordinator's run.</summary>
     public const string MainKey = "main";
@@ -77,6 +82,6 @@ public sealed class TrainingRunGrain([PersistentState("run")] IPersistentState<T
     }
 
     private Task OpenRound(int number, CheckpointRef checkpoint) =>
-        GrainFactory.GetGrain<IRoundGrain>(number.ToString(CultureInfo.InvariantCulture))
+        GrainFactory.GetGrain<IRoundGrain>(number)
             .OpenAsync(checkpoint.Version, checkpoint.BlobHash, TimeProvider.GetUtcNow() + schedule.RoundDuration);
 }

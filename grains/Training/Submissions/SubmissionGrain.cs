@@ -4,6 +4,7 @@ using L402Train.Grains.Runtime;
 namespace L402Train.Grains.Training;
 
 /// <summary>One gradient submission, keyed by its id (the deposit's payment hash).</summary>
+[Alias("l402.ISubmissionGrain")]
 public interface ISubmissionGrain : IDepositOwner, IRewardOwner
 {
     /// <summary>Records the arrival (idempotent), registers it with its round and queues validation.</summary>
@@ -28,7 +29,7 @@ public interface ISubmissionGrain : IDepositOwner, IRewardOwner
 
 /// <inheritdoc cref="ISubmissionGrain"/>
 [GrainType("submission")]
-public sealed class SubmissionGrain([PersistentState("submission")] IPersistentState<SubmissionState> submission) : Grain, ISubmissionGrain
+public sealed class SubmissionGrain([PersistentState("submission")] IPersistentState<SubmissionState> submission) : OutboxGrain, ISubmissionGrain
 {
     /// <summary>Owner kind of submissions in payment jobs.</summary>
     public const string OwnerKind = "submission";
@@ -39,7 +40,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         ArgumentNullException.ThrowIfNull(arrival);
         if (submission.RecordExists) return submission.State;
         var id = GetPrimaryKeyString();
-        var admission = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var admission = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round)
             .AdmitAsync(id, arrival.PeerId, arrival.ContentHash);
         submission.State = new SubmissionState
         {
@@ -65,7 +66,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         var id = GetPrimaryKeyString();
         long reward = 0;
         if (state.Sequence > 0)
-            reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round.ToString(System.Globalization.CultureInfo.InvariantCulture)).RecordVerdictAsync(id, verdict);
+            reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round).RecordVerdictAsync(id, verdict);
         var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.GradientDeposit, arrival.DepositSat, OwnerKind, id);
         var depositStatus = verdict.Deposit switch
         {

@@ -1,6 +1,7 @@
 namespace L402Train.Grains.Training;
 
 /// <summary>Where a deposit stands.</summary>
+[GenerateSerializer, Alias("l402.DepositStatus")]
 public enum DepositStatus
 {
     /// <summary>HTLC locked, no verdict yet.</summary>
@@ -16,6 +17,7 @@ public enum DepositStatus
 }
 
 /// <summary>Where a reward stands.</summary>
+[GenerateSerializer, Alias("l402.RewardStatus")]
 public enum RewardStatus
 {
     /// <summary>Nothing owed.</summary>
@@ -38,60 +40,78 @@ public enum RewardStatus
 /// <param name="PaymentHash">The deposit hold invoice's hash (hex).</param>
 /// <param name="TokenIdHex">The L402 token id (the deposit preimage derives from it).</param>
 /// <param name="DepositSat">The deposit.</param>
+[GenerateSerializer, Immutable, Alias("l402.NewSubmission")]
 public sealed record NewSubmission(
     string PeerId, int Round, int BaseVersion, string BlobHash, string ContentHash, long PayloadBytes,
     string PaymentHash, string TokenIdHex, long DepositSat);
 
 /// <summary>A gradient submission.</summary>
+[GenerateSerializer, Alias("l402.SubmissionState")]
 public sealed record SubmissionState
 {
     /// <summary>What arrived.</summary>
+    [Id(0)]
     public NewSubmission? Received { get; init; }
 
     /// <summary>Why the gateway refused a paid upload without filing it (its deposit is refunded); null for filed ones.</summary>
+    [Id(1)]
     public string? Refused { get; init; }
 
     /// <summary>Arrival order in its round.</summary>
+    [Id(2)]
     public int Sequence { get; init; }
 
     /// <summary>When it arrived.</summary>
+    [Id(3)]
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>The verdict, once decided.</summary>
+    [Id(4)]
     public SubmissionVerdict? Verdict { get; init; }
 
     /// <summary>When the verdict was recorded.</summary>
+    [Id(5)]
     public DateTimeOffset? DecidedAt { get; init; }
 
     /// <summary>Validator CPU time spent on it, in milliseconds.</summary>
+    [Id(6)]
     public double ValidationCpuMs { get; init; }
 
     /// <summary>The deposit.</summary>
+    [Id(7)]
     public DepositStatus Deposit { get; init; }
 
     /// <summary>When the deposit job finished.</summary>
+    [Id(8)]
     public DateTimeOffset? DepositResolvedAt { get; init; }
 
     /// <summary>True when the node cancelled the deposit before a settle could happen (HTLC expiry).</summary>
+    [Id(9)]
     public bool DepositExpired { get; init; }
 
     /// <summary>The reward granted.</summary>
+    [Id(10)]
     public long RewardSat { get; init; }
 
     /// <summary>The reward's status.</summary>
+    [Id(11)]
     public RewardStatus Reward { get; init; }
 
     /// <summary>The claim invoice being paid.</summary>
+    [Id(12)]
     public string? ClaimPaymentHash { get; init; }
 
     /// <summary>Why the last claim payment failed.</summary>
+    [Id(13)]
     public string? ClaimFailure { get; init; }
 
     /// <summary>When the reward was paid.</summary>
+    [Id(14)]
     public DateTimeOffset? RewardPaidAt { get; init; }
 }
 
 /// <summary>The outcome of a claim.</summary>
+[GenerateSerializer, Alias("l402.ClaimOutcome")]
 public enum ClaimOutcome
 {
     /// <summary>Accepted: the payment is queued.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using L402Train.Compression;
 using L402Train.Grains.Runtime;
 using L402Train.Lightning;
@@ -59,7 +58,7 @@ public sealed class ValidateSubmissionHandler(
         if (deposit is null || deposit.State == InvoiceState.Canceled)
             return SubmissionVerdict.Rejected(VerdictReason.DepositExpired, "the deposit's hold invoice was cancelled before validation finished; it has been refunded");
 
-        var roundGrain = job.Grains.GetGrain<IRoundGrain>(arrival.Round.ToString(CultureInfo.InvariantCulture));
+        var roundGrain = job.Grains.GetGrain<IRoundGrain>(arrival.Round);
         var admission = await roundGrain.AdmitAsync(id, arrival.PeerId, arrival.ContentHash);
         var round = CacheFor(arrival.Round);
         var payload = await gradients.LoadAsync(arrival.BlobHash, cancellationToken);

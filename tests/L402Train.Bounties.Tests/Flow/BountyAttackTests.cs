@@ -162,7 +162,7 @@ public sealed class BountyAttackTests
         var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.PayoutSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
         Assert.Equal(ClaimOutcome.Queued, await h.Cluster.GrainFactory(0).GetGrain<IBountySubmissionGrain>(sid)
             .ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
-        h.Cluster.KillSilo(0);
+        await h.Cluster.KillSiloAsync(0);
 
         h.Settlers = true;
         await h.Cluster.RestartSiloAsync(0);

@@ -76,14 +76,10 @@ internal sealed class BountyHarness : IAsyncDisposable
             .AddSingleton(harness.Blobs)
             .AddSingleton(new BountyEvaluation(
                 new BubblewrapSandbox(new SandboxOptions { ScratchRoot = workspace }, TimeProvider.System), new BountyWorkspace(harness.Blobs, workspace)))
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .BuildServiceProvider();
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         harness.Cluster = await TestCluster.StartAsync(new PostgresGrainStore(harness.schema.ConnectionString), silos, silo =>
         {
             silo.UseServices(services)
-                .AddGrain<IBountyGrain, BountyGrain>().AddGrain<IBountyIndexGrain, BountyIndexGrain>()
-                .AddGrain<IBountySubmissionGrain, BountySubmissionGrain>()
-                .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
                 .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20))
                 .Configure(configure ?? (_ => { }));
             if (harness.Validators)
@@ -162,7 +158,7 @@ internal sealed class BountyHarness : IAsyncDisposable
             if (timeout.IsCancellationRequested) Assert.Fail($"timed out waiting for {what}");
             var finished = new TaskCompletionSource();
             void OnFinished(JobOutcome _) => finished.TrySetResult();
-            var running = Enumerable.Range(0, Cluster.Count).Select(TryGetSilo).OfType<Grains.Runtime.Silo>().ToList();
+            var running = Enumerable.Range(0, Cluster.Count).Select(TryGetSilo).OfType<TestSilo>().ToList();
             foreach (var silo in running) { silo.JobFinished += OnFinished; silo.WakeJobWorkers(); }
             try { await finished.Task.WaitAsync(TimeSpan.FromMilliseconds(250), CancellationToken.None).ConfigureAwait(false); }
             catch (TimeoutException) { Clock.Advance(TimeSpan.FromSeconds(1)); }
@@ -170,7 +166,7 @@ internal sealed class BountyHarness : IAsyncDisposable
         }
     }
 
-    private Grains.Runtime.Silo? TryGetSilo(int index)
+    private TestSilo? TryGetSilo(int index)
     {
         try { return Cluster.Silo(index); }
         catch (InvalidOperationException) { return null; }

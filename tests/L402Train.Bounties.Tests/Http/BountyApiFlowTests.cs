@@ -44,7 +44,7 @@ public sealed class BountyApiFlowTests
         {
             Assert.Equal(HttpStatusCode.PaymentRequired, challenge.StatusCode);
             var feeHash = (await challenge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
-            var check = await host.App.Services.GetRequiredService<L402Train.Grains.Runtime.Silo>().Store.FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct);
+            var check = await host.App.Services.GetRequiredService<L402Train.Grains.Runtime.IGrainStore>().FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct);
             Assert.Equal(InvoicePurpose.BountyAccess, JsonSerializer.Deserialize<CheckpointFeeJob>(check!.PayloadJson, GrainJson.Options)!.Purpose);
         }
 

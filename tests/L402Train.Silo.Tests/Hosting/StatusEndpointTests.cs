@@ -5,6 +5,7 @@ using L402Train.Grains.Runtime;
 using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace L402Train.Silo.Tests.Hosting;
 
@@ -41,7 +42,7 @@ public sealed class StatusEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Status_reports_version_store_kind_silo_id_and_roles()
     {
-        var status = await http!.GetFromJsonAsync<SiloStatus>("/status", L402Train.Gateway.Apis.HttpJson.Options);
+        var status = await http!.GetFromJsonAsync<L402Train.Gateway.Apis.SiloStatus>("/status", L402Train.Gateway.Apis.HttpJson.Options);
 
         Assert.Equal("sqlite", status!.Store);
         Assert.Equal("silo-test", status.SiloId);
@@ -70,6 +71,7 @@ public sealed class StatusEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("ready", health!.Status);
+        Assert.Contains("silo silo-test is Active", health.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,11 +98,12 @@ public sealed class StatusEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Grains_registered_through_the_host_are_served_by_its_silo()
     {
-        var silo = app!.Services.GetService(typeof(Grains.Runtime.Silo)) as Grains.Runtime.Silo;
+        var silo = app!.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
 
-        Assert.NotNull(silo);
-        Assert.Equal("silo-test", silo.Id);
-        await silo.Store.CheckHealthAsync();
-        Assert.True(await silo.EnqueueJobAsync(JobRequest.Create("noop", "n1", 1)));
+        Assert.Equal("silo-test", silo.Name);
+        await app.Services.GetRequiredService<IGrainStore>().CheckHealthAsync();
+        Assert.True(await app.Services.GetRequiredService<JobQueue>().EnqueueAsync(JobRequest.Create("noop", "n1", 1)));
+        var run = app.Services.GetRequiredService<IGrainFactory>().GetGrain<Grains.Training.ITrainingRunGrain>(Grains.Training.TrainingRunGrain.MainKey);
+        Assert.True((await run.GetAsync()).Started);
     }
 }

@@ -54,13 +54,9 @@ internal sealed class TrainingClusterHarness : IAsyncDisposable
             .AddSingleton(new HeldOutSet(secretSeed: 7, harness.Setup, schedule, stories: 100))
             .AddSingleton(harness.Checkpoints)
             .AddSingleton(harness.Gradients)
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .BuildServiceProvider();
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         harness.Cluster = await TestCluster.StartAsync(new PostgresGrainStore(harness.schema.ConnectionString), 2, silo => silo
             .UseServices(services)
-            .AddGrain<ITrainingRunGrain, TrainingRunGrain>().AddGrain<IRoundGrain, RoundGrain>()
-            .AddGrain<ISubmissionGrain, SubmissionGrain>().AddGrain<IPeerGrain, PeerGrain>()
-            .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
             .AddJobHandler(TrainingJobTypes.ValidateSubmission, s => ActivatorUtilities.CreateInstance<ValidateSubmissionHandler>(s))
             .AddJobHandler(TrainingJobTypes.AggregateRound, s => ActivatorUtilities.CreateInstance<AggregateRoundHandler>(s))
             .AddJobHandler(TrainingJobTypes.CloseRound, new CloseRoundHandler())

@@ -1,4 +1,3 @@
-using System.Globalization;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Training;
 using L402Train.Lightning;
@@ -49,14 +48,14 @@ public class TwoSiloTrainingTests
                 Assert.True(decided.Verdict!.Reason is VerdictReason.Accepted or VerdictReason.BelowThreshold, $"round {r} {peer.Name}: {decided.Verdict}");
                 if (decided.RewardSat > 0) rewarded.Add((id, await ClaimTwiceAsync(harness, peer, id, decided.RewardSat), decided.RewardSat));
             }
-            var round = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(1).GetGrain<IRoundGrain>(r.ToString(CultureInfo.InvariantCulture)).GetAsync(),
+            var round = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(1).GetGrain<IRoundGrain>(r).GetAsync(),
                 s => s.Status == RoundStatus.Aggregated, $"round {r} to aggregate");
             Assert.True(round.LossAfter < round.LossBefore, $"round {r}: held-out loss {round.LossBefore} -> {round.LossAfter}");
             Assert.Equal(r, round.NextVersion);
         }
 
         var all = await Task.WhenAll(Enumerable.Range(1, Rounds).Select(async r =>
-            await harness.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(r.ToString(CultureInfo.InvariantCulture)).GetAsync()));
+            await harness.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(r).GetAsync()));
         Assert.True(all[^1].LossAfter < all[0].LossBefore - 0.1, $"loss {all[0].LossBefore} -> {all[^1].LossAfter} over {Rounds} rounds");
         Assert.NotEmpty(rewarded);
 
@@ -85,7 +84,7 @@ public class TwoSiloTrainingTests
         var ledger = await harness.Cluster.GrainFactory(1).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(rewarded.Count, ledger.Entries.Count(e => e.Purpose == InvoicePurpose.TrainingReward));
         Assert.Equal(0, ledger.TotalInSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.Silo(0), harness.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(0), harness.Cluster.Store, harness.Network.Coordinator, Ct);
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }
 

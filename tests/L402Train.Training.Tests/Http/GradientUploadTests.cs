@@ -54,7 +54,7 @@ public sealed class GradientUploadTests : IAsyncLifetime
         Assert.Equal("application/problem+json", retry.Content.Headers.ContentType?.MediaType);
 
         var grains = app!.Services.GetRequiredService<IGrainFactory>();
-        var round = await grains.GetGrain<IRoundGrain>("1").GetAsync();
+        var round = await grains.GetGrain<IRoundGrain>(1).GetAsync();
         Assert.Equal(id, Assert.Single(round.Submissions).Id);
         Assert.Single((await grains.GetGrain<IPeerGrain>("payer").GetAsync()).Submissions);
     }
@@ -69,7 +69,7 @@ public sealed class GradientUploadTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var grains = app!.Services.GetRequiredService<IGrainFactory>();
-        Assert.Empty((await grains.GetGrain<IRoundGrain>("1").GetAsync()).Submissions);
+        Assert.Empty((await grains.GetGrain<IRoundGrain>(1).GetAsync()).Submissions);
         var refused = await WaitForRefundAsync(grains, lastHash!);
         Assert.Equal(DepositStatus.Refunded, refused.Deposit);
         Assert.NotNull(refused.Refused);
@@ -122,7 +122,7 @@ public sealed class GradientUploadTests : IAsyncLifetime
     // The refund is an outbox job: wait for the silo to report a finished job, re-reading after each.
     private async Task<SubmissionState> WaitForRefundAsync(IGrainFactory grains, string hash)
     {
-        var silo = app!.Services.GetRequiredService<Grains.Runtime.Silo>();
+        var silo = app!.Services.GetRequiredService<Grains.Runtime.JobWorkerParticipant>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {

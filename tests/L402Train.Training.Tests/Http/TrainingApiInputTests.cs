@@ -37,8 +37,8 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
         Assert.Equal("hold", body.GetProperty("mode").GetString());
         Assert.Equal(1000, body.GetProperty("amount_sat").GetInt64());
         // A deposit is no fee: its own jobs settle or cancel it.
-        var silo = app!.Services.GetRequiredService<Grains.Runtime.Silo>();
-        Assert.Null(await silo.Store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, body.GetProperty("payment_hash").GetString()!, Ct));
+        var store = app!.Services.GetRequiredService<Grains.Runtime.IGrainStore>();
+        Assert.Null(await store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, body.GetProperty("payment_hash").GetString()!, Ct));
     }
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         var hash = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
-        var silo = app!.Services.GetRequiredService<Grains.Runtime.Silo>();
-        var job = await silo.Store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, hash, Ct);
+        var store = app!.Services.GetRequiredService<Grains.Runtime.IGrainStore>();
+        var job = await store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, hash, Ct);
         Assert.NotNull(job);
-        Assert.True(job.RunAt > silo.Time.GetUtcNow() + TimeSpan.FromMinutes(9), $"runs at {job.RunAt}");
+        Assert.True(job.RunAt > app.Services.GetRequiredService<TimeProvider>().GetUtcNow() + TimeSpan.FromMinutes(9), $"runs at {job.RunAt}");
     }
 
     [Theory]

@@ -159,10 +159,9 @@ public class CheckpointFeeTests
             var fixture = new Fixture();
             fixture.Network = new SimnetNetwork(new SimnetOptions(), fixture.clock);
             fixture.Payer = fixture.Network.CreateFundedNode("payer", new Sats(10_000));
-            var services = new ServiceCollection().AddSingleton<ILightningNode>(fixture.Network.Coordinator).BuildServiceProvider();
+            var services = new ServiceCollection().AddSingleton<ILightningNode>(fixture.Network.Coordinator);
             fixture.Cluster = await TestCluster.StartAsync(await fixture.CreateStoreAsync(kind), 1, silo => silo
                 .UseServices(services)
-                .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
                 .AddJobHandler(TrainingJobTypes.CheckCheckpointFee, s => ActivatorUtilities.CreateInstance<CheckCheckpointFeeHandler>(s))
                 .AddIncomingGrainCallFilter(filter ?? new PassThrough()), fixture.clock);
             fixture.Opening = (await fixture.Network.Coordinator.GetBalanceAsync(Ct)).Local.ToSatsFloor().Value;
@@ -199,7 +198,7 @@ public class CheckpointFeeTests
         public async Task PayAsync(Invoice invoice) =>
             Assert.Equal(PaymentStatus.Succeeded, (await Payer.PayAsync(new PaymentRequest(invoice.PaymentRequest, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct)).Status);
 
-        public Task<LedgerReconciliation> ReconcileAsync() => LedgerReconciliation.CheckAsync(Cluster.Silo(0), Network.Coordinator, Ct);
+        public Task<LedgerReconciliation> ReconcileAsync() => LedgerReconciliation.CheckAsync(Cluster.GrainFactory(0), Cluster.Store, Network.Coordinator, Ct);
 
         public Task<LedgerState> LedgerAsync() => Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
 

@@ -29,7 +29,7 @@ public class DepositSettlementTests
         // The only silo has no settler: the verdict commits its settle job, then the silo dies.
         await harness.Submission(deposit).RecordVerdictAsync(SubmissionVerdict.Rejected(VerdictReason.Copycat, "copy"), 1);
         Assert.NotNull(await harness.Cluster.Store.FindJobAsync(PaymentJobTypes.SettleDeposit, deposit.Hash.ToHex(), Ct));
-        harness.Cluster.KillSilo(0);
+        await harness.Cluster.KillSiloAsync(0);
 
         // Restarted with settlers on both slots: the job runs, and re-running it changes nothing.
         harness.Settlers = true;
@@ -44,7 +44,7 @@ public class DepositSettlementTests
         var ledger = await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         var entry = Assert.Single(ledger.Entries);
         Assert.Equal(Deposit, entry.InSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.Silo(1), harness.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(1), harness.Cluster.Store, harness.Network.Coordinator, Ct);
         Assert.True(reconciliation.Reconciled, $"ledger differs by {reconciliation.DifferenceSat} sat");
     }
 
@@ -97,14 +97,11 @@ public class DepositSettlementTests
                 .AddSingleton<IDepositPreimages>(new TestPreimages(harness.preimages))
                 .AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind))
                 .AddSingleton(new RewardSchedule())
-                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-                .BuildServiceProvider();
+                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
             var store = new PostgresGrainStore(harness.schema.ConnectionString);
             harness.Cluster = await TestCluster.StartAsync(store, 2, silo =>
             {
                 silo.UseServices(services)
-                    .AddGrain<IRoundGrain, RoundGrain>().AddGrain<ISubmissionGrain, SubmissionGrain>().AddGrain<IPeerGrain, PeerGrain>()
-                    .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>()
                     .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20));
                 if (harness.Settlers)
                 {
@@ -114,7 +111,7 @@ public class DepositSettlementTests
             }, clock);
             var balance = await harness.Network.Coordinator.GetBalanceAsync();
             await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
-            await harness.Cluster.GrainFactory(0).GetGrain<IRoundGrain>("1").OpenAsync(0, "checkpoint", clock.GetUtcNow().AddHours(1));
+            await harness.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(1).OpenAsync(0, "checkpoint", clock.GetUtcNow().AddHours(1));
             return harness;
         }
 

@@ -2,6 +2,7 @@ using L402Train.Grains.Payments;
 using L402Train.Grains.Runtime;
 using L402Train.Grains.Training;
 using L402Train.Silo.Hosting;
+using L402Train.Testing;
 using Xunit;
 
 namespace L402Train.Training.Tests.Money;
