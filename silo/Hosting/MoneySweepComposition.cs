@@ -47,12 +47,12 @@ public static class MoneySweepComposition
     }
 
     // Every settler queues the next run at start (unique by tick): the chain restarts after any outage.
-    private sealed class FirstSweep(Grains.Runtime.Silo silo, SiloSettings settings, DeadJobSweepOptions options) : IHostedService
+    private sealed class FirstSweep(JobQueue jobs, TimeProvider time, SiloSettings settings, DeadJobSweepOptions options) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             if (!settings.Roles.Contains("settler")) return;
-            await silo.EnqueueJobAsync(SweepDeadJobsHandler.Next(silo.Time.GetUtcNow(), options.Interval), cancellationToken);
+            await jobs.EnqueueAsync(SweepDeadJobsHandler.Next(time.GetUtcNow(), options.Interval), cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -39,9 +39,11 @@ public sealed record BountyTerms(
     int Repeats)
 {
     /// <summary>Least valid score (<c>score_min</c>); null: the metric's default (see <see cref="Range"/>).</summary>
+    [Id(15)]
     public double? ScoreMin { get; init; }
 
     /// <summary>Greatest valid score (<c>score_max</c>); null: the metric's default (see <see cref="Range"/>).</summary>
+    [Id(16)]
     public double? ScoreMax { get; init; }
 
     /// <summary>

@@ -80,6 +80,7 @@ public sealed record BountyVerdict(
     public double? HeldOutScore => HeldOutScores is { Count: > 0 } s ? s.Average() : null;
 
     /// <summary>How the held-out eval failed (exit, limit, error), for the sponsor only: agents never see held-out output, exit code or timing.</summary>
+    [Id(9)]
     public string? HeldOutFailure { get; init; }
 
     /// <summary>A decision made without running anything.</summary>

@@ -63,7 +63,7 @@ internal sealed class BountyHarness : IAsyncDisposable
     public string BaselineConfig => Shipped.Baseline[ShippedBounty.ConfigPath];
 
     public static async Task<BountyHarness> StartAsync(int silos = 1, BountyRules? rules = null, bool validators = true, bool settlers = true,
-        Action<SiloOptions>? configure = null)
+        Action<SiloJobs>? configure = null)
     {
         var harness = new BountyHarness(new FakeTimeProvider(), rules ?? new BountyRules()) { Validators = validators, Settlers = settlers };
         harness.schema = await PostgresDatabase.CreateSchemaAsync("bounty");

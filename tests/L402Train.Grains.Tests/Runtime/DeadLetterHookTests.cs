@@ -1,4 +1,5 @@
 using L402Train.Grains.Runtime;
+using L402Train.Testing;
 
 namespace L402Train.Grains.Tests.Runtime;
 
@@ -21,7 +22,7 @@ public sealed class DeadLetterHookTests
         }
     }
 
-    private static Task<JobOutcome> Next(Grains.Runtime.Silo silo, Func<JobOutcome, bool> match)
+    private static Task<JobOutcome> Next(TestSilo silo, Func<JobOutcome, bool> match)
     {
         var seen = new TaskCompletionSource<JobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         silo.JobFinished += o => { if (match(o)) seen.TrySetResult(o); };

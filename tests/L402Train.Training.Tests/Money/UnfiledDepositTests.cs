@@ -84,7 +84,7 @@ public sealed class UnfiledDepositTests
 
         Assert.Null(late.Received);
         Assert.NotNull(late.Refused);
-        Assert.Empty((await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>("1").GetAsync()).Submissions);
+        Assert.Empty((await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(1).GetAsync()).Submissions);
         Assert.Null(await h.Cluster.Store.FindJobAsync(TrainingJobTypes.ValidateSubmission, deposit.Hash.ToHex(), Ct));
         Assert.Equal(1, (await h.Cluster.Store.FindJobAsync(PaymentJobTypes.CancelDeposit, deposit.Hash.ToHex(), Ct))!.Attempt);
     }
@@ -108,7 +108,7 @@ public sealed class UnfiledDepositTests
         Assert.Equal(DepositStatus.Refunded, state.Deposit);
         Assert.Equal(InvoiceState.Canceled, (await h.Network.Coordinator.LookupInvoiceAsync(deposit.Hash, Ct))!.State);
         // The round no longer waits for this submission before it can aggregate.
-        Assert.Equal(0, (await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>("1").GetAsync()).Pending);
+        Assert.Equal(0, (await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(1).GetAsync()).Pending);
     }
 
     private sealed record PaidDeposit(PaymentHash Hash, string TokenHex);
@@ -134,18 +134,15 @@ public sealed class UnfiledDepositTests
                 .AddSingleton<IDepositPreimages>(new TestPreimages(h.preimages))
                 .AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind))
                 .AddSingleton(new RewardSchedule())
-                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-                .BuildServiceProvider();
+                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
             h.Cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo.UseServices(services)
-                .AddGrain<IRoundGrain, RoundGrain>().AddGrain<ISubmissionGrain, SubmissionGrain>().AddGrain<IPeerGrain, PeerGrain>()
-                .AddGrain<IInvoiceGrain, InvoiceGrain>().AddGrain<ILedgerGrain, LedgerGrain>().AddGrain<IHoldTokenGrain, HoldTokenGrain>()
                 .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
                 .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
                 .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler()), h.Clock);
             h.registry = new GrainHoldTokenRegistry(h.Cluster.GrainFactory(0), new UnfiledDepositOptions { Grace = Grace });
             var balance = await h.Network.Coordinator.GetBalanceAsync();
             await h.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
-            await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>("1").OpenAsync(0, "checkpoint", h.Clock.GetUtcNow().AddHours(1));
+            await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(1).OpenAsync(0, "checkpoint", h.Clock.GetUtcNow().AddHours(1));
             return h;
         }
 
