@@ -27,6 +27,7 @@ public sealed class UnfiledDepositOptions
 /// <param name="AmountSat">The amount locked.</param>
 /// <param name="OwnerKind">Whose submission it would have been: <see cref="SubmissionGrain.OwnerKind"/> or <see cref="BountySubmissionGrain.OwnerKind"/>.</param>
 /// <param name="BountyId">The bounty, for a bounty deposit.</param>
+[GenerateSerializer, Immutable, Alias("l402.UnfiledDepositJob")]
 public sealed record UnfiledDepositJob(string PaymentHash, string TokenIdHex, long AmountSat, string OwnerKind, string? BountyId)
 {
     /// <summary>The job type.</summary>

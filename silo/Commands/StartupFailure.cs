@@ -45,7 +45,12 @@ public static class StartupFailure
         // A rule for the host's category only (a rule without a category would replace the silo's minimum level for every
         // category): it keeps the silo's Warning minimum and drops the host's log while starting.
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Warning && !starting());
+        // A start that fails after the silo joined stops it at once: Orleans then warns that its stop was cut short
+        // (watchdog, lifecycle), which says nothing the one line does not. Its errors still show.
+        builder.Logging.AddFilter(OrleansCategory, level => level >= LogLevel.Error || (level >= LogLevel.Warning && !starting()));
     }
+
+    private const string OrleansCategory = "Orleans";
 
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 

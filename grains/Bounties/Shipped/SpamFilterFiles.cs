@@ -70,7 +70,8 @@ internal static class SpamFilterFiles
         set -e
         data="${L402_EVAL_DATA:-public}/messages.tsv"
         if [ "$1" = noisy ]; then
-            seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+            # mawk's srand folds every seed from 2^31 up onto one: keep it below.
+            seed=$(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 2147483647 ))
             exec awk -v sample=0.7 -v seed="$seed" -f classify.awk classifier.conf "$data"
         fi
         exec awk -f classify.awk classifier.conf "$data"
