@@ -68,7 +68,9 @@ public sealed partial class PeerAgentCommandLine
                     result.Deposit, $"{result.RewardSat}", $"{result.TrainSeconds:0.0}", $"{result.UploadSeconds:0.0}", $"{result.VerdictSeconds:0.0}");
             }
             console.Write(table);
-            await FinishClaimsAsync(parse, Claims.ClaimKinds.Training, baseUri, wallet, console, waitForVerdict: false, ct);
+            // The peer waited for its own verdicts; an earlier run's submission filed in the same round may still be
+            // validating, so wait for it too rather than leave a claim behind that this run could finish.
+            await FinishClaimsAsync(parse, Claims.ClaimKinds.Training, baseUri, wallet, console, waitForVerdict: true, ct);
             return 0;
         });
         return command;
