@@ -44,7 +44,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var started = TimeProvider.System.GetTimestamp();
         Directory.CreateDirectory(options.DataDir);
         var settings = new SiloSettings(options.Store ?? new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
-            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "bounty-demo");
+            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "bounty-demo") { SimnetFaucet = true }; // the demo is development: wallets from the faucet
         await using var app = SiloHost.Build(settings);
         var network = app.Services.GetRequiredService<SimnetNetwork>();
         var honest = Enumerable.Range(1, Math.Max(1, options.HonestAgents)).Select(i => $"honest-{i}").ToList();

@@ -40,7 +40,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         ThreadPool.SetMinThreads(Math.Max(workerThreads, (2 * options.Profiles.Count) + Environment.ProcessorCount), ioThreads);
         Directory.CreateDirectory(options.DataDir);
         var settings = new SiloSettings(options.Store ?? new GrainStoreAddress("sqlite", Path.Combine(options.DataDir, "l402train.db")), options.DataDir,
-            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "demo");
+            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "demo") { SimnetFaucet = true }; // the demo is development: wallets from the faucet
         var schedule = new RewardSchedule { RoundQuota = options.Profiles.Count, RoundDuration = TimeSpan.FromMinutes(30) };
         await using var app = SiloHost.Build(settings, training: new TrainingOptions(new TrainingSetup(), schedule));
         var network = app.Services.GetRequiredService<SimnetNetwork>();

@@ -12,6 +12,12 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The coordinator's Lightning backend (default: the embedded simnet).</summary>
     public LightningBackendOptions Lightning { get; init; } = new();
 
+    /// <summary>Map the simnet development faucet <c>POST /simnet/nodes</c> (loopback callers only; <c>--simnet-faucet</c>, on in <c>demo</c>).</summary>
+    public bool SimnetFaucet { get; init; }
+
+    /// <summary>The most the faucet grants one node, in sats (<c>--simnet-faucet-max-sat</c>).</summary>
+    public long SimnetFaucetMaxSat { get; init; } = L402Train.Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat;
+
     /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
     public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
 
@@ -57,7 +63,14 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
 
         var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
-        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId) { Lightning = lightning, Bounties = BountyComposition.Parse(config) };
+        var (faucet, faucetMax) = LightningComposition.ParseFaucet(config["SimnetFaucet"], config["SimnetFaucetMaxSat"], lightning);
+        return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId)
+        {
+            Lightning = lightning,
+            Bounties = BountyComposition.Parse(config),
+            SimnetFaucet = faucet,
+            SimnetFaucetMaxSat = faucetMax,
+        };
     }
 
     private static List<string> Split(string value) =>
