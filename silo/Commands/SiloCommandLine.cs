@@ -22,6 +22,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
     private readonly Option<bool> simnetFaucet = new("--simnet-faucet") { Description = "Map the simnet development faucet POST /simnet/nodes: funded wallets for loopback callers (default off; on in demo)" };
     private readonly Option<string?> simnetFaucetMax = new("--simnet-faucet-max-sat") { Description = $"The most the faucet grants one node (default {Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat})" };
+    private readonly Option<string?> retentionDays = new("--retention-days") { Description = "Days completed jobs and expired unfunded bounties are kept before they are deleted (default 30)" };
     private readonly Option<string?> bountyDeposit = new("--bounty-deposit-sat") { Description = "Hold deposit of a bounty submission (default 1000)" };
     private readonly Option<string?> bountyPrice = new("--bounty-price-sat") { Description = "Price of a bounty's task and baseline, GET /bounty/{id} (default 10)" };
     private readonly Option<string?> coordinatorFee = new("--coordinator-fee-pct") { Description = "Share of each bounty reward the coordinator keeps (default 5)" };
@@ -61,6 +62,7 @@ public sealed class SiloCommandLine
         command.Options.Add(lndCert);
         command.Options.Add(simnetFaucet);
         command.Options.Add(simnetFaucetMax);
+        command.Options.Add(retentionDays);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance }) command.Options.Add(bounty);
         Root.Subcommands.Add(command);
         return command;
@@ -78,6 +80,7 @@ public sealed class SiloCommandLine
         ["LndCert"] = parse.GetValue(lndCert),
         // Only a flag given on the command line overrides the environment and appsettings.json.
         ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is not null ? parse.GetValue(simnetFaucet).ToString() : null,
+        ["RetentionDays"] = parse.GetValue(retentionDays),
         ["SimnetFaucetMaxSat"] = parse.GetResult(simnetFaucetMax) is not null ? parse.GetValue(simnetFaucetMax) : null,
         ["BountyDepositSat"] = parse.GetValue(bountyDeposit),
         ["BountyPriceSat"] = parse.GetValue(bountyPrice),

@@ -18,6 +18,9 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The most the faucet grants one node, in sats (<c>--simnet-faucet-max-sat</c>).</summary>
     public long SimnetFaucetMaxSat { get; init; } = L402Train.Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat;
 
+    /// <summary>How long completed jobs and expired unfunded bounties are kept (<c>--retention-days</c>, default 30).</summary>
+    public Grains.Retention.RetentionOptions Retention { get; init; } = new();
+
     /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
     public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
 
@@ -70,6 +73,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             Bounties = BountyComposition.Parse(config),
             SimnetFaucet = faucet,
             SimnetFaucetMaxSat = faucetMax,
+            Retention = RetentionComposition.Parse(config["RetentionDays"]),
         };
     }
 
