@@ -181,6 +181,12 @@ public sealed class MemoryGrainStore : IGrainStore
     }
 
     /// <inheritdoc/>
+    public Task<bool> DeleteStateAsync(GrainStateId id, CancellationToken cancellationToken = default)
+    {
+        lock (gate) return Task.FromResult(states.Remove(id));
+    }
+
+    /// <inheritdoc/>
     public Task<int> PruneCompletedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
