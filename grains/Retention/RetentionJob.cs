@@ -6,7 +6,10 @@ namespace L402Train.Grains.Retention;
 public interface IRetentionSweep
 {
     /// <summary>Deletes what became garbage before <paramref name="before"/>; returns how many rows went. Must be idempotent.</summary>
-    Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken);
+    /// <param name="grains">The running silo's grains (a sweep is built with the silo, before its grains exist).</param>
+    /// <param name="before">The cutoff: now minus the retention.</param>
+    /// <param name="cancellationToken">Stops the sweep.</param>
+    Task<int> SweepAsync(IGrainFactory grains, DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ public sealed class RetentionJobHandler(IGrainStore store, RetentionOptions opti
         ArgumentNullException.ThrowIfNull(job);
         var now = job.Time.GetUtcNow();
         var before = now - options.Retention;
-        foreach (var sweep in sweeps) await sweep.SweepAsync(before, cancellationToken);
+        foreach (var sweep in sweeps) await sweep.SweepAsync(job.Grains, before, cancellationToken);
         while (await store.PruneCompletedJobsAsync(before, options.BatchSize, cancellationToken) == options.BatchSize)
         {
             // A full batch: more may be waiting.

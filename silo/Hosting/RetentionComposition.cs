@@ -20,9 +20,9 @@ public static class RetentionComposition
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         builder.Services.AddSingleton(options.Validate());
-        // Anyone may post a bounty and never fund it: forget those too.
-        builder.Services.AddSingleton<IRetentionSweep>(sp => new Grains.Bounties.Catalog.UnfundedBountySweep(
-            sp.GetRequiredService<Grains.Runtime.IGrainFactory>(), sp.GetRequiredService<Grains.Runtime.IGrainStore>()));
+        // Anyone may post a bounty and never fund it: forget those too. (Sweeps get the silo's grains per run:
+        // the handler is built while the silo is, so nothing here may depend on the silo.)
+        builder.Services.AddSingleton<IRetentionSweep>(sp => new Grains.Bounties.Catalog.UnfundedBountySweep(sp.GetRequiredService<Grains.Runtime.IGrainStore>()));
         builder.Services.ConfigureSilo((silo, sp) =>
         {
             if (sp.GetRequiredService<SiloSettings>().Roles.Contains("settler"))

@@ -9,11 +9,12 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// deleted. Nothing was ever paid for them, so no money record goes. Their archives stay in the blob
 /// store: blobs are shared by content, and another bounty may hold the same archive.
 /// </summary>
-public sealed class UnfundedBountySweep(IGrainFactory grains, IGrainStore store) : IRetentionSweep
+public sealed class UnfundedBountySweep(IGrainStore store) : IRetentionSweep
 {
     /// <inheritdoc/>
-    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    public async Task<int> SweepAsync(IGrainFactory grains, DateTimeOffset before, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(grains);
         var index = grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey);
         var deleted = 0;
         foreach (var id in await index.ListAsync())

@@ -20,17 +20,17 @@ public sealed class UnfundedBountyRetentionTests
         await h.WaitUntilAsync(async () => (await h.Bounty(unfunded.Id).GetAsync()).Status == BountyStatus.Closed, "the unfunded bounty to close");
         var closedAt = (await h.Bounty(unfunded.Id).GetAsync()).ClosedAt!.Value;
         var store = h.Cluster.Store;
-        var sweep = new UnfundedBountySweep(h.Grains, store);
+        var sweep = new UnfundedBountySweep(store);
 
-        Assert.Equal(0, await sweep.SweepAsync(closedAt, Ct));
+        Assert.Equal(0, await sweep.SweepAsync(h.Grains, closedAt, Ct));
         Assert.Contains(unfunded.Id, await h.Grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).ListAsync());
 
-        Assert.Equal(2, await sweep.SweepAsync(closedAt.AddTicks(1), Ct));
+        Assert.Equal(2, await sweep.SweepAsync(h.Grains, closedAt.AddTicks(1), Ct));
 
         Assert.Equal([funded], await h.Grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).ListAsync());
         Assert.Null(await store.ReadStateAsync(new GrainStateId("bounty", unfunded.Id, "bounty"), Ct));
         Assert.Null(await store.ReadStateAsync(new GrainStateId("invoice", unfunded.FundingPaymentHash, "invoice"), Ct));
         Assert.NotNull(await store.ReadStateAsync(new GrainStateId("bounty", funded, "bounty"), Ct));
-        Assert.Equal(0, await sweep.SweepAsync(closedAt.AddDays(1), Ct));
+        Assert.Equal(0, await sweep.SweepAsync(h.Grains, closedAt.AddDays(1), Ct));
     }
 }

@@ -12,7 +12,7 @@ public sealed class RetentionJobTests
     {
         public ConcurrentQueue<DateTimeOffset> Cutoffs { get; } = new();
 
-        public Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken)
+        public Task<int> SweepAsync(IGrainFactory grains, DateTimeOffset before, CancellationToken cancellationToken)
         {
             Cutoffs.Enqueue(before);
             return Task.FromResult(0);
