@@ -66,9 +66,14 @@ public static class LightningComposition
         ArgumentNullException.ThrowIfNull(app);
         if (app.Services.GetRequiredService<LightningBackend>().Network is not { } network) return app;
         var settings = app.Services.GetRequiredService<SiloSettings>();
-        var ledger = app.Services.GetRequiredService<SimnetFaucetLedger>();
+        // The ledger is resolved per grant: resolving it here would build the silo while mapping routes,
+        // before start-up checks (e.g. the validator's sandbox) get to report in their own words.
         app.MapSimnetFacade(network, settings.SimnetFaucet
-            ? new SimnetFaucetOptions { MaxPerNode = new Sats(settings.SimnetFaucetMaxSat), OnGranted = (_, ct) => ledger.RecordAsync(inOpening: false, ct) }
+            ? new SimnetFaucetOptions
+            {
+                MaxPerNode = new Sats(settings.SimnetFaucetMaxSat),
+                OnGranted = (_, ct) => app.Services.GetRequiredService<SimnetFaucetLedger>().RecordAsync(inOpening: false, ct),
+            }
             : null);
         return app;
     }
