@@ -32,6 +32,8 @@ public enum InvoicePurpose
     BountyRefund,
     /// <summary>The coordinator's fee kept out of a bounty reward: no node movement (part of a funding already received).</summary>
     CoordinatorFee,
+    /// <summary>Capital the simnet development faucet put on the coordinator's side of a new channel (no invoice).</summary>
+    SimnetFaucet,
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>

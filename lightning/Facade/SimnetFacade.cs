@@ -21,16 +21,17 @@ public static partial class SimnetFacade
     private const string MacaroonHeader = "Grpc-Metadata-macaroon";
 
     /// <summary>
-    /// Maps the facade. <paramref name="enableAdmin"/> also maps the development-only
+    /// Maps the facade. With <paramref name="faucet"/> it also maps the development faucet
     /// <c>POST /simnet/nodes</c> (<c>{"name","balance_sat"}</c> → node id and macaroon), which creates a
-    /// funded node with a channel to the coordinator; map it only when simnet is the backend.
+    /// node with a channel to the coordinator funded on both sides; it answers loopback callers
+    /// only, up to <see cref="SimnetFaucetOptions.MaxPerNode"/>. Leave it null outside development.
     /// </summary>
-    public static RouteGroupBuilder MapSimnetFacade(this IEndpointRouteBuilder endpoints, SimnetNetwork network, bool enableAdmin = true)
+    public static RouteGroupBuilder MapSimnetFacade(this IEndpointRouteBuilder endpoints, SimnetNetwork network, SimnetFaucetOptions? faucet = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(network);
         var group = endpoints.MapGroup("/simnet");
-        if (enableAdmin) group.MapPost("/nodes", (HttpContext context) => CreateNodeAsync(context, network));
+        if (faucet is not null) group.MapPost("/nodes", (HttpContext context) => CreateNodeAsync(context, network, faucet));
         var node = group.MapGroup("/{node}");
         node.MapGet("/v1/getinfo", (HttpContext c, string node) => Handle(c, network, node, GetInfo));
         node.MapGet("/v1/balance/channels", (HttpContext c, string node) => Handle(c, network, node, GetBalance));

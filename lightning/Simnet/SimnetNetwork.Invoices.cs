@@ -14,13 +14,16 @@ public sealed partial class SimnetNetwork
 
     private readonly Dictionary<(string Node, string Hash), List<ChannelWriter<Invoice>>> invoiceSubscribers = [];
 
-    internal Invoice CreateInvoice(string node, CreateInvoiceRequest request)
+    /// <summary>LND's largest final CLTV delta (invoices.MaxFinalCltvDelta, math.MaxUint16).</summary>
+    internal const int MaxInvoiceCltv = ushort.MaxValue;
+
+    internal Invoice CreateInvoice(string node, CreateInvoiceRequest request, int cltv = DefaultInvoiceCltv, byte[]? descriptionHash = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var preimage = request.Preimage ?? Preimage.Random();
         lock (gate)
         {
-            var record = AddInvoice(node, preimage.Hash, request.Amount, request.Memo, request.Expiry, DefaultInvoiceCltv, isHold: false);
+            var record = AddInvoice(node, preimage.Hash, request.Amount, request.Memo, request.Expiry, cltv, isHold: false, descriptionHash);
             record.PreimageHex = preimage.ToHex();
             Save(record);
             Commit();
@@ -28,23 +31,26 @@ public sealed partial class SimnetNetwork
         }
     }
 
-    internal Invoice CreateHoldInvoice(string node, CreateHoldInvoiceRequest request)
+    internal Invoice CreateHoldInvoice(string node, CreateHoldInvoiceRequest request, byte[]? descriptionHash = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.CltvExpiry <= Options.HoldExpiryDelta)
             throw new LightningException($"cltv_expiry {request.CltvExpiry} must exceed the hold expiry delta of {Options.HoldExpiryDelta} blocks.");
         lock (gate)
         {
-            var record = AddInvoice(node, request.Hash, request.Amount, request.Memo, request.Expiry, request.CltvExpiry, isHold: true);
+            var record = AddInvoice(node, request.Hash, request.Amount, request.Memo, request.Expiry, request.CltvExpiry, isHold: true, descriptionHash);
             Commit();
             return ToInvoice(record);
         }
     }
 
-    private InvoiceRecord AddInvoice(string node, PaymentHash hash, MilliSats? amount, string? memo, TimeSpan expiry, int cltv, bool isHold)
+    private InvoiceRecord AddInvoice(string node, PaymentHash hash, MilliSats? amount, string? memo, TimeSpan expiry, int cltv, bool isHold, byte[]? descriptionHash = null)
     {
         var entry = RequireNode(node);
         if (expiry < TimeSpan.Zero) throw new LightningException("expiry must not be negative.");
+        if (amount > BitcoinSupply.MaxMilliSats) throw new LightningException($"invoice amount {amount} is too large: at most 21,000,000 BTC ({BitcoinSupply.MaxMilliSats}).");
+        if (cltv is <= 0 or > MaxInvoiceCltv) throw new LightningException($"CLTV delta of {cltv} is out of range: 1 to {MaxInvoiceCltv} blocks.");
+        if (descriptionHash is { Length: not 32 }) throw new LightningException($"description hash is {descriptionHash.Length} bytes long, must be 32.");
         if (amount is { Value: 0 }) amount = null; // LND treats 0 as "any amount".
         if (invoices.ContainsKey((node, hash.ToHex()))) throw new LightningException("invoice with payment hash already exists");
         if (memo is not null && System.Text.Encoding.UTF8.GetByteCount(memo) > 639) throw new LightningException("memo too large: at most 639 bytes of UTF-8.");
@@ -54,7 +60,9 @@ public sealed partial class SimnetNetwork
         var bolt11 = Bolt11Invoice.Sign(new Bolt11Request(Options.Currency, hash, secret, now)
         {
             Amount = amount,
-            Description = memo ?? "",
+            Description = descriptionHash is null ? memo ?? "" : null,
+            // byte[] null would convert to an empty memory, not to null.
+            DescriptionHash = descriptionHash is null ? (ReadOnlyMemory<byte>?)null : descriptionHash,
             Expiry = expiry,
             MinFinalCltvExpiry = cltv,
         }, entry.Key);

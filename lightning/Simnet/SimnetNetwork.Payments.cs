@@ -144,6 +144,7 @@ public sealed partial class SimnetNetwork
                 ? given
                 : throw new PaymentRejectedException("amount must be specified when paying a zero amount invoice");
         }
+        if (amount > BitcoinSupply.MaxMilliSats) throw new PaymentRejectedException($"amount {amount} is above 21,000,000 BTC");
         nodesById.TryGetValue(invoice.Payee, out var payee);
         if (payee == payer) throw new PaymentRejectedException("no self-payments allowed");
         var hash = invoice.PaymentHash.ToHex();

@@ -44,9 +44,21 @@ public sealed partial class SimnetNetwork : IDisposable
         expiryTimer = Time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (Options.DatabasePath is { } path)
         {
-            store = new SimnetStore(path);
-            meta = store.Load<NetworkMeta>(MetaKind).SingleOrDefault() ?? new NetworkMeta { Genesis = Time.GetUtcNow() };
-            LoadRecords(store);
+            try
+            {
+                store = new SimnetStore(path);
+                meta = store.Load<NetworkMeta>(MetaKind).SingleOrDefault() ?? new NetworkMeta { Genesis = Time.GetUtcNow() };
+                LoadRecords(store);
+                ValidateLoadedState();
+            }
+            catch (Exception e) when (e is SimnetStateException or System.Text.Json.JsonException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or OverflowException or ArgumentException or KeyNotFoundException)
+            {
+                store?.Dispose();
+                expiryTimer.Dispose();
+                // One line an operator can act on: what is wrong, and that the file can be moved aside.
+                throw new SimnetStateException($"{path}: the stored simnet state cannot be loaded ({e.Message.ReplaceLineEndings(" ")}); "
+                    + $"move the file aside (e.g. mv {path} {path}.bad) to start a fresh simnet", e);
+            }
         }
         else
         {
@@ -128,6 +140,7 @@ public sealed partial class SimnetNetwork : IDisposable
         if (name == CoordinatorName) throw new ArgumentException("The coordinator cannot open a channel to itself.", nameof(name));
         lock (gate)
         {
+            CheckRoomFor(checked(balance.ToMilliSats().Value * 2));
             var entry = nodes.TryGetValue(name, out var existing) ? existing : AddNode(name);
             OpenChannelLocked(CoordinatorName, name, balance.ToMilliSats(), balance.ToMilliSats());
             Commit();
@@ -166,7 +179,7 @@ public sealed partial class SimnetNetwork : IDisposable
     {
         get
         {
-            lock (gate) return new MilliSats(channels.Values.Sum(c => c.BalanceAMsat + c.BalanceBMsat) + htlcs.Values.Sum(h => h.AmountMsat));
+            lock (gate) return new MilliSats(TotalFundsLocked());
         }
     }
 
@@ -221,6 +234,7 @@ public sealed partial class SimnetNetwork : IDisposable
 
     private long OpenChannelLocked(string a, string b, MilliSats balanceA, MilliSats balanceB)
     {
+        CheckRoomFor(checked(balanceA.Value + balanceB.Value));
         var channel = new ChannelRecord { Id = meta.NextChannelId++, NodeA = a, NodeB = b, BalanceAMsat = balanceA.Value, BalanceBMsat = balanceB.Value };
         IndexChannel(channel);
         Save(channel);
@@ -242,6 +256,7 @@ public sealed partial class SimnetNetwork : IDisposable
         foreach (var htlc in source.Load<HtlcRecord>(HtlcKind)) AddHtlc(htlc);
         foreach (var invoice in source.Load<InvoiceRecord>(InvoiceKind)) invoices[(invoice.Node, invoice.Hash)] = invoice;
         foreach (var payment in source.Load<PaymentRecord>(PaymentKind)) payments[(payment.Payer, payment.Hash)] = payment;
+        LoadFaucetGrants(source);
     }
 
     private void Save(ChannelRecord channel) => store?.Put(ChannelKind, channel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), channel);

@@ -19,10 +19,32 @@ internal sealed class SimnetStore : IDisposable
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
+        CreatePrivate(path);
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         Execute("CREATE TABLE IF NOT EXISTS simnet_records (kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, key))");
+    }
+
+    // The file holds every node's secret key and macaroon: create it readable by its owner only (SQLite
+    // gives its -wal and -shm files the database file's mode), never with a moment where others could read it.
+    private static void CreatePrivate(string path)
+    {
+        if (File.Exists(path) || OperatingSystem.IsWindows()) return;
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.ReadWrite,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created by another opener in between: SQLite opens it as it is.
+        }
     }
 
     public void Put<T>(string kind, string key, T record) => pending[(kind, key)] = JsonSerializer.Serialize(record, Json);

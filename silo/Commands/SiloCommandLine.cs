@@ -21,6 +21,9 @@ public sealed class SiloCommandLine
     private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
+    private readonly Option<bool> simnetFaucet = new("--simnet-faucet") { Description = "Map the simnet development faucet POST /simnet/nodes: funded wallets for loopback callers (default off; on in demo)" };
+    private readonly Option<string?> simnetFaucetMax = new("--simnet-faucet-max-sat") { Description = $"The most the faucet grants one node (default {Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat})" };
+    private readonly Option<string?> retentionDays = new("--retention-days") { Description = "Days completed jobs and expired unfunded bounties are kept before they are deleted (default 30)" };
     private readonly Option<string?> bountyDeposit = new("--bounty-deposit-sat") { Description = "Hold deposit of a bounty submission (default 1000)" };
     private readonly Option<string?> bountyPrice = new("--bounty-price-sat") { Description = "Price of a bounty's task and baseline, GET /bounty/{id} (default 10)" };
     private readonly Option<string?> coordinatorFee = new("--coordinator-fee-pct") { Description = "Share of each bounty reward the coordinator keeps (default 5)" };
@@ -60,6 +63,9 @@ public sealed class SiloCommandLine
         command.Options.Add(lightning);
         command.Options.Add(lndMacaroon);
         command.Options.Add(lndCert);
+        command.Options.Add(simnetFaucet);
+        command.Options.Add(simnetFaucetMax);
+        command.Options.Add(retentionDays);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
         Root.Subcommands.Add(command);
         return command;
@@ -76,6 +82,10 @@ public sealed class SiloCommandLine
         ["Lightning"] = parse.GetValue(lightning),
         ["LndMacaroon"] = parse.GetValue(lndMacaroon),
         ["LndCert"] = parse.GetValue(lndCert),
+        // Only a flag given on the command line overrides the environment and appsettings.json.
+        ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is not null ? parse.GetValue(simnetFaucet).ToString() : null,
+        ["RetentionDays"] = parse.GetValue(retentionDays),
+        ["SimnetFaucetMaxSat"] = parse.GetResult(simnetFaucetMax) is not null ? parse.GetValue(simnetFaucetMax) : null,
         ["BountyDepositSat"] = parse.GetValue(bountyDeposit),
         ["BountyPriceSat"] = parse.GetValue(bountyPrice),
         ["CoordinatorFeePct"] = parse.GetValue(coordinatorFee),
@@ -98,7 +108,7 @@ public sealed class SiloCommandLine
             settings = Settings(parse);
             try
             {
-                Directory.CreateDirectory(settings.DataDir);
+                SecretFiles.CreateDirectory(settings.DataDir);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -122,7 +132,16 @@ public sealed class SiloCommandLine
             await error.WriteLineAsync($"error: {new SiloSettingException("store", $"cannot open the store ({OneLine(ex.Message)}); check the setting and that the database is running and reachable").Message}");
             return SettingError;
         }
-        return await body(parse, settings, ct);
+        try
+        {
+            return await body(parse, settings, ct);
+        }
+        catch (Exception ex) when (ex is SecretFileException or Lightning.Simnet.SimnetStateException)
+        {
+            // Data an operator must fix by hand: one line that says what and how, not a stack trace.
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return SettingError;
+        }
     };
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();

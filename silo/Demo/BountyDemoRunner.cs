@@ -51,6 +51,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
             new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler" }, ["http://127.0.0.1:0"], "bounty-demo")
         {
             BubblewrapPath = options.BubblewrapPath,
+            SimnetFaucet = true, // the demo is development: wallets from the faucet
         };
         await using var app = SiloHost.Build(settings);
         var network = app.Services.GetRequiredService<SimnetNetwork>();

@@ -51,6 +51,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         {
             BubblewrapPath = options.BubblewrapPath,
             ValidatesBounties = options.ValidatesBounties,
+            SimnetFaucet = true, // the demo is development: wallets from the faucet
         };
         var schedule = new RewardSchedule { RoundQuota = options.Profiles.Count, RoundDuration = TimeSpan.FromMinutes(30) };
         await using var app = SiloHost.Build(settings, training: new TrainingOptions(new TrainingSetup(), schedule));

@@ -75,6 +75,7 @@ public static class SiloHost
         builder.AddLightning(settings.Lightning, settings.DataDir);
         builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
         builder.AddBountyTrack(settings.Bounties, settings.DataDir);
+        builder.AddRetention(settings.Retention);
         configure?.Invoke(builder);
         var app = builder.Build().MapGateway();
         map?.Invoke(app);

@@ -12,6 +12,15 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The coordinator's Lightning backend (default: the embedded simnet).</summary>
     public LightningBackendOptions Lightning { get; init; } = new();
 
+    /// <summary>Map the simnet development faucet <c>POST /simnet/nodes</c> (loopback callers only; <c>--simnet-faucet</c>, on in <c>demo</c>).</summary>
+    public bool SimnetFaucet { get; init; }
+
+    /// <summary>The most the faucet grants one node, in sats (<c>--simnet-faucet-max-sat</c>).</summary>
+    public long SimnetFaucetMaxSat { get; init; } = L402Train.Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat;
+
+    /// <summary>How long completed jobs and expired unfunded bounties are kept (<c>--retention-days</c>, default 30).</summary>
+    public Grains.Retention.RetentionOptions Retention { get; init; } = new();
+
     /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
     public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
 
@@ -89,9 +98,15 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             throw new SiloSettingException("dashboard-password", $"the dashboard's admin password needs at least {DashboardComposition.MinPasswordLength} characters");
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
         var bwrap = config["Bwrap"] is { Length: > 0 } b ? Path.GetFullPath(b, workingDirectory) : DefaultBubblewrapPath;
+        var (faucet, faucetMax) = LightningComposition.ParseFaucet(config["SimnetFaucet"], config["SimnetFaucetMaxSat"], lightning);
         return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId)
         {
-            Lightning = lightning, Bounties = BountyComposition.Parse(config), BubblewrapPath = bwrap,
+            Lightning = lightning,
+            Bounties = BountyComposition.Parse(config),
+            SimnetFaucet = faucet,
+            SimnetFaucetMaxSat = faucetMax,
+            Retention = RetentionComposition.Parse(config["RetentionDays"]),
+            BubblewrapPath = bwrap,
             SiloPort = siloPort, DashboardPassword = dashboardPassword,
         };
     }

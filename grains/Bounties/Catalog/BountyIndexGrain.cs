@@ -11,6 +11,9 @@ public interface IBountyIndexGrain : IGrainWithStringKey
 
     /// <summary>Every id in posting order.</summary>
     Task<IReadOnlyList<string>> ListAsync();
+
+    /// <summary>Removes an id (idempotent): the retention job forgets bounties whose funding expired unpaid.</summary>
+    Task RemoveAsync(string bountyId);
 }
 
 /// <summary>The index's state.</summary>
@@ -37,4 +40,12 @@ public sealed class BountyIndexGrain([PersistentState("index")] IPersistentState
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult(index.State.Ids);
+
+    /// <inheritdoc/>
+    public async Task RemoveAsync(string bountyId)
+    {
+        if (!index.State.Ids.Contains(bountyId)) return;
+        index.State = index.State with { Ids = [.. index.State.Ids.Where(id => id != bountyId)] };
+        await index.WriteStateAsync();
+    }
 }

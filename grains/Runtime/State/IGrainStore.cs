@@ -64,6 +64,19 @@ public interface IGrainStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<JobRecord>> ListJobsAsync(string type, JobState state, long afterId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes a state row for good (not a tombstone); true when there was one. Only for keys that are never
+    /// used again: a live activation still holding the row's version can no longer write (its version check fails).
+    /// </summary>
+    Task<bool> DeleteStateAsync(GrainStateId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> completed jobs that finished before <paramref name="finishedBefore"/>,
+    /// oldest first; returns how many. Dead jobs stay for the operator. A deleted job's unique key may be
+    /// enqueued again, so callers keep completed jobs longer than any window in which the same job could be asked for again.
+    /// </summary>
+    Task<int> PruneCompletedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Registers a callback run when jobs may have become available (in-process, or pg_notify from other processes).</summary>
     IDisposable SubscribeToJobWakeups(Action wake);
 }

@@ -12,6 +12,7 @@ public sealed class MemoryGrainStore : IGrainStore
     private readonly Dictionary<(string, string), long> jobKeys = [];
     private readonly JobWakeups wakeups = new();
     private long nextJobId = 1;
+    private readonly Dictionary<long, DateTimeOffset> completedAt = [];
 
     /// <inheritdoc/>
     public string Kind => "memory";
@@ -108,7 +109,11 @@ public sealed class MemoryGrainStore : IGrainStore
         var completed = new List<long>(jobIds.Count);
         foreach (var id in jobIds)
         {
-            if (await Finish(id, workerId, j => j with { State = JobState.Completed, LockedBy = null, LeaseUntil = null })) completed.Add(id);
+            if (await Finish(id, workerId, j => j with { State = JobState.Completed, LockedBy = null, LeaseUntil = null }))
+            {
+                completed.Add(id);
+                lock (gate) completedAt[id] = now;
+            }
         }
         return completed;
     }
@@ -172,6 +177,29 @@ public sealed class MemoryGrainStore : IGrainStore
             return Task.FromResult<IReadOnlyList<JobRecord>>([.. jobs.Values
                 .Where(j => j.Type == type && j.State == state && j.Id > afterId)
                 .OrderBy(j => j.Id).Take(limit)]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> DeleteStateAsync(GrainStateId id, CancellationToken cancellationToken = default)
+    {
+        lock (gate) return Task.FromResult(states.Remove(id));
+    }
+
+    /// <inheritdoc/>
+    public Task<int> PruneCompletedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (gate)
+        {
+            var old = completedAt.Where(c => c.Value < finishedBefore && jobs[c.Key].State == JobState.Completed).Select(c => c.Key).Order().Take(limit).ToList();
+            foreach (var id in old)
+            {
+                jobKeys.Remove((jobs[id].Type, jobs[id].UniqueKey));
+                jobs.Remove(id);
+                completedAt.Remove(id);
+            }
+            return Task.FromResult(old.Count);
         }
     }
 

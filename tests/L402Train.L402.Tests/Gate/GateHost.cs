@@ -86,7 +86,7 @@ internal sealed class GateHost : IAsyncDisposable
         });
 
         // The LND-compatible REST facade, so node-based clients pay from the simnet peer like from LND.
-        app.MapSimnetFacade(network, enableAdmin: false);
+        app.MapSimnetFacade(network);
     }
 
     private static IResult Challenge(L402Gate gate, PaymentHash hash, string invoice)

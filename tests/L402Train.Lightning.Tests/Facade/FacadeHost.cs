@@ -32,7 +32,12 @@ internal sealed class FacadeHost : IAsyncDisposable
     public Uri Address { get; }
     public HttpClient Http { get; }
 
-    public static async Task<FacadeHost> StartAsync(SimnetOptions? options = null)
+    /// <summary>
+    /// Starts the facade; <paramref name="faucet"/> maps the faucet (default: on, with its default cap);
+    /// <paramref name="callerAddress"/> makes every request look as if it came from that address, as a
+    /// forwarded-headers middleware would, to exercise what remote callers get.
+    /// </summary>
+    public static async Task<FacadeHost> StartAsync(SimnetOptions? options = null, SimnetFaucetOptions? faucet = null, bool withFaucet = true, IPAddress? callerAddress = null)
     {
         var clock = new FakeTimeProvider();
         var network = new SimnetNetwork(options, clock);
@@ -40,7 +45,15 @@ internal sealed class FacadeHost : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapSimnetFacade(network);
+        if (callerAddress is not null)
+        {
+            app.Use((context, next) =>
+            {
+                context.Connection.RemoteIpAddress = callerAddress;
+                return next(context);
+            });
+        }
+        app.MapSimnetFacade(network, withFaucet ? faucet ?? new SimnetFaucetOptions() : null);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new FacadeHost(app, network, clock, new Uri(address + "/"));

@@ -46,7 +46,7 @@ public sealed class TlsPinningTests : IDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(serverCert)));
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
-        app.MapSimnetFacade(network, enableAdmin: false);
+        app.MapSimnetFacade(network);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUri = new Uri(address + "/simnet/coordinator/");

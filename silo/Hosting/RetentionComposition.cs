@@ -1,0 +1,43 @@
+using L402Train.Grains.Retention;
+
+namespace L402Train.Silo.Hosting;
+
+/// <summary>Composes the retention job: settlers run it, every silo makes sure the current slot's run exists.</summary>
+public static class RetentionComposition
+{
+    /// <summary>Reads <c>--retention-days</c> (default 30, at least 1); a wrong one stops start-up naming it.</summary>
+    public static RetentionOptions Parse(string? days)
+    {
+        if (days is not { Length: > 0 }) return new RetentionOptions();
+        if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 1 or > 36_500)
+            throw new SiloSettingException("retention-days", $"'{days}' is not a whole number of days from 1 to 36500");
+        return new RetentionOptions { Retention = TimeSpan.FromDays(value) };
+    }
+
+    /// <summary>Registers the retention job's handler (settler role) and the start-up that schedules it.</summary>
+    public static WebApplicationBuilder AddRetention(this WebApplicationBuilder builder, RetentionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.Services.AddSingleton(options.Validate());
+        // Anyone may post a bounty and never fund it: forget those too. (Sweeps get the silo's grains per run:
+        // the handler is built while the silo is, so nothing here may depend on the silo.)
+        builder.Services.AddSingleton<IRetentionSweep>(sp => new Grains.Bounties.Catalog.UnfundedBountySweep(sp.GetRequiredService<Grains.Runtime.IGrainStore>()));
+        builder.Services.ConfigureSilo((silo, sp) =>
+        {
+            if (sp.GetRequiredService<SiloSettings>().Roles.Contains("settler"))
+                silo.AddJobHandler(RetentionJob.Type, s => ActivatorUtilities.CreateInstance<RetentionJobHandler>(s));
+        });
+        builder.Services.AddHostedService<RetentionBootstrap>();
+        return builder;
+    }
+
+    // Restarts the chain if a run was lost (it died, or the silo never ran one): at most one run per slot whatever happens.
+    private sealed class RetentionBootstrap(Grains.Runtime.Silo silo, RetentionOptions options, TimeProvider time) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            silo.EnqueueJobAsync(RetentionJob.At(time.GetUtcNow(), options.Interval), cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
