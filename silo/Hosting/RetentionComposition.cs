@@ -33,10 +33,10 @@ public static class RetentionComposition
     }
 
     // Restarts the chain if a run was lost (it died, or the silo never ran one): at most one run per slot whatever happens.
-    private sealed class RetentionBootstrap(Grains.Runtime.Silo silo, RetentionOptions options, TimeProvider time) : IHostedService
+    private sealed class RetentionBootstrap(Grains.Runtime.JobQueue jobs, RetentionOptions options, TimeProvider time) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
-            silo.EnqueueJobAsync(RetentionJob.At(time.GetUtcNow(), options.Interval), cancellationToken);
+            jobs.EnqueueAsync(RetentionJob.At(time.GetUtcNow(), options.Interval), cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

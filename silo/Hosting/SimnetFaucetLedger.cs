@@ -1,5 +1,4 @@
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
 using L402Train.Lightning.Simnet;
 
 namespace L402Train.Silo.Hosting;
