@@ -167,7 +167,8 @@ public sealed class SiloCommandLine
     private Command LedgerCheckCommand()
     {
         var check = new Command("check", "Reconcile the ledger with the Lightning node's balance, counting standard fees paid but not recorded yet; exits 1 on any other difference.");
-        foreach (var option in new Option[] { store, dataDir, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
+        // A PostgreSQL store makes the check a (short-lived) member of the cluster: it needs its own silo port.
+        foreach (var option in new Option[] { store, dataDir, siloPort, advertiseIp, clusterId, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
         check.SetAction(WithStore(async (parse, settings, ct) =>
         {
             // Only the store and the node are needed: no listener, no job worker.
