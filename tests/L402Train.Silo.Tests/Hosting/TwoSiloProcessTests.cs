@@ -58,6 +58,8 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         var siloA = await StartAsync("silo-a", FastMembership, ["--store", store, "--data-dir", data, "--silo-port", FreePort().ToString(), "--advertise-ip", "127.0.0.1", .. node]);
         var siloB = await StartAsync("silo-b", FastMembership, ["--store", store, "--data-dir", data, "--silo-port", FreePort().ToString(), "--advertise-ip", "127.0.0.1", .. node]);
         Assert.Equal(["silo-a", "silo-b"], await ActiveSilosAsync(schema.ConnectionString));
+        await AssertReadyAsync(siloA);
+        await AssertReadyAsync(siloB);
 
         // Both gateways take submissions for the same rounds (one cluster, not two islands).
         await TrainAsync(facade, lightning.Url, "peer-1", siloA.Url);
@@ -65,6 +67,7 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
 
         siloA.Kill();
         await WaitUntilDeclaredDeadAsync(schema.ConnectionString, "silo-a");
+        await AssertReadyAsync(siloB);
 
         // Every grain silo-a hosted re-activates on silo-b from PostgreSQL; new submissions reach a verdict.
         await TrainAsync(facade, lightning.Url, "peer-3", siloB.Url);
@@ -102,6 +105,16 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         var balance = await wallet.GetFromJsonAsync<JsonElement>("v1/balance/channels", Ct);
         // The deposit's HTLC is gone: the hold invoice was settled or cancelled before the verdict returned.
         Assert.Equal("0", balance.GetProperty("unsettled_local_balance").GetProperty("msat").GetString());
+    }
+
+    // /health reads this silo's status in the ADO.NET membership (Orleans' ISiloStatusOracle).
+    private static async Task AssertReadyAsync(SiloProcess silo)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(silo.Url) };
+        using var response = await http.GetAsync("/health", Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.Contains($"silo {silo.Name} is Active in the cluster", body, StringComparison.Ordinal);
     }
 
     private readonly Dictionary<string, string> macaroons = [];
