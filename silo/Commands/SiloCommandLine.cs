@@ -17,7 +17,9 @@ public sealed class SiloCommandLine
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
     private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator (default {SiloSettings.DefaultRoles})" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
-    private readonly Option<string?> siloPort = new("--silo-port") { Description = "Port other silos reach this one on (default: a free port, enough for a single silo)" };
+    private readonly Option<string?> siloPort = new("--silo-port") { Description = $"Port other silos reach this one on (default: {SiloSettings.DefaultClusterSiloPort} with a postgres store, else a free port, enough for a single silo)" };
+    private readonly Option<string?> advertiseIp = new("--advertise-ip") { Description = "Address a postgres cluster's silo publishes to the others and listens on (default: this host's address)" };
+    private readonly Option<string?> clusterId = new("--cluster-id") { Description = $"Cluster a postgres silo joins (default {SiloSettings.DefaultClusterName})" };
     private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
@@ -60,6 +62,8 @@ public sealed class SiloCommandLine
         command.Options.Add(roles);
         command.Options.Add(urls);
         command.Options.Add(siloPort);
+        command.Options.Add(advertiseIp);
+        command.Options.Add(clusterId);
         command.Options.Add(lightning);
         command.Options.Add(lndMacaroon);
         command.Options.Add(lndCert);
@@ -79,6 +83,8 @@ public sealed class SiloCommandLine
         ["Roles"] = parse.GetValue(roles),
         ["Urls"] = parse.GetValue(urls),
         ["SiloPort"] = parse.GetValue(siloPort),
+        ["AdvertiseIp"] = parse.GetValue(advertiseIp),
+        ["ClusterId"] = parse.GetValue(clusterId),
         ["Lightning"] = parse.GetValue(lightning),
         ["LndMacaroon"] = parse.GetValue(lndMacaroon),
         ["LndCert"] = parse.GetValue(lndCert),
@@ -180,7 +186,8 @@ public sealed class SiloCommandLine
     private Command LedgerCheckCommand()
     {
         var check = new Command("check", "Reconcile the ledger with the Lightning node's balance, counting standard fees paid but not recorded yet; exits 1 on any other difference.");
-        foreach (var option in new Option[] { store, dataDir, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
+        // A PostgreSQL store makes the check a (short-lived) member of the cluster: it needs its own silo port.
+        foreach (var option in new Option[] { store, dataDir, siloPort, advertiseIp, clusterId, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
         check.SetAction(WithStore(async (parse, settings, ct) =>
         {
             // Only the store and the node are needed: no listener, no job worker.

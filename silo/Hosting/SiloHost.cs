@@ -32,7 +32,7 @@ public static class SiloHost
         builder.UseOrleans(silo => silo
             .AddL402Runtime()
             .Configure<SiloOptions>(o => o.SiloName = settings.SiloId)
-            .UseLocalhostClustering(siloPort: settings.SiloPort ?? FreePort(), gatewayPort: 0)
+            .AddClustering(settings, builder.Configuration)
             .AddAdminDashboard(settings));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -80,14 +80,6 @@ public static class SiloHost
         var app = builder.Build().MapGateway();
         map?.Invoke(app);
         return app;
-    }
-
-    // A silo-to-silo port nothing else holds (the embedded silo's peers are in this process or none).
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private sealed class JobSetupCheck(SiloJobs jobs) : IHostedService

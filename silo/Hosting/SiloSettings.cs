@@ -36,8 +36,29 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>Where bubblewrap is looked for when <c>--bwrap</c> is not set (Debian and Ubuntu install it there).</summary>
     public const string DefaultBubblewrapPath = "/usr/bin/bwrap";
 
-    /// <summary>The port other silos reach this one on (Orleans' silo port); null picks a free one, enough for a single embedded silo.</summary>
+    /// <summary>
+    /// The port other silos reach this one on (Orleans' silo port); null picks a free one for the
+    /// embedded (SQLite/memory) silo and <see cref="DefaultClusterSiloPort"/> on PostgreSQL.
+    /// </summary>
     public int? SiloPort { get; init; }
+
+    /// <summary>The silo port of a PostgreSQL cluster's silo when <c>--silo-port</c> is not set (Orleans' own default).</summary>
+    public const int DefaultClusterSiloPort = 11111;
+
+    /// <summary>The cluster a PostgreSQL silo joins (Orleans' ClusterId, the membership table's DeploymentId).</summary>
+    public string ClusterId { get; init; } = DefaultClusterName;
+
+    /// <summary>The service the cluster runs (Orleans' ServiceId; stays the same across deployments).</summary>
+    public string ServiceId { get; init; } = DefaultClusterName;
+
+    /// <summary>Default of <see cref="ClusterId"/> and <see cref="ServiceId"/>.</summary>
+    public const string DefaultClusterName = "l402train";
+
+    /// <summary>
+    /// The address a PostgreSQL cluster's silo publishes in membership and listens on (<c>--advertise-ip</c>);
+    /// null lets Orleans pick this host's address.
+    /// </summary>
+    public System.Net.IPAddress? AdvertisedAddress { get; init; }
 
     /// <summary>
     /// The admin password of the Orleans Dashboard (user <c>admin</c>, HTTP Basic); null keeps the
@@ -93,6 +114,11 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
                 throw new SiloSettingException("silo-port", $"'{portText}' is not a port; use a number from 1 to 65535");
             siloPort = port;
         }
+        var clusterId = ClusterName(config, "ClusterId", "cluster-id");
+        var serviceId = ClusterName(config, "ServiceId", "service-id");
+        System.Net.IPAddress? advertised = null;
+        if (config["AdvertiseIp"] is { Length: > 0 } ipText && !System.Net.IPAddress.TryParse(ipText, out advertised))
+            throw new SiloSettingException("advertise-ip", $"'{ipText}' is not an IP address; use the address other silos reach this host on, e.g. 10.0.0.5");
         var dashboardPassword = config["DashboardPassword"] is { Length: > 0 } pw ? new SecretText(pw) : null;
         if (dashboardPassword is { Value.Length: < DashboardComposition.MinPasswordLength })
             throw new SiloSettingException("dashboard-password", $"the dashboard's admin password needs at least {DashboardComposition.MinPasswordLength} characters");
@@ -108,7 +134,17 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             Retention = RetentionComposition.Parse(config["RetentionDays"]),
             BubblewrapPath = bwrap,
             SiloPort = siloPort, DashboardPassword = dashboardPassword,
+            ClusterId = clusterId, ServiceId = serviceId, AdvertisedAddress = advertised,
         };
+    }
+
+    // The membership table keys rows by ClusterId in a varchar(150).
+    private static string ClusterName(IConfiguration config, string key, string option)
+    {
+        var value = config[key] is { Length: > 0 } v ? v : DefaultClusterName;
+        if (value.Length > 150 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw new SiloSettingException(option, $"'{value}' is not a cluster name; use up to 150 characters without spaces (default {DefaultClusterName})");
+        return value;
     }
 
     private static List<string> Split(string value) =>

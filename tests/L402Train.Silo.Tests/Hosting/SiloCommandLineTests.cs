@@ -30,6 +30,8 @@ public sealed class SiloCommandLineTests : IDisposable
     [InlineData(new[] { "serve", "--store", "memory", "--coordinator-fee-pct", "150" }, "--coordinator-fee-pct", "'150' is not a percentage from 0 to 100")]
     [InlineData(new[] { "serve", "--store", "memory", "--significance-level", "0.2" }, "--significance-level", "0.05, 0.025 or 0.01")]
     [InlineData(new[] { "migrate", "--store", "postgres:Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3" }, "--store", "cannot open the store")]
+    [InlineData(new[] { "serve", "--store", "memory", "--advertise-ip", "silo-a.local" }, "--advertise-ip", "'silo-a.local' is not an IP address")]
+    [InlineData(new[] { "serve", "--store", "memory", "--cluster-id", "two words" }, "--cluster-id", "'two words' is not a cluster name")]
     public async Task A_wrong_setting_stops_start_up_with_one_line_naming_it_and_exit_code_2(string[] args, string setting, string fix)
     {
         var (code, _, error) = await RunAsync(args);
@@ -61,6 +63,17 @@ public sealed class SiloCommandLineTests : IDisposable
         Assert.Equal(0, second.Code);
         Assert.True(File.Exists(Path.Combine(dir.FullName, "data", "l402train.db")));
         Assert.Contains("migrated", second.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_postgres_cluster_defaults_to_cluster_l402train_and_the_settings_given_are_kept()
+    {
+        var defaults = SiloSettings.Load(new Dictionary<string, string?>(), new Dictionary<string, string?>(), dir.FullName);
+        var given = SiloSettings.Load(new Dictionary<string, string?> { ["AdvertiseIp"] = "10.0.0.5", ["ClusterId"] = "staging" },
+            new Dictionary<string, string?> { ["L402TRAIN_SERVICEID"] = "l402-test" }, dir.FullName);
+
+        Assert.Equal(("l402train", "l402train", null), (defaults.ClusterId, defaults.ServiceId, defaults.AdvertisedAddress));
+        Assert.Equal(("staging", "l402-test", System.Net.IPAddress.Parse("10.0.0.5")), (given.ClusterId, given.ServiceId, given.AdvertisedAddress));
     }
 
     [Fact]
