@@ -44,7 +44,7 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         var store = $"postgres:{schema.ConnectionString}";
 
         // The shared Lightning network: a memory-store silo whose simnet facade serves every node.
-        var lightning = await StartAsync("lightning", new Dictionary<string, string>(), "--store", "memory", "--roles", "gateway", "--data-dir", Folder("lightning"));
+        var lightning = await StartAsync("lightning", new Dictionary<string, string>(), "--store", "memory", "--roles", "gateway", "--simnet-faucet", "--data-dir", Folder("lightning"));
         using var facade = new HttpClient { BaseAddress = new Uri(lightning.Url) };
         var coordinator = await CreateNodeAsync(facade, "cluster", 2_000_000);
         var macaroon = Path.Combine(dir.FullName, "cluster.macaroon");
