@@ -9,7 +9,7 @@ using L402Train.Grains.Bounties.Shipped;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
 using L402Train.Testing;

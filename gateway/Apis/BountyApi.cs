@@ -3,7 +3,7 @@ using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
 using Microsoft.AspNetCore.Builder;

@@ -5,7 +5,7 @@ using L402Train.Grains.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Silo.Hosting;
 

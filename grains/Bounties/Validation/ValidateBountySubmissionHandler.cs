@@ -1,7 +1,7 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Submissions;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Lightning;
 
 namespace L402Train.Grains.Bounties.Validation;

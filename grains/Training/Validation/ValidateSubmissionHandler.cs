@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using L402Train.Compression;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Lightning;
 using L402Train.Model.Gpt;
 
