@@ -1,5 +1,5 @@
 using System.Globalization;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
 using L402Train.L402.Client;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;

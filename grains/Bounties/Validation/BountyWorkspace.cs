@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Bounties.Validation;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
