@@ -3,6 +3,7 @@ using L402Train.Compression;
 using L402Train.Runtime;
 using L402Train.Lightning;
 using L402Train.Model.Gpt;
+using L402Train.Model.Training;
 
 namespace L402Train.Grains.Training;
 

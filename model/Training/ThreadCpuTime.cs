@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace L402Train.Grains.Training;
+namespace L402Train.Model.Training;
 
 /// <summary>
 /// CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>). Validation overhead is
