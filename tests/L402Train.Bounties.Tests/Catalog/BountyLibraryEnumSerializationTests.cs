@@ -9,10 +9,11 @@ using Xunit;
 namespace L402Train.Bounties.Tests.Catalog;
 
 /// <summary>
-/// The bounty library carries no Orleans attributes, so its enums that cross grain interfaces travel between
-/// silos through the grains' surrogates: terms and verdicts survive the Orleans serializer and copier intact.
+/// The bounty library carries no Orleans attributes; its enums that cross grain interfaces (the terms' metric
+/// direction, the verdict's diff rejection) are serialized by the codecs Orleans generates in the grains for the
+/// fields that hold them: terms and verdicts survive the Orleans serializer and copier intact.
 /// </summary>
-public sealed class BountyLibrarySurrogateTests
+public sealed class BountyLibraryEnumSerializationTests
 {
     [Theory]
     [InlineData(DiffRejectionReason.Symlink)]
