@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.Bench.Bounties;
 

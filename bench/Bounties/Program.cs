@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 using L402Train.Bench.Bounties;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 
 // --quick prints one name=value line per figure; --write DIR writes the shipped bounty (seed 42);
 // anything else runs the BenchmarkDotNet suite.

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.Bench.Bounties;
 

@@ -1,6 +1,7 @@
 using L402Train.Compression;
 using L402Train.Grains.Training;
 using L402Train.Model.Gpt;
+using L402Train.Model.Training;
 
 namespace L402Train.Bench.Training;
 

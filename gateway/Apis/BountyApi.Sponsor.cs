@@ -1,7 +1,7 @@
 using L402Train.Gateway.Bounties;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
 using Microsoft.AspNetCore.Http;

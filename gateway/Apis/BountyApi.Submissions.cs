@@ -2,7 +2,7 @@ using L402Train.Gateway.Bounties;
 using L402Train.Gateway.Training;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;

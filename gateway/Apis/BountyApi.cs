@@ -1,9 +1,9 @@
 using L402Train.Gateway.Bounties;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
 using Microsoft.AspNetCore.Builder;
@@ -148,7 +148,7 @@ public static partial class BountyApi
         var (request, problem) = await JsonBody.ReadAsync<CommitRequest>(http.Request, 4096, cancellationToken);
         if (problem is not null) return problem;
         var commitment = request!.Commitment?.Trim().ToLowerInvariant();
-        if (!Grains.Bounties.Commitments.DiffCommitment.IsSha256Hex(commitment))
+        if (!L402Train.Bounties.Commitments.DiffCommitment.IsSha256Hex(commitment))
             return JsonBody.Bad("commitment must be 64 hex characters: sha256(diff_utf8 ‖ nonce_utf8).");
         if (AgentProblem(request.Agent) is { } badAgent) return JsonBody.Bad(badAgent);
         var result = await grains.GetGrain<IBountyGrain>(id).CommitAsync(commitment!, request.Agent ?? "anonymous");

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Orleans.Storage;
-using OurInconsistentState = L402Train.Grains.Runtime.InconsistentStateException;
+using OurInconsistentState = L402Train.Runtime.InconsistentStateException;
 
 namespace L402Train.Gateway.Apis;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Reflection;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Improvers;
 
 namespace L402Train.Gateway.Bounties;
 

@@ -1,5 +1,5 @@
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Improvers;
 
 namespace L402Train.Gateway.Bounties;
 

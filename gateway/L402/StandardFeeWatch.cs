@@ -1,6 +1,6 @@
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using Microsoft.Extensions.DependencyInjection;

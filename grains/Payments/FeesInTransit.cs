@@ -1,5 +1,5 @@
 using System.Text.Json;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.Lightning;
 

@@ -1,5 +1,5 @@
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
 using L402Train.Lightning;
 
 namespace L402Train.PeerAgent.Bounties;

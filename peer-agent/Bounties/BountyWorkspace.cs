@@ -1,7 +1,7 @@
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.PeerAgent.Bounties;
 

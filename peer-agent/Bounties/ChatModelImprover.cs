@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.PeerAgent.Bounties;
 

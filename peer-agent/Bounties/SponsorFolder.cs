@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.PeerAgent.Bounties;
 

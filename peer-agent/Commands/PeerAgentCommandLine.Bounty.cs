@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Improvers;
 using L402Train.PeerAgent.Bounties;
 using Spectre.Console;
 

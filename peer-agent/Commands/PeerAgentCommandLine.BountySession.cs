@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.L402.Client;
 using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;

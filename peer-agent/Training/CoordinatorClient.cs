@@ -3,14 +3,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using L402Train.Grains.Training;
 using L402Train.L402.Client;
 
 namespace L402Train.PeerAgent.Training;
 
 /// <summary>The training part of the coordinator's <c>/status</c>.</summary>
 public sealed record RemoteTrainingStatus(int Round, string RoundStatus, int BaseVersion, DateTimeOffset Deadline, RemoteCheckpoint? Checkpoint,
-    TrainingSetup Setup, long DepositSat, long CheckpointPriceSat);
+    RemoteTrainingSetup Setup, long DepositSat, long CheckpointPriceSat);
 
 /// <summary>A checkpoint version as <c>/status</c> shows it.</summary>
 public sealed record RemoteCheckpoint(int Version, string Sha256, long Bytes);

@@ -1,5 +1,4 @@
 using L402Train.Compression;
-using L402Train.Grains.Training;
 using L402Train.Lightning;
 using L402Train.Model.Checkpoints;
 using L402Train.Model.Corpus;
@@ -71,7 +70,7 @@ public sealed class PeerTrainer(
     IProgress<string>? progress = null)
 {
     // The coordinator's setup (model, corpus, codec), shared with its validators, and the public corpus built from it once.
-    private TrainingSetup? setup;
+    private RemoteTrainingSetup? setup;
     private TokenStream? tokens;
     private GptModel? model;
     private LocalTrainer? trainer;

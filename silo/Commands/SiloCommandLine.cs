@@ -2,7 +2,7 @@ using System.Collections;
 using System.CommandLine;
 using System.Data.Common;
 using System.Net.Sockets;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Silo.Hosting;
 
 namespace L402Train.Silo.Commands;

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Connections;
 

@@ -1,6 +1,6 @@
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Shipped;
 using L402Train.PeerAgent.Bounties;
 using Spectre.Console;
 

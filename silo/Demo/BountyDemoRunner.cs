@@ -1,7 +1,7 @@
 using System.Globalization;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.L402.Client;
 using L402Train.Lightning;
 using L402Train.Lightning.Lnd;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Client;
 using L402Train.Lightning;

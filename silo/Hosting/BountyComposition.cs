@@ -1,11 +1,11 @@
 using System.Globalization;
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Silo.Hosting;
 

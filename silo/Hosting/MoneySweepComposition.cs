@@ -1,6 +1,6 @@
 using L402Train.Gateway.L402;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace L402Train.Silo.Hosting;

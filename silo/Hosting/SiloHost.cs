@@ -1,5 +1,5 @@
 using L402Train.Gateway.Apis;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using L402Train.Gateway.Apis;
 using L402Train.Gateway.L402;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;

@@ -1,6 +1,6 @@
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
 
 namespace L402Train.Grains.Bounties.Catalog;
 

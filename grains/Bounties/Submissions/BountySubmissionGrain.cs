@@ -1,6 +1,6 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 
 namespace L402Train.Grains.Bounties.Submissions;

@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Diffs;
+using L402Train.Bounties.Diffs;
 using L402Train.Grains.Training;
 
 namespace L402Train.Grains.Bounties.Submissions;
@@ -69,7 +69,7 @@ public sealed record BountyVerdict(
     /// <summary>The wire code: <c>accepted</c>, <c>stale</c>, <c>diff_rejected:&lt;code&gt;</c>, <c>not_improved</c>…</summary>
     public string Code => Reason switch
     {
-        BountyVerdictReason.DiffRejected when DiffRejection is { } r => "diff_rejected:" + Diffs.DiffRejection.CodeOf(r),
+        BountyVerdictReason.DiffRejected when DiffRejection is { } r => "diff_rejected:" + L402Train.Bounties.Diffs.DiffRejection.CodeOf(r),
         _ => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(Reason.ToString()),
     };
 

@@ -1,6 +1,6 @@
 using System.Text;
-using L402Train.Grains.Bounties.Commitments;
-using L402Train.Grains.Runtime;
+using L402Train.Bounties.Commitments;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Bounties.Submissions;
 

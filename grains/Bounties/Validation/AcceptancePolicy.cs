@@ -1,5 +1,5 @@
 using System.Globalization;
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Improvers;
 using L402Train.Grains.Bounties.Submissions;
 
 namespace L402Train.Grains.Bounties.Validation;

@@ -1,6 +1,6 @@
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.Grains.Bounties.Validation;
 
@@ -23,7 +23,7 @@ public sealed class BountyEvaluation(BubblewrapSandbox sandbox, BountyWorkspace 
         var heldOut = await workspace.UnpackAsync(posted.HeldOutBlob, cancellationToken);
         var terms = posted.Terms;
         return new EvaluationPlan(best, Path.Combine(best, ShippedBounty.PublicDirectory), heldOut, terms.EvalCommand,
-            terms.Policy(Diffs.EvalFiles.Find(terms.EvalCommand, best)), terms.Limits(), terms.Repeats, terms.Range());
+            terms.Policy(L402Train.Bounties.Diffs.EvalFiles.Find(terms.EvalCommand, best)), terms.Limits(), terms.Repeats, terms.Range());
     }
 
     /// <summary>Evaluates a diff (empty: the current best itself) under <paramref name="plan"/>.</summary>

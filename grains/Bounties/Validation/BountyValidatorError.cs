@@ -1,6 +1,6 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Bounties.Validation;
 

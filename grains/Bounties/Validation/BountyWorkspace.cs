@@ -1,5 +1,5 @@
-using L402Train.Grains.Bounties.Shipped;
-using L402Train.Grains.Runtime;
+using L402Train.Bounties.Shipped;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Bounties.Validation;
 

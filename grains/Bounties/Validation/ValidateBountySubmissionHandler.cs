@@ -1,7 +1,7 @@
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Submissions;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Lightning;
 
 namespace L402Train.Grains.Bounties.Validation;
@@ -66,7 +66,7 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
         var diff = await ReadDiffAsync(arrival, cancellationToken);
         // The evaluator reads an empty diff as "score the current best"; as a submission it is malformed.
         if (string.IsNullOrWhiteSpace(diff))
-            return new BountyVerdict(BountyVerdictReason.DiffRejected, "the diff is empty", DiffRejection: Diffs.DiffRejectionReason.Malformed);
+            return new BountyVerdict(BountyVerdictReason.DiffRejected, "the diff is empty", DiffRejection: L402Train.Bounties.Diffs.DiffRejectionReason.Malformed);
         bounty = await evaluation.EnsureBestScoredAsync(bountyGrain, bounty, cancellationToken);
         var terms = bounty.Posted!.Terms;
         var plan = await evaluation.PlanAsync(bounty, cancellationToken);

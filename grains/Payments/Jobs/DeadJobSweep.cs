@@ -1,5 +1,5 @@
 using System.Globalization;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace L402Train.Grains.Payments;

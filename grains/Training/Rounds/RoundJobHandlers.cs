@@ -1,5 +1,5 @@
 using L402Train.Compression;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Model.Gpt;
 
 namespace L402Train.Grains.Training;

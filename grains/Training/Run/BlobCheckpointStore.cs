@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Model.Checkpoints;
 using L402Train.Model.Gpt;
 using L402Train.Model.Tensors;

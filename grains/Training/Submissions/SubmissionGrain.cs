@@ -1,5 +1,5 @@
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Training;
 

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using L402Train.Compression;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Lightning;
 using L402Train.Model.Gpt;
+using L402Train.Model.Training;
 
 namespace L402Train.Grains.Training;
 

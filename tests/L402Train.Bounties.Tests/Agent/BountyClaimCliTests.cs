@@ -1,5 +1,5 @@
 using L402Train.Bounties.Tests.Flow;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
 using L402Train.PeerAgent.Bounties;

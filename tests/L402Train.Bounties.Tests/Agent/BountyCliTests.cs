@@ -1,6 +1,6 @@
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 using L402Train.Lightning.Simnet;
 using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
 using L402Train.L402.Client;
 using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Shipped;
 using L402Train.PeerAgent.Bounties;
 using L402Train.Testing;
 using Xunit;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using L402Train.Grains.Bounties.Commitments;
+using L402Train.Bounties.Commitments;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Commitments;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using L402Train.Grains.Bounties.Diffs;
+using L402Train.Bounties.Diffs;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Diffs;
@@ -82,7 +82,7 @@ public sealed class DiffApplyTests : IDisposable
         var diff = UnifiedDiffWriter.Write(Changed.Select(c => new FileChange(c.Key, Base.GetValueOrDefault(c.Key), c.Value)));
         WriteBase();
         var gitCopy = workingCopy + "-git";
-        Grains.Bounties.Sandbox.WorkingCopy.CopyTree(workingCopy, gitCopy);
+        L402Train.Bounties.Sandbox.WorkingCopy.CopyTree(workingCopy, gitCopy);
         try
         {
             Assert.Null(AnyText.CheckAndApply(diff, workingCopy));

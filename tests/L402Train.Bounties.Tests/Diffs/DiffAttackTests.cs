@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Diffs;
+using L402Train.Bounties.Diffs;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Diffs;

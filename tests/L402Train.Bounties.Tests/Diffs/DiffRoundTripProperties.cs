@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using L402Train.Grains.Bounties.Diffs;
+using L402Train.Bounties.Diffs;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Diffs;

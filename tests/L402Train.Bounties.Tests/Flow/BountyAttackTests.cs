@@ -1,7 +1,7 @@
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Commitments;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Commitments;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Training;

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
 using L402Train.Testing;

@@ -1,5 +1,5 @@
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Shipped;
 
 namespace L402Train.Bounties.Tests.Flow;
 

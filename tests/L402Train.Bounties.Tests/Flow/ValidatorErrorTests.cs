@@ -2,7 +2,7 @@ using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.Lightning;
 using Microsoft.Extensions.Logging.Abstractions;

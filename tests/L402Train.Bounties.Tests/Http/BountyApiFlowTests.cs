@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using L402Train.Bounties.Tests.Flow;
-using L402Train.Grains.Bounties.Commitments;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Commitments;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using L402Train.Lightning;
@@ -44,7 +44,7 @@ public sealed class BountyApiFlowTests
         {
             Assert.Equal(HttpStatusCode.PaymentRequired, challenge.StatusCode);
             var feeHash = (await challenge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
-            var check = await host.App.Services.GetRequiredService<L402Train.Grains.Runtime.IGrainStore>().FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct);
+            var check = await host.App.Services.GetRequiredService<L402Train.Runtime.IGrainStore>().FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct);
             Assert.Equal(InvoicePurpose.BountyAccess, JsonSerializer.Deserialize<CheckpointFeeJob>(check!.PayloadJson, GrainJson.Options)!.Purpose);
         }
 

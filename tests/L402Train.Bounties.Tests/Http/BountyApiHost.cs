@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 using L402Train.Lightning.Simnet;
 using L402Train.Lightning;
 using L402Train.Testing;

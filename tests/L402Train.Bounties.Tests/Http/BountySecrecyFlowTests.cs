@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Shipped;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
 using Xunit;

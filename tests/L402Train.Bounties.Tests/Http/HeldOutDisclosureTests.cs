@@ -2,7 +2,7 @@ using System.Text.Json;
 using L402Train.Gateway.Apis;
 using L402Train.Gateway.Bounties;
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Improvers;
 using L402Train.Grains.Bounties.Submissions;
 using Xunit;
 

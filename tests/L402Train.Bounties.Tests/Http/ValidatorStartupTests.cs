@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using L402Train.Silo.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

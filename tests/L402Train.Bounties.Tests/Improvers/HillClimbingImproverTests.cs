@@ -1,6 +1,6 @@
 using System.Globalization;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Improvers;

@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Sandbox;
+using L402Train.Bounties.Sandbox;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Sandbox;

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Shipped;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Shipped;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Shipped;

@@ -1,6 +1,6 @@
-using L402Train.Grains.Bounties.Diffs;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Diffs;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Shipped;

@@ -1,4 +1,4 @@
-using L402Train.Grains.Bounties.Improvers;
+using L402Train.Bounties.Improvers;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using Xunit;

@@ -1,9 +1,9 @@
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Improvers;
-using L402Train.Grains.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Bounties.Sandbox;
+using L402Train.Bounties.Shipped;
 using L402Train.Grains.Bounties.Validation;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Validation;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Tests.Runtime;
 

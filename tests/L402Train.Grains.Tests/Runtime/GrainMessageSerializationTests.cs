@@ -2,7 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;

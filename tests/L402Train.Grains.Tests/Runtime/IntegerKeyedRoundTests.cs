@@ -1,4 +1,4 @@
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Testing;
 
 namespace L402Train.Grains.Tests.Runtime;

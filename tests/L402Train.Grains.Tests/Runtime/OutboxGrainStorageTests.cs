@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansInconsistentState = Orleans.Storage.InconsistentStateException;

@@ -1,5 +1,5 @@
-using IGrainStore = L402Train.Grains.Runtime.IGrainStore;
-using OutboxGrain = L402Train.Grains.Runtime.OutboxGrain;
+using IGrainStore = L402Train.Runtime.IGrainStore;
+using OutboxGrain = L402Train.Runtime.OutboxGrain;
 
 namespace L402Train.Grains.Tests.Runtime;
 

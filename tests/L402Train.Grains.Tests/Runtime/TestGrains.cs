@@ -1,4 +1,4 @@
-using OutboxGrain = L402Train.Grains.Runtime.OutboxGrain;
+using OutboxGrain = L402Train.Runtime.OutboxGrain;
 
 namespace L402Train.Grains.Tests.Runtime;
 

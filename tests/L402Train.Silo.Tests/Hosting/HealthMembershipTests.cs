@@ -1,6 +1,6 @@
 using System.Reflection;
 using L402Train.Gateway.Apis;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MembershipStatus = Orleans.Runtime.SiloStatus;

@@ -62,8 +62,8 @@ public sealed class LedgerCheckCommandTests : IDisposable
         var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = DataDir }, new Dictionary<string, string?>(), dir.FullName);
         var store = settings.Store.Open();
         var now = TimeProvider.System.GetUtcNow();
-        await store.EnqueueAsync(Grains.Runtime.JobRequest.Create(Grains.Payments.PaymentJobTypes.CancelDeposit, "ab12", new { }, maxAttempts: 1), now, Ct);
-        var job = Assert.Single(await store.ClaimJobsAsync(new Grains.Runtime.JobClaim("w", [Grains.Payments.PaymentJobTypes.CancelDeposit], 1, now, now.AddMinutes(1)), Ct));
+        await store.EnqueueAsync(Runtime.JobRequest.Create(Grains.Payments.PaymentJobTypes.CancelDeposit, "ab12", new { }, maxAttempts: 1), now, Ct);
+        var job = Assert.Single(await store.ClaimJobsAsync(new Runtime.JobClaim("w", [Grains.Payments.PaymentJobTypes.CancelDeposit], 1, now, now.AddMinutes(1)), Ct));
         Assert.True(await store.FailJobAsync(job.Id, "w", "LightningException: node unreachable", retryAt: null, now, Ct));
         (store as IDisposable)?.Dispose();
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using L402Train.Compression;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;

@@ -1,4 +1,4 @@
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.PeerAgent.Training;
 using L402Train.Silo.Demo;
 using L402Train.Testing;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.Lightning.Simnet;
 using L402Train.Lightning;
@@ -122,7 +122,7 @@ public sealed class GradientUploadTests : IAsyncLifetime
     // The refund is an outbox job: wait for the silo to report a finished job, re-reading after each.
     private async Task<SubmissionState> WaitForRefundAsync(IGrainFactory grains, string hash)
     {
-        var silo = app!.Services.GetRequiredService<Grains.Runtime.JobWorkerParticipant>();
+        var silo = app!.Services.GetRequiredService<Runtime.JobWorkerParticipant>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {

@@ -37,7 +37,7 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
         Assert.Equal("hold", body.GetProperty("mode").GetString());
         Assert.Equal(1000, body.GetProperty("amount_sat").GetInt64());
         // A deposit is no fee: its own jobs settle or cancel it.
-        var store = app!.Services.GetRequiredService<Grains.Runtime.IGrainStore>();
+        var store = app!.Services.GetRequiredService<Runtime.IGrainStore>();
         Assert.Null(await store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, body.GetProperty("payment_hash").GetString()!, Ct));
     }
 
@@ -48,7 +48,7 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         var hash = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
-        var store = app!.Services.GetRequiredService<Grains.Runtime.IGrainStore>();
+        var store = app!.Services.GetRequiredService<Runtime.IGrainStore>();
         var job = await store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, hash, Ct);
         Assert.NotNull(job);
         Assert.True(job.RunAt > app.Services.GetRequiredService<TimeProvider>().GetUtcNow() + TimeSpan.FromMinutes(9), $"runs at {job.RunAt}");

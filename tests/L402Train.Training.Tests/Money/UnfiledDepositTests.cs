@@ -1,7 +1,7 @@
 using L402Train.Gateway.Apis;
 using L402Train.Gateway.L402;
 using L402Train.Grains.Payments;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Caveats;
 using L402Train.L402.Tokens;

@@ -1,0 +1,100 @@
+using L402Train.Bounties.Diffs;
+
+namespace L402Train.Bounties.Sandbox;
+
+/// <summary>How a bounty's submissions are evaluated.</summary>
+/// <param name="CurrentBest">The tree submissions apply to (the baseline plus every accepted diff).</param>
+/// <param name="PublicSet">The public evaluation set.</param>
+/// <param name="HeldOutSet">The held-out evaluation set.</param>
+/// <param name="EvalCommand">The sponsor's eval command.</param>
+/// <param name="Policy">Target globs, size limit, forbidden patterns.</param>
+/// <param name="Limits">Limits of each run.</param>
+/// <param name="Repeats">Runs per set (more than one when the eval is noisy).</param>
+/// <param name="Range">Valid scores; a run printing a score outside it fails. Null: any finite score.</param>
+public sealed record EvaluationPlan(
+    string CurrentBest,
+    string PublicSet,
+    string HeldOutSet,
+    string EvalCommand,
+    DiffPolicy Policy,
+    SandboxLimits Limits,
+    int Repeats = 1,
+    ScoreRange? Range = null);
+
+/// <summary>
+/// The outcome of evaluating one submission. <see cref="HeldOutRuns"/> hold the held-out set's
+/// output: never show them to anyone while the bounty is open.
+/// </summary>
+/// <param name="Rejection">Why the diff was refused before any run; null when it applied.</param>
+/// <param name="PublicScores">One score per public run that produced one.</param>
+/// <param name="HeldOutScores">One score per held-out run that produced one.</param>
+/// <param name="PublicRuns">Every public run.</param>
+/// <param name="HeldOutRuns">Every held-out run.</param>
+public sealed record SubmissionEvaluation(
+    DiffRejection? Rejection,
+    IReadOnlyList<double> PublicScores,
+    IReadOnlyList<double> HeldOutScores,
+    IReadOnlyList<SandboxResult> PublicRuns,
+    IReadOnlyList<SandboxResult> HeldOutRuns)
+{
+    /// <summary>True when the diff applied and every run produced a score.</summary>
+    public bool Complete => Rejection is null && PublicScores.Count == PublicRuns.Count && HeldOutScores.Count == HeldOutRuns.Count
+        && PublicRuns.Count > 0 && HeldOutRuns.Count > 0;
+}
+
+/// <summary>
+/// Screens a submission's diff, then runs the eval on the public set and on the held-out set in
+/// the sandbox. Every run gets a fresh working copy (current best + diff), so nothing one run
+/// writes, held-out data included, is seen by another. The held-out set is never run when a
+/// public run failed: a broken submission learns nothing from it and costs no held-out run.
+/// </summary>
+public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratchRoot)
+{
+    /// <summary>Evaluates <paramref name="diff"/> against the plan; an empty diff evaluates the current best itself.</summary>
+    public async Task<SubmissionEvaluation> EvaluateAsync(EvaluationPlan plan, string diff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(diff);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(plan.Repeats);
+        UnifiedDiff? parsed = null;
+        if (diff.Length > 0)
+        {
+            var (checkedDiff, rejection) = plan.Policy.Check(diff);
+            if (checkedDiff is null) { return new SubmissionEvaluation(rejection, [], [], [], []); }
+            parsed = checkedDiff;
+            // Apply once up front so a diff that does not apply is reported before any run.
+            using var probe = WorkingCopy.FromBaseline(plan.CurrentBest, scratchRoot);
+            if (DiffApplier.Apply(parsed, probe.Path) is { } notApplying) { return new SubmissionEvaluation(notApplying, [], [], [], []); }
+        }
+
+        var publicRuns = new List<SandboxResult>();
+        var heldOutRuns = new List<SandboxResult>();
+        for (var i = 0; i < plan.Repeats; i++)
+        {
+            publicRuns.Add(await RunAsync(plan, parsed, plan.PublicSet, cancellationToken));
+            if (!publicRuns[^1].Succeeded) { break; }
+        }
+        var publicFailed = publicRuns.Any(r => !r.Succeeded);
+        for (var i = 0; i < plan.Repeats && !publicFailed; i++)
+        {
+            heldOutRuns.Add(await RunAsync(plan, parsed, plan.HeldOutSet, cancellationToken));
+        }
+        return new SubmissionEvaluation(null,
+            [.. publicRuns.Where(r => r.Score is not null).Select(r => r.Score!.Value)],
+            [.. heldOutRuns.Where(r => r.Score is not null).Select(r => r.Score!.Value)],
+            publicRuns, heldOutRuns);
+    }
+
+    private async Task<SandboxResult> RunAsync(EvaluationPlan plan, UnifiedDiff? diff, string dataSet, CancellationToken cancellationToken)
+    {
+        using var copy = WorkingCopy.FromBaseline(plan.CurrentBest, scratchRoot);
+        if (diff is not null && DiffApplier.Apply(diff, copy.Path) is { } rejection)
+        {
+            throw new InvalidOperationException($"a diff that applied once no longer applies: {rejection}");
+        }
+        var result = await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits), cancellationToken);
+        return result.Score is { } score && plan.Range is { } range && !range.Contains(score)
+            ? result with { Score = null, ScoreError = range.Refusal(score) }
+            : result;
+    }
+}
