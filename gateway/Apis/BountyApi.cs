@@ -88,8 +88,9 @@ public static partial class BountyApi
         }
         if (baseline.Busy)
         {
+            // Anyone may post before paying, so the checks are rationed per request: a client's answer (429), not a server fault.
             http.Response.Headers.RetryAfter = "30";
-            return TypedResults.Problem($"{BountyBaselineCheck.MaxConcurrentChecks} other bounties' evals are being checked; post again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Problem($"{BountyBaselineCheck.MaxConcurrentChecks} other bounties' evals are being checked; post again in a moment.", statusCode: StatusCodes.Status429TooManyRequests);
         }
         if (baseline.Problem is { } failed)
             return TypedResults.Problem($"eval_command: {failed}", title: "The bounty's eval does not run on its baseline", statusCode: StatusCodes.Status422UnprocessableEntity);

@@ -1,4 +1,4 @@
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Retention;
 

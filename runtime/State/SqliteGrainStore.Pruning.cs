@@ -1,4 +1,4 @@
-namespace L402Train.Grains.Runtime;
+namespace L402Train.Runtime;
 
 public sealed partial class SqliteGrainStore
 {

@@ -22,7 +22,7 @@ public static class RetentionComposition
         builder.Services.AddSingleton(options.Validate());
         // Anyone may post a bounty and never fund it: forget those too. (Sweeps get the silo's grains per run:
         // the handler is built while the silo is, so nothing here may depend on the silo.)
-        builder.Services.AddSingleton<IRetentionSweep>(sp => new Grains.Bounties.Catalog.UnfundedBountySweep(sp.GetRequiredService<Grains.Runtime.IGrainStore>()));
+        builder.Services.AddSingleton<IRetentionSweep>(sp => new Grains.Bounties.Catalog.UnfundedBountySweep(sp.GetRequiredService<Runtime.IGrainStore>()));
         builder.Services.ConfigureSilo((silo, sp) =>
         {
             if (sp.GetRequiredService<SiloSettings>().Roles.Contains("settler"))
@@ -33,7 +33,7 @@ public static class RetentionComposition
     }
 
     // Restarts the chain if a run was lost (it died, or the silo never ran one): at most one run per slot whatever happens.
-    private sealed class RetentionBootstrap(Grains.Runtime.JobQueue jobs, RetentionOptions options, TimeProvider time) : IHostedService
+    private sealed class RetentionBootstrap(Runtime.JobQueue jobs, RetentionOptions options, TimeProvider time) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
             jobs.EnqueueAsync(RetentionJob.At(time.GetUtcNow(), options.Interval), cancellationToken);

@@ -1,5 +1,5 @@
 using L402Train.Grains.Retention;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 
 namespace L402Train.Grains.Bounties.Catalog;
 

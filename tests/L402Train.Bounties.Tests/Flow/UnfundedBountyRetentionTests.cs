@@ -1,6 +1,6 @@
 using L402Train.Grains.Bounties.Catalog;
-using L402Train.Grains.Bounties.Shipped;
-using L402Train.Grains.Runtime;
+using L402Train.Bounties.Shipped;
+using L402Train.Runtime;
 using Xunit;
 
 namespace L402Train.Bounties.Tests.Flow;

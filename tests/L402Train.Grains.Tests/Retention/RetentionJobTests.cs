@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using L402Train.Grains.Retention;
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Grains.Tests.Runtime;
 using L402Train.Testing;
 

@@ -1,4 +1,4 @@
-using L402Train.Grains.Runtime;
+using L402Train.Runtime;
 using L402Train.Testing;
 using Npgsql;
 
