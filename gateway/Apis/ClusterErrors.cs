@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using OurInconsistentState = L402Train.Runtime.InconsistentStateException;
 
@@ -9,7 +11,7 @@ namespace L402Train.Gateway.Apis;
 /// Turns cluster events that escape a grain call into answers a client can act on, never a 500:
 /// a lost version race is 409 (retry the request on fresh state); a silo that died, a call that
 /// timed out or a message the cluster refused is 503 with <c>Retry-After</c> (membership
-/// re-activates the grain elsewhere within seconds).
+/// re-activates the grain elsewhere within seconds), and so is a blob this node cannot read.
 /// </summary>
 public static class ClusterErrors
 {
@@ -26,6 +28,8 @@ public static class ClusterErrors
             }
             catch (Exception ex) when (Classify(ex) is { } answer && !http.Response.HasStarted)
             {
+                http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ClusterErrors))
+                    .LogWarning(ex, "{Method} {Path} answered {Status}: {Reason}", http.Request.Method, http.Request.Path, answer.Status, ex.Message);
                 http.Response.Clear();
                 if (answer.Status == StatusCodes.Status503ServiceUnavailable)
                     http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -44,6 +48,10 @@ public static class ClusterErrors
                 case InconsistentStateException or OurInconsistentState:
                     return (StatusCodes.Status409Conflict, "Conflict",
                         "Another request changed the same record at the same time; retry the request.");
+                case L402Train.Runtime.BlobNotFoundException:
+                    // The path and hash stay in the operator's log: a client learns only that this node cannot serve it now.
+                    return (StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                        $"This coordinator node cannot read stored data the request needs; retry after {RetryAfterSeconds} seconds.");
                 case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
                     return (StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
                         $"A coordinator node is unavailable or did not answer in time; retry after {RetryAfterSeconds} seconds.");

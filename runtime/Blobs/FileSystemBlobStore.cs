@@ -8,7 +8,7 @@ public interface IBlobStore
     /// <summary>Stores the stream's bytes (up to the size limit) and returns their hash; storing the same bytes twice is a no-op.</summary>
     Task<ContentHash> PutAsync(Stream content, CancellationToken cancellationToken = default);
 
-    /// <summary>Opens a stored blob; throws <see cref="FileNotFoundException"/> when there is none.</summary>
+    /// <summary>Opens a stored blob; throws <see cref="BlobNotFoundException"/> when there is none.</summary>
     Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default);
 
     /// <summary>True when the blob is stored.</summary>
@@ -100,7 +100,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
     {
         var path = PathOf(hash);
-        if (!File.Exists(path)) throw new FileNotFoundException($"No blob {hash}.", path);
+        if (!File.Exists(path)) throw new BlobNotFoundException(hash, path);
         return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
     }
 

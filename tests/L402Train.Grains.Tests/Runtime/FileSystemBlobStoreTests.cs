@@ -55,7 +55,8 @@ public sealed class FileSystemBlobStoreTests : IDisposable
     {
         var store = new FileSystemBlobStore(dir.FullName);
 
-        await Assert.ThrowsAsync<FileNotFoundException>(() => store.OpenReadAsync(ContentHash.Of([1, 2, 3])));
+        var missing = await Assert.ThrowsAsync<BlobNotFoundException>(() => store.OpenReadAsync(ContentHash.Of([1, 2, 3])));
+        Assert.Equal(ContentHash.Of([1, 2, 3]), missing.Hash);
     }
 
     [Theory]

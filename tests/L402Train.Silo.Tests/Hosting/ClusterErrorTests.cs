@@ -32,6 +32,8 @@ public sealed class ClusterErrorTests
             // Its constructors are internal: only the runtime raises it (a silo refused or could not take the message).
             ["rejected"] = () => (Exception)Activator.CreateInstance(typeof(OrleansMessageRejectionException),
                 BindingFlags.Instance | BindingFlags.NonPublic, null, ["connection refused"], null)!,
+            // Silos that do not share one data folder: another silo wrote the checkpoint this one must serve.
+            ["blob-missing"] = () => new BlobNotFoundException(ContentHash.Of([1, 2, 3]), "/data/blobs/ab/abc"),
             ["bug"] = () => new InvalidOperationException("a plain bug stays a 500"),
         };
         var app = SiloHost.Build(settings, map: app =>
@@ -49,7 +51,7 @@ public sealed class ClusterErrorTests
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 Assert.Null(response.Headers.RetryAfter);
             }
-            foreach (var name in new[] { "silo-unavailable", "timeout", "rejected" })
+            foreach (var name in new[] { "silo-unavailable", "timeout", "rejected", "blob-missing" })
             {
                 using var response = await http.GetAsync($"/test/{name}", TestContext.Current.CancellationToken);
                 Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{name}: {response.StatusCode}");
@@ -57,6 +59,7 @@ public sealed class ClusterErrorTests
                 Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
                 using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
                 Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+                Assert.DoesNotContain("/data/blobs", problem.RootElement.GetRawText(), StringComparison.Ordinal);
             }
             using var bug = await http.GetAsync("/test/bug", TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.InternalServerError, bug.StatusCode);
