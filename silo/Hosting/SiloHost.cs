@@ -1,4 +1,5 @@
 using L402Train.Gateway.Apis;
+using L402Train.Gateway.Board;
 using L402Train.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -34,6 +35,7 @@ public static class SiloHost
             .Configure<SiloOptions>(o => o.SiloName = settings.SiloId)
             .AddClustering(settings, builder.Configuration)
             .AddAdminDashboard(settings));
+        builder.Services.AddBoard();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "L402Train coordinator";
@@ -60,6 +62,7 @@ public static class SiloHost
             app.MapLightning();
             app.MapTrainingTrack();
             app.MapBountyTrack();
+            app.MapBoard();
         }
         return app;
     }
