@@ -255,7 +255,11 @@ public sealed partial class SimnetNetwork : IDisposable
         foreach (var node in source.Load<NodeRecord>(NodeKind)) Register(node);
         foreach (var channel in source.Load<ChannelRecord>(ChannelKind)) IndexChannel(channel);
         foreach (var htlc in source.Load<HtlcRecord>(HtlcKind)) AddHtlc(htlc);
-        foreach (var invoice in source.Load<InvoiceRecord>(InvoiceKind)) invoices[(invoice.Node, invoice.Hash)] = invoice;
+        foreach (var invoice in source.Load<InvoiceRecord>(InvoiceKind).OrderBy(i => i.AddIndex))
+        {
+            invoices[(invoice.Node, invoice.Hash)] = invoice;
+            IndexInvoice(invoice);
+        }
         foreach (var payment in source.Load<PaymentRecord>(PaymentKind)) payments[(payment.Payer, payment.Hash)] = payment;
         LoadFaucetGrants(source);
     }
