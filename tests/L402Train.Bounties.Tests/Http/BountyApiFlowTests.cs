@@ -6,7 +6,6 @@ using L402Train.Bounties.Tests.Flow;
 using L402Train.Bounties.Commitments;
 using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
-using L402Train.Runtime;
 using L402Train.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using L402Train.Lightning;
@@ -45,8 +44,8 @@ public sealed class BountyApiFlowTests
             Assert.Equal(HttpStatusCode.PaymentRequired, challenge.StatusCode);
             var feeHash = (await challenge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
             Assert.Null(await host.App.Services.GetRequiredService<L402Train.Runtime.IGrainStore>().FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct));
-            var invoice = await host.Network.Coordinator.LookupInvoiceAsync(PaymentHash.FromHex(feeHash), Ct);
-            Assert.Equal(InvoicePurpose.BountyAccess, host.App.Services.GetRequiredService<StandardFeeInvoices>().PurposeOf(invoice!));
+            var feeInvoice = await host.Network.Coordinator.LookupInvoiceAsync(PaymentHash.FromHex(feeHash), Ct);
+            Assert.Equal(InvoicePurpose.BountyAccess, host.App.Services.GetRequiredService<StandardFeeInvoices>().PurposeOf(feeInvoice!));
         }
 
         // Buy the bounty (standard L402) and make an improving diff against its current best.
