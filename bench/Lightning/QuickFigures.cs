@@ -68,6 +68,7 @@ internal static class QuickFigures
             directory.Delete(recursive: true);
         }
         if (!skipFacade) Print("facade_roundtrip_ms", await FacadeRoundTripP50Async());
+        await FeeSweepFigures.RunAsync(Print);
     }
 
     private static async Task<double> HoldRateAsync(SimnetNetwork network)
