@@ -8,6 +8,7 @@ using L402Train.Lightning.Facade;
 using L402Train.Lightning.Lnd;
 using L402Train.Lightning.Secp256k1;
 using L402Train.Lightning.Simnet;
+using L402Train.Runtime.Simnet;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -59,7 +60,7 @@ internal static class QuickFigures
         var directory = Directory.CreateTempSubdirectory("simnet-bench-");
         try
         {
-            using var durable = new SimnetNetwork(new SimnetOptions { DatabasePath = Path.Combine(directory.FullName, "simnet.db") });
+            using var durable = new SimnetNetwork(new SimnetOptions { Store = new SqliteSimnetStore(Path.Combine(directory.FullName, "simnet.db")) });
             Print("hold_lifecycle_sqlite_per_s", await HoldRateAsync(durable));
         }
         finally
@@ -67,6 +68,7 @@ internal static class QuickFigures
             directory.Delete(recursive: true);
         }
         if (!skipFacade) Print("facade_roundtrip_ms", await FacadeRoundTripP50Async());
+        await FeeSweepFigures.RunAsync(Print);
     }
 
     private static async Task<double> HoldRateAsync(SimnetNetwork network)

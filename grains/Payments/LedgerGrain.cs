@@ -42,6 +42,14 @@ public sealed record LedgerState
     [Id(2)]
     public List<LedgerEntry> Entries { get; init; } = [];
 
+    /// <summary>
+    /// The fee sweep's cursor, an add index of the coordinator's node: every standard fee invoice at or
+    /// below it is final (settled, cancelled or expired) and, if settled, in <see cref="Entries"/>. The
+    /// sweep and the ledger check list the node's invoices above it (LND's <c>index_offset</c>).
+    /// </summary>
+    [Id(3)]
+    public long FeeCursor { get; init; }
+
     /// <summary>Sum of sats received.</summary>
     public long TotalInSat => Entries.Sum(e => e.InSat);
 
@@ -67,6 +75,9 @@ public interface ILedgerGrain : IGrainWithStringKey
 
     /// <summary>The whole ledger.</summary>
     Task<LedgerState> GetAsync();
+
+    /// <summary>Moves <see cref="LedgerState.FeeCursor"/> forward to <paramref name="addIndex"/>; a lower value is ignored (sweeps may finish out of order).</summary>
+    Task AdvanceFeeCursorAsync(long addIndex);
 }
 
 /// <inheritdoc cref="ILedgerGrain"/>
@@ -95,4 +106,12 @@ public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<Led
 
     /// <inheritdoc/>
     public Task<LedgerState> GetAsync() => Task.FromResult(ledger.State);
+
+    /// <inheritdoc/>
+    public async Task AdvanceFeeCursorAsync(long addIndex)
+    {
+        if (addIndex <= ledger.State.FeeCursor) return;
+        ledger.State = ledger.State with { FeeCursor = addIndex };
+        await ledger.WriteStateAsync();
+    }
 }

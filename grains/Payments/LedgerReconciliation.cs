@@ -1,4 +1,3 @@
-using L402Train.Runtime;
 using L402Train.Lightning;
 
 namespace L402Train.Grains.Payments;
@@ -12,7 +11,7 @@ namespace L402Train.Grains.Payments;
 /// <param name="Entries">Ledger entries.</param>
 /// <param name="InTransitSat">
 /// Standard L402 fees (checkpoint, bounty access) the node shows paid that the ledger does not hold
-/// yet: each is recorded when its token is used or, at the latest, by its fee check at invoice expiry.
+/// yet: each is recorded when its token is used or, at the latest, by the next fee sweep.
 /// </param>
 /// <param name="InTransitFees">How many fees make up <paramref name="InTransitSat"/>.</param>
 public sealed record LedgerReconciliation(long OpeningSat, long InSat, long OutSat, long ExpectedSat, long ActualSat, int Entries,
@@ -27,21 +26,20 @@ public sealed record LedgerReconciliation(long OpeningSat, long InSat, long OutS
     /// <summary>True when they agree to the sat once fees in transit are counted.</summary>
     public bool Reconciled => DifferenceSat == 0;
 
-    /// <summary>Reads the ledger, the pending fee checks in <paramref name="store"/> and the node, and compares them.</summary>
-    public static async Task<LedgerReconciliation> CheckAsync(IGrainFactory grains, IGrainStore store, ILightningNode node, CancellationToken cancellationToken = default)
+    /// <summary>Reads the ledger (with the fee sweep's cursor), the node's fee invoices above the cursor and its balance, and compares them.</summary>
+    public static async Task<LedgerReconciliation> CheckAsync(IGrainFactory grains, ILightningNode node, StandardFeeInvoices fees, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(fees);
         var ledgerGrain = grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
         for (var read = 1; ; read++)
         {
-            // The fee checks before the ledger: a check that completes in between has posted its fee
-            // first, so every fee paid is either in this ledger read or among these pending checks.
-            var pending = await FeesInTransit.PendingChecksAsync(store, cancellationToken);
+            // The ledger and its cursor in one read, then the node: the sweep posts a fee before it moves
+            // the cursor past it, so every fee paid is either in this ledger read or above its cursor.
             var ledger = await ledgerGrain.GetAsync();
             var before = Holdings(await node.GetBalanceAsync(cancellationToken));
-            var transit = await FeesInTransit.FindAsync(pending, ledger, node, cancellationToken);
+            var transit = await FeesInTransit.FindAsync(ledger, node, fees, cancellationToken);
             var after = Holdings(await node.GetBalanceAsync(cancellationToken));
             var ledgerAfter = await ledgerGrain.GetAsync();
             var still = before == after && ledgerAfter.Entries.Count == ledger.Entries.Count;

@@ -12,7 +12,10 @@ public static class TrainingJobTypes
     /// <summary>Aggregate a closed round into the next checkpoint version; unique by round number.</summary>
     public const string AggregateRound = "round.aggregate";
 
-    /// <summary>Record a checkpoint fee paid but perhaps never used, once its invoice has expired; unique by payment hash.</summary>
+    /// <summary>
+    /// Retired: the per-challenge fee check, one row per 402. No longer written (the fee sweep records
+    /// unused fees); rows an older version left are completed by <see cref="RetiredFeeCheckHandler"/>.
+    /// </summary>
     public const string CheckCheckpointFee = "checkpoint-fee.check";
 }
 

@@ -28,8 +28,13 @@ public sealed class LightningBackend : IDisposable
     /// <summary>The simnet, when that is the backend (map <c>MapSimnetFacade</c> over it); null for LND.</summary>
     public SimnetNetwork? Network { get; }
 
-    /// <summary>Builds the backend and logs the choice.</summary>
-    public static LightningBackend Create(LightningBackendOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Builds the backend and logs the choice. A simnet with <see cref="LightningBackendOptions.SimnetDatabasePath"/>
+    /// keeps its records in the store <paramref name="openSimnetStore"/> opens at that path (lightning itself
+    /// carries no database driver); without a path the simnet lives in memory.
+    /// </summary>
+    public static LightningBackend Create(LightningBackendOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null,
+        Func<string, ISimnetStore>? openSimnetStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -38,7 +43,14 @@ public sealed class LightningBackend : IDisposable
             Secp256k1Engine.Default.Name == "libsecp256k1" ? "" : " (libsecp256k1.so.1 not found: install libsecp256k1-1 for ~25x faster signing)");
         if (options.Kind == LightningBackendKind.Simnet)
         {
-            var network = new SimnetNetwork(new SimnetOptions { DatabasePath = options.SimnetDatabasePath }, timeProvider, loggerFactory.CreateLogger<SimnetNetwork>());
+            ISimnetStore? store = null;
+            if (options.SimnetDatabasePath is { } path)
+            {
+                if (openSimnetStore is null)
+                    throw new ArgumentException($"A simnet database path ({path}) needs a store to open it (the silo passes SqliteSimnetStore).", nameof(openSimnetStore));
+                store = openSimnetStore(path);
+            }
+            var network = new SimnetNetwork(new SimnetOptions { Store = store }, timeProvider, loggerFactory.CreateLogger<SimnetNetwork>());
             logger.LogInformation("Lightning backend: embedded simnet ({Storage})", options.SimnetDatabasePath ?? "in memory");
             return new LightningBackend(network.Coordinator, network, network);
         }

@@ -36,6 +36,7 @@ public static partial class SimnetFacade
         node.MapGet("/v1/getinfo", (HttpContext c, string node) => Handle(c, network, node, GetInfo));
         node.MapGet("/v1/balance/channels", (HttpContext c, string node) => Handle(c, network, node, GetBalance));
         node.MapPost("/v1/invoices", (HttpContext c, string node) => Handle(c, network, node, AddInvoice));
+        node.MapGet("/v1/invoices", (HttpContext c, string node) => Handle(c, network, node, ListInvoices));
         node.MapPost("/v2/invoices/hodl", (HttpContext c, string node) => Handle(c, network, node, AddHoldInvoice));
         node.MapPost("/v2/invoices/settle", (HttpContext c, string node) => Handle(c, network, node, SettleInvoice));
         node.MapPost("/v2/invoices/cancel", (HttpContext c, string node) => Handle(c, network, node, CancelInvoice));

@@ -53,6 +53,17 @@ public sealed class LndInvoice
     [JsonPropertyName("is_amp")] public bool IsAmp { get; set; }
 }
 
+/// <summary>GET /v1/invoices response (ListInvoices): a page by add index.</summary>
+public sealed class LndListInvoiceResponse
+{
+    /// <summary>The invoices, oldest first.</summary>
+    [JsonPropertyName("invoices")] public List<LndInvoice> Invoices { get; set; } = [];
+    /// <summary>Add index of the last invoice (uint64 string); the offset of the next page.</summary>
+    [JsonPropertyName("last_index_offset")][JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)] public long LastIndexOffset { get; set; }
+    /// <summary>Add index of the first invoice (uint64 string).</summary>
+    [JsonPropertyName("first_index_offset")][JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)] public long FirstIndexOffset { get; set; }
+}
+
 /// <summary>The request body of POST /v1/invoices (only the fields this client sends).</summary>
 public sealed class LndAddInvoiceRequest
 {

@@ -89,7 +89,11 @@ public static class LndMapping
             created + TimeSpan.FromSeconds(lnd.Expiry),
             new MilliSats(lnd.AmtPaidMsat),
             preimage,
-            lnd.SettleDate > 0 ? DateTimeOffset.FromUnixTimeSeconds(lnd.SettleDate) : null);
+            lnd.SettleDate > 0 ? DateTimeOffset.FromUnixTimeSeconds(lnd.SettleDate) : null)
+        {
+            AddIndex = lnd.AddIndex,
+            SettleIndex = lnd.SettleIndex,
+        };
     }
 
     /// <summary>Writes an lnrpc.Invoice with every field present, as LND does.</summary>

@@ -115,6 +115,16 @@ public sealed class LndRestClient : ILightningNode, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<InvoicePage> ListInvoicesAsync(InvoiceQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var path = FormattableString.Invariant(
+            $"v1/invoices?index_offset={query.IndexOffset}&num_max_invoices={query.MaxInvoices}&reversed={(query.Reversed ? "true" : "false")}&pending_only={(query.PendingOnly ? "true" : "false")}");
+        var page = await GetJsonAsync<LndListInvoiceResponse>(path, cancellationToken);
+        return new InvoicePage([.. page.Invoices.Select(ToInvoice)], page.FirstIndexOffset, page.LastIndexOffset);
+    }
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<Invoice> SubscribeInvoiceAsync(PaymentHash hash, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var request = NewRequest(HttpMethod.Get, "v2/invoices/subscribe/" + LndJson.EncodeUrlBytes(hash.Bytes));

@@ -33,6 +33,14 @@ public interface ILightningNode
     /// <summary>Looks an invoice up by hash; null when this node never issued it.</summary>
     Task<Invoice?> LookupInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Pages through this node's invoices by add index, as LND's ListInvoices: with
+    /// <see cref="InvoiceQuery.Reversed"/> false, those whose add index is above
+    /// <see cref="InvoiceQuery.IndexOffset"/>, oldest first; the page's <see cref="InvoicePage.LastIndexOffset"/>
+    /// is the offset of the next page.
+    /// </summary>
+    Task<InvoicePage> ListInvoicesAsync(InvoiceQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Streams the invoice's state: its current state first, then every change until a final state.</summary>
     IAsyncEnumerable<Invoice> SubscribeInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default);
 

@@ -50,7 +50,14 @@ public sealed record Invoice(
     DateTimeOffset ExpiresAt,
     MilliSats AmountPaid,
     Preimage? Preimage,
-    DateTimeOffset? SettledAt);
+    DateTimeOffset? SettledAt)
+{
+    /// <summary>The node's add index of the invoice (LND <c>add_index</c>, from 1, increasing in creation order); 0 where unknown.</summary>
+    public long AddIndex { get; init; }
+
+    /// <summary>The node's settle index (LND <c>settle_index</c>); 0 until settled or where unknown.</summary>
+    public long SettleIndex { get; init; }
+}
 
 /// <summary>A request for a plain invoice.</summary>
 /// <param name="Amount">The amount; null makes an amountless invoice.</param>

@@ -56,7 +56,7 @@ public sealed partial class SimnetNetwork
         {
             ProcessExpiry();
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (System.Data.Common.DbException e)
         {
             // A failed write must not crash the process from a timer thread; the deadlines stay
             // queued in memory and the next operation or timer retries the commit.

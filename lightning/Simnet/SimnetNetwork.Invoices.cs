@@ -82,6 +82,7 @@ public sealed partial class SimnetNetwork
             AddIndex = meta.NextIndex++,
         };
         invoices[(node, record.Hash)] = record;
+        IndexInvoice(record);
         Save(record);
         ScheduleDeadline(record.ExpiresAt, new Deadline(DeadlineKind.OpenInvoiceExpiry, node, record.Hash));
         return record;
@@ -199,7 +200,11 @@ public sealed partial class SimnetNetwork
     private static Invoice ToInvoice(InvoiceRecord r) => new(
         PaymentHash.FromHex(r.Hash), r.PaymentRequest, r.AmountMsat is { } a ? new MilliSats(a) : null, r.State, r.IsHold, r.Memo,
         r.CreatedAt, r.ExpiresAt, new MilliSats(r.AmountPaidMsat),
-        r.PreimageHex is { } p && (!r.IsHold || r.State == InvoiceState.Settled) ? Preimage.FromHex(p) : null, r.SettledAt);
+        r.PreimageHex is { } p && (!r.IsHold || r.State == InvoiceState.Settled) ? Preimage.FromHex(p) : null, r.SettledAt)
+    {
+        AddIndex = r.AddIndex,
+        SettleIndex = r.SettleIndex,
+    };
 
     private static InvoiceRecord Clone(InvoiceRecord r) => r.Copy();
 }

@@ -34,7 +34,7 @@ public sealed partial class SimnetNetwork : IDisposable
     private readonly Dictionary<(string Node, string Hash), InvoiceRecord> invoices = [];
     private readonly Dictionary<(string Payer, string Hash), PaymentRecord> payments = [];
 
-    /// <summary>Opens (or creates) a network. With <see cref="SimnetOptions.DatabasePath"/> its state is reloaded from disk.</summary>
+    /// <summary>Opens (or creates) a network. With <see cref="SimnetOptions.Store"/> its state is reloaded from the store.</summary>
     public SimnetNetwork(SimnetOptions? options = null, TimeProvider? timeProvider = null, ILogger<SimnetNetwork>? logger = null)
     {
         Options = options ?? new SimnetOptions();
@@ -42,16 +42,17 @@ public sealed partial class SimnetNetwork : IDisposable
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         Engine = Options.Engine ?? Secp256k1Engine.Default;
         expiryTimer = Time.CreateTimer(_ => OnExpiryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (Options.DatabasePath is { } path)
+        if (Options.Store is { } backing)
         {
+            var path = backing.Location;
             try
             {
-                store = new SimnetStore(path);
+                store = new SimnetStore(backing);
                 meta = store.Load<NetworkMeta>(MetaKind).SingleOrDefault() ?? new NetworkMeta { Genesis = Time.GetUtcNow() };
                 LoadRecords(store);
                 ValidateLoadedState();
             }
-            catch (Exception e) when (e is SimnetStateException or System.Text.Json.JsonException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or OverflowException or ArgumentException or KeyNotFoundException)
+            catch (Exception e) when (e is SimnetStateException or System.Text.Json.JsonException or System.Data.Common.DbException or InvalidOperationException or OverflowException or ArgumentException or KeyNotFoundException)
             {
                 store?.Dispose();
                 expiryTimer.Dispose();
@@ -71,7 +72,7 @@ public sealed partial class SimnetNetwork : IDisposable
             RescheduleExpiry();
         }
         this.logger.LogInformation("simnet: {Nodes} nodes, {Channels} channels, secp256k1 engine {Engine}, storage {Storage}",
-            nodes.Count, channels.Count, Engine.Name, Options.DatabasePath ?? "in memory");
+            nodes.Count, channels.Count, Engine.Name, store?.Location ?? "in memory");
         ProcessExpiry();
     }
 
@@ -254,7 +255,11 @@ public sealed partial class SimnetNetwork : IDisposable
         foreach (var node in source.Load<NodeRecord>(NodeKind)) Register(node);
         foreach (var channel in source.Load<ChannelRecord>(ChannelKind)) IndexChannel(channel);
         foreach (var htlc in source.Load<HtlcRecord>(HtlcKind)) AddHtlc(htlc);
-        foreach (var invoice in source.Load<InvoiceRecord>(InvoiceKind)) invoices[(invoice.Node, invoice.Hash)] = invoice;
+        foreach (var invoice in source.Load<InvoiceRecord>(InvoiceKind).OrderBy(i => i.AddIndex))
+        {
+            invoices[(invoice.Node, invoice.Hash)] = invoice;
+            IndexInvoice(invoice);
+        }
         foreach (var payment in source.Load<PaymentRecord>(PaymentKind)) payments[(payment.Payer, payment.Hash)] = payment;
         LoadFaucetGrants(source);
     }

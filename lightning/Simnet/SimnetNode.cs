@@ -70,6 +70,10 @@ public sealed class SimnetNode : ILightningNode
         Task.FromResult(network.LookupInvoice(Name, hash));
 
     /// <inheritdoc />
+    public Task<InvoicePage> ListInvoicesAsync(InvoiceQuery query, CancellationToken cancellationToken = default) =>
+        Task.FromResult(network.ListInvoices(Name, query));
+
+    /// <inheritdoc />
     public IAsyncEnumerable<Invoice> SubscribeInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) =>
         network.SubscribeInvoice(Name, hash, cancellationToken);
 

@@ -3,8 +3,11 @@ namespace L402Train.Lightning.Simnet;
 /// <summary>How the embedded simnet behaves and where it keeps its state.</summary>
 public sealed record SimnetOptions
 {
-    /// <summary>The SQLite file holding the network; null keeps everything in memory (tests, benchmarks).</summary>
-    public string? DatabasePath { get; init; }
+    /// <summary>
+    /// Where the network's records live (the silo passes a SQLite file, <c>SqliteSimnetStore</c> in runtime);
+    /// null keeps everything in memory (tests, benchmarks). The network disposes it with itself.
+    /// </summary>
+    public ISimnetStore? Store { get; init; }
 
     /// <summary>Block height at the network's creation; later heights follow the clock.</summary>
     public long GenesisHeight { get; init; } = 100;

@@ -202,7 +202,7 @@ public sealed class SiloCommandLine
             });
             if (started != 0) return started;
             var result = await Grains.Payments.LedgerReconciliation.CheckAsync(app.Services.GetRequiredService<IGrainFactory>(),
-                app.Services.GetRequiredService<IGrainStore>(), app.Services.GetRequiredService<Lightning.ILightningNode>(), ct);
+                app.Services.GetRequiredService<Lightning.ILightningNode>(), app.Services.GetRequiredService<Grains.Payments.StandardFeeInvoices>(), ct);
             var output = parse.InvocationConfiguration.Output;
             // Dead money jobs first: a dead settle or payout leaves money where the ledger cannot see it.
             await DeadMoneyJobs.WriteAsync(app.Services.GetRequiredService<IGrainStore>(), output, ct);
@@ -210,9 +210,9 @@ public sealed class SiloCommandLine
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             await output.WriteLineAsync(string.Create(invariant,
                 $"opening {result.OpeningSat} sat + in {result.InSat} sat - out {result.OutSat} sat = expected {result.ExpectedSat} sat; node holds {result.ActualSat} sat ({result.Entries} entries)"));
-            // Paid standard fees reach the ledger when used or at invoice expiry: a gap they explain is no difference.
+            // Paid standard fees reach the ledger when used or by the next fee sweep: a gap they explain is no difference.
             await output.WriteLineAsync(string.Create(invariant,
-                $"in transit: {result.InTransitSat:N0} sat in {result.InTransitFees} {(result.InTransitFees == 1 ? "fee" : "fees")} paid, recorded when used or at invoice expiry"));
+                $"in transit: {result.InTransitSat:N0} sat in {result.InTransitFees} {(result.InTransitFees == 1 ? "fee" : "fees")} paid, recorded when used or by the next fee sweep"));
             await output.WriteLineAsync(result.Reconciled ? "reconciled" : string.Create(invariant, $"DIFFERENCE: {result.DifferenceSat} sat"));
             return result.Reconciled ? 0 : 1;
         }));

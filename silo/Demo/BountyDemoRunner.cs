@@ -76,7 +76,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         }
 
         var report = await SummarizeAsync(people["sponsor"].Client, bountyId, macaroon, cancellationToken);
-        var ledger = await LedgerReconciliation.CheckAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<IGrainStore>(), app.Services.GetRequiredService<ILightningNode>(), cancellationToken);
+        var ledger = await LedgerReconciliation.CheckAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<ILightningNode>(), app.Services.GetRequiredService<StandardFeeInvoices>(), cancellationToken);
         report = report with { LedgerReconciled = ledger.Reconciled, Seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds };
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"bounty {report.Id}: v{report.Version}, held-out {report.BaselineScore:0.####} -> {report.BestScore:0.####}, accepted {report.Accepted}, rejected {{{string.Join(", ", report.Rejected.Select(kv => $"{kv.Key}:{kv.Value}"))}}}, paid {report.PaidSat} sat (+{report.FeeSat} fee), {report.RemainingSat} sat left; ledger ")

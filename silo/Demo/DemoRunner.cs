@@ -97,7 +97,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
             console.Write(table);
         }
 
-        var ledger = await LedgerReconciliation.CheckAsync(grains, app.Services.GetRequiredService<IGrainStore>(), app.Services.GetRequiredService<ILightningNode>(), cancellationToken);
+        var ledger = await LedgerReconciliation.CheckAsync(grains, app.Services.GetRequiredService<ILightningNode>(), app.Services.GetRequiredService<StandardFeeInvoices>(), cancellationToken);
         var endBalances = await Task.WhenAll(peers.Select(p => p.Wallet.GetBalanceAsync(cancellationToken)));
         var peerRows = new List<DemoPeer>();
         for (var i = 0; i < peers.Count; i++)

@@ -2,6 +2,7 @@ using L402Train.Lightning;
 using L402Train.Lightning.Backend;
 using L402Train.Lightning.Facade;
 using L402Train.Lightning.Simnet;
+using L402Train.Runtime.Simnet;
 
 namespace L402Train.Silo.Hosting;
 
@@ -50,7 +51,8 @@ public static class LightningComposition
             SecretFiles.CreateEmptyOnce(simnetDb);
             SecretFiles.RequirePrivate(simnetDb);
         }
-        builder.Services.AddSingleton(sp => LightningBackend.Create(resolved, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => LightningBackend.Create(resolved, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
+            path => new SqliteSimnetStore(path)));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<LightningBackend>().Node);
         if (resolved.Kind == LightningBackendKind.Simnet)
         {

@@ -35,8 +35,9 @@ public static class TrainingComposition
         var keys = new RootKeyRing(LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")));
         var heldOutSeed = LoadOrCreateSeed(Path.Combine(dataDir, "heldout-seed"));
         services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
-        services.AddSingleton<IL402ChallengeObserver, StandardFeeWatch>();
         services.AddL402Gate(keys);
+        // What the fee sweep and the ledger check count as a fee: read from each invoice's memo, no row per challenge.
+        services.AddSingleton(sp => GatewayFees.For(sp.GetRequiredService<L402GateOptions>()));
         services.AddSingleton(options.Setup);
         services.AddSingleton(options.Schedule);
         services.AddSingleton(new SubmissionValidator(options.Setup, options.Schedule));
@@ -48,6 +49,7 @@ public static class TrainingComposition
         services.ConfigureSilo(RegisterGrainsAndJobs);
         services.AddHostedService<TrainingBootstrap>();
         builder.AddDeadJobOwner(TrainingJobTypes.ValidateSubmission, TrainingValidatorError.DecideFromPayloadAsync);
+        builder.AddFeeSweep();
         return builder;
     }
 
@@ -75,7 +77,8 @@ public static class TrainingComposition
         if (roles.Contains("settler"))
         {
             silo.AddJobHandler(TrainingJobTypes.CloseRound, new CloseRoundHandler());
-            silo.AddJobHandler(TrainingJobTypes.CheckCheckpointFee, s => ActivatorUtilities.CreateInstance<CheckCheckpointFeeHandler>(s));
+            // Rows of the retired per-challenge fee check an older version left: completed, nothing else.
+            silo.AddJobHandler(TrainingJobTypes.CheckCheckpointFee, new RetiredFeeCheckHandler());
             silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s));
             silo.AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s));
             silo.AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s));

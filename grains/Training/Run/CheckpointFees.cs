@@ -4,15 +4,10 @@ using L402Train.Lightning;
 
 namespace L402Train.Grains.Training;
 
-/// <summary>Payload of a fee check: the fee invoice's payment hash (hex) and what the fee is for.</summary>
-/// <param name="PaymentHash">The invoice the 402 challenge carried.</param>
-/// <param name="Purpose">The ledger group of the fee (jobs queued before it existed are checkpoint fees).</param>
-public sealed record CheckpointFeeJob(string PaymentHash, InvoicePurpose Purpose = InvoicePurpose.CheckpointFee);
-
 /// <summary>
-/// Checkpoint fees in the ledger. A fee is recorded when its token is used, and again checked
-/// when its invoice can no longer change (a job at the invoice's expiry), so a fee paid and never
-/// used is in the ledger too. Both paths record once, by payment hash.
+/// Standard L402 fees (checkpoint, bounty access) in the ledger. A fee is recorded when its token is
+/// used, and by the periodic <see cref="FeeSweep"/> when it never is; both record once, by payment hash.
+/// Issuing a challenge writes nothing.
 /// </summary>
 public static class CheckpointFees
 {
@@ -33,28 +28,30 @@ public static class CheckpointFees
 
         var invoice = await node.LookupInvoiceAsync(hash, cancellationToken);
         if (invoice is not { State: InvoiceState.Settled }) return false;
-        var amount = invoice.AmountPaid.ToSatsFloor().Value;
-        await tracked.TrackAsync(InvoiceDirection.Incoming, purpose, amount, MoneyState.Open, owner: null);
-        await tracked.RecordAsync(MoneyState.Settled, amount);
+        await RecordSettledAsync(grains, invoice, purpose);
         return true;
     }
 
-    /// <summary>The job that checks a fee invoice once it has expired (unique by payment hash).</summary>
-    public static JobRequest CheckAtExpiry(PaymentHash hash, DateTimeOffset expiresAt, InvoicePurpose purpose = InvoicePurpose.CheckpointFee) =>
-        JobRequest.Create(TrainingJobTypes.CheckCheckpointFee, hash.ToHex(), new CheckpointFeeJob(hash.ToHex(), purpose), expiresAt, GrainJson.Options);
+    /// <summary>Records a fee invoice the node reported settled (idempotent by payment hash).</summary>
+    public static async Task RecordSettledAsync(IGrainFactory grains, Invoice invoice, InvoicePurpose purpose)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(invoice);
+        if (invoice.State != InvoiceState.Settled) throw new ArgumentException($"Invoice {invoice.Hash.ToHex()} is {invoice.State}, not settled.", nameof(invoice));
+        var tracked = grains.GetGrain<IInvoiceGrain>(invoice.Hash.ToHex());
+        var amount = invoice.AmountPaid.ToSatsFloor().Value;
+        await tracked.TrackAsync(InvoiceDirection.Incoming, purpose, amount, MoneyState.Open, owner: null);
+        await tracked.RecordAsync(MoneyState.Settled, amount);
+    }
 }
 
-/// <summary>Records a checkpoint fee whose invoice was paid but whose token may never be used; nothing for an unpaid one.</summary>
-public sealed class CheckCheckpointFeeHandler(ILightningNode node) : IJobHandler
+/// <summary>
+/// Completes the per-challenge fee checks (<see cref="TrainingJobTypes.CheckCheckpointFee"/>) that
+/// databases from before the fee sweep still hold, without doing anything: the sweep records those
+/// fees from the node's invoice list, and a row of this type is no longer written.
+/// </summary>
+public sealed class RetiredFeeCheckHandler : IJobHandler
 {
     /// <inheritdoc/>
-    public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
-    {
-        var payload = job.Payload<CheckpointFeeJob>();
-        var hash = PaymentHash.FromHex(payload.PaymentHash);
-        if (await CheckpointFees.RecordIfSettledAsync(job.Grains, node, hash, payload.Purpose, cancellationToken)) return;
-        // Still payable (the clocks disagree by a little): look again later; an expired or cancelled one is done.
-        if (await node.LookupInvoiceAsync(hash, cancellationToken) is { State: InvoiceState.Open } open && open.ExpiresAt > job.Time.GetUtcNow())
-            throw new InvalidOperationException($"Checkpoint fee invoice {hash.ToHex()} is still payable until {open.ExpiresAt:O}.");
-    }
+    public Task HandleAsync(JobContext job, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -172,7 +172,7 @@ internal sealed class BountyHarness : IAsyncDisposable
         catch (InvalidOperationException) { return null; }
     }
 
-    public async Task<LedgerReconciliation> ReconcileAsync() => await LedgerReconciliation.CheckAsync(Grains, Cluster.Store, Network.Coordinator);
+    public async Task<LedgerReconciliation> ReconcileAsync() => await LedgerReconciliation.CheckAsync(Grains, Network.Coordinator, L402Train.Gateway.L402.GatewayFees.Default);
 
     public async ValueTask DisposeAsync()
     {

@@ -6,7 +6,6 @@ using L402Train.Bounties.Tests.Flow;
 using L402Train.Bounties.Commitments;
 using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
-using L402Train.Runtime;
 using L402Train.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using L402Train.Lightning;
@@ -39,13 +38,14 @@ public sealed class BountyApiFlowTests
         var listed = await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         Assert.Equal(20_000, listed.GetProperty("bounties").EnumerateArray().Single(b => b.GetProperty("id").GetString() == id).GetProperty("remaining_sat").GetInt64());
 
-        // An unpaid download's 402 queues the access-fee check for its invoice's expiry.
+        // An unpaid download's 402 writes nothing; its invoice carries what its fee would be for.
         using (var challenge = await host.Http.GetAsync($"/bounty/{id}", Ct))
         {
             Assert.Equal(HttpStatusCode.PaymentRequired, challenge.StatusCode);
             var feeHash = (await challenge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("payment_hash").GetString()!;
-            var check = await host.App.Services.GetRequiredService<L402Train.Runtime.IGrainStore>().FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct);
-            Assert.Equal(InvoicePurpose.BountyAccess, JsonSerializer.Deserialize<CheckpointFeeJob>(check!.PayloadJson, GrainJson.Options)!.Purpose);
+            Assert.Null(await host.App.Services.GetRequiredService<L402Train.Runtime.IGrainStore>().FindJobAsync(TrainingJobTypes.CheckCheckpointFee, feeHash, Ct));
+            var feeInvoice = await host.Network.Coordinator.LookupInvoiceAsync(PaymentHash.FromHex(feeHash), Ct);
+            Assert.Equal(InvoicePurpose.BountyAccess, host.App.Services.GetRequiredService<StandardFeeInvoices>().PurposeOf(feeInvoice!));
         }
 
         // Buy the bounty (standard L402) and make an improving diff against its current best.
@@ -126,7 +126,7 @@ public sealed class BountyApiFlowTests
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
         Assert.Equal(verdict.GetProperty("fee_sat").GetInt64(), ledger.TotalKeptSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.App.Services.GetRequiredService<IGrainStore>(), host.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.
         Assert.Equal(-1_100_000, reconciliation.DifferenceSat);
     }

@@ -150,6 +150,7 @@ public sealed class PaymentHandlerTests : IAsyncLifetime
         public Task SettleInvoiceAsync(Preimage preimage, CancellationToken cancellationToken = default) => inner.SettleInvoiceAsync(preimage, cancellationToken);
         public Task CancelInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) => inner.CancelInvoiceAsync(hash, cancellationToken);
         public Task<Invoice?> LookupInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) => inner.LookupInvoiceAsync(hash, cancellationToken);
+        public Task<InvoicePage> ListInvoicesAsync(InvoiceQuery query, CancellationToken cancellationToken = default) => inner.ListInvoicesAsync(query, cancellationToken);
         public IAsyncEnumerable<Invoice> SubscribeInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) => inner.SubscribeInvoiceAsync(hash, cancellationToken);
         public async IAsyncEnumerable<Payment> SendPaymentAsync(PaymentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {

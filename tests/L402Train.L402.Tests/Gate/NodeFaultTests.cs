@@ -24,6 +24,7 @@ public sealed class NodeFaultTests
         public Task SettleInvoiceAsync(Preimage preimage, CancellationToken cancellationToken = default) => Check(inner).SettleInvoiceAsync(preimage, cancellationToken);
         public Task CancelInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) => Check(inner).CancelInvoiceAsync(hash, cancellationToken);
         public Task<Invoice?> LookupInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) => Check(inner).LookupInvoiceAsync(hash, cancellationToken);
+        public Task<InvoicePage> ListInvoicesAsync(InvoiceQuery query, CancellationToken cancellationToken = default) => Check(inner).ListInvoicesAsync(query, cancellationToken);
         public IAsyncEnumerable<Invoice> SubscribeInvoiceAsync(PaymentHash hash, CancellationToken cancellationToken = default) => Check(inner).SubscribeInvoiceAsync(hash, cancellationToken);
         public async IAsyncEnumerable<Payment> SendPaymentAsync(PaymentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {

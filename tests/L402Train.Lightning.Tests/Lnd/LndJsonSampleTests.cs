@@ -65,6 +65,27 @@ public sealed class LndJsonSampleTests
     }
 
     [Fact]
+    public async Task ListInvoices_sends_the_page_as_query_parameters_and_reads_indexes_and_hold_invoices()
+    {
+        var (settled, settledBolt11) = SampleInvoice();
+        var (held, heldBolt11) = SampleInvoice();
+        var page = "{\"invoices\":[" + InvoiceJson(settled, settledBolt11, "SETTLED", withPreimage: true).Replace("\"settle_index\":\"0\"", "\"settle_index\":\"3\"", StringComparison.Ordinal)
+            + "," + InvoiceJson(held, heldBolt11, "ACCEPTED", withPreimage: false).Replace("\"add_index\":\"7\"", "\"add_index\":\"9\"", StringComparison.Ordinal)
+            + "],\"last_index_offset\":\"9\",\"first_index_offset\":\"7\"}";
+        var lnd = new FakeLnd().Answer(page);
+        using var client = lnd.Client();
+
+        var listed = await client.ListInvoicesAsync(new InvoiceQuery(6, 50));
+
+        Assert.Equal((7L, 9L), (listed.FirstIndexOffset, listed.LastIndexOffset));
+        Assert.Equal([(settled.Hash, 7L, 3L, InvoiceState.Settled, false), (held.Hash, 9L, 0L, InvoiceState.Accepted, true)],
+            listed.Invoices.Select(i => (i.Hash, i.AddIndex, i.SettleIndex, i.State, i.IsHold)));
+        var (method, path, _, _) = Assert.Single(lnd.Requests);
+        Assert.Equal(HttpMethod.Get, method);
+        Assert.Equal("/v1/invoices?index_offset=6&num_max_invoices=50&reversed=false&pending_only=false", path);
+    }
+
+    [Fact]
     public async Task Settled_invoice_carries_its_preimage_and_a_wrong_one_is_refused()
     {
         var (preimage, bolt11) = SampleInvoice();

@@ -1,4 +1,5 @@
 using L402Train.Lightning.Simnet;
+using L402Train.Runtime.Simnet;
 using L402Train.Testing;
 using Xunit;
 using static L402Train.Lightning.Tests.Simnet.SimnetFixture;
@@ -11,15 +12,18 @@ public sealed class DurabilityTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
+    // Each network owns (and disposes) its store: a restart opens the file afresh.
+    private static SimnetOptions Durable(string path) => new() { Store = new SqliteSimnetStore(path) };
+
     [Fact]
     public async Task Network_state_survives_a_restart_and_held_payments_settle_afterwards()
     {
-        var options = new SimnetOptions { DatabasePath = Path.Combine(directory, "simnet.db") };
+        var path = Path.Combine(directory, "simnet.db");
         var clock = new FakeTimeProvider();
         var preimage = Preimage.Random();
         NodeId aliceId;
         string macaroon;
-        using (var network = new SimnetNetwork(options, clock))
+        using (var network = new SimnetNetwork(Durable(path), clock))
         {
             var alice = network.CreateFundedNode("alice", new Sats(40_000));
             aliceId = alice.Id;
@@ -32,7 +36,7 @@ public sealed class DurabilityTests : IDisposable
             await stream.DisposeAsync();
         }
 
-        using (var reopened = new SimnetNetwork(options, clock))
+        using (var reopened = new SimnetNetwork(Durable(path), clock))
         {
             var alice = reopened.GetNode("alice");
             Assert.Equal(aliceId, alice.Id);
@@ -50,7 +54,7 @@ public sealed class DurabilityTests : IDisposable
             Assert.Equal(new Sats(43_000).ToMilliSats(), (await reopened.Coordinator.GetBalanceAsync()).Local);
         }
 
-        using var third = new SimnetNetwork(options, clock);
+        using var third = new SimnetNetwork(Durable(path), clock);
         Assert.Equal(InvoiceState.Settled, (await third.Coordinator.LookupInvoiceAsync(preimage.Hash))!.State);
         Assert.Equal(new MilliSats(80_000_000), third.TotalFunds);
     }
@@ -58,17 +62,17 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Hold_expiry_deadlines_are_rebuilt_after_a_restart()
     {
-        var options = new SimnetOptions { DatabasePath = Path.Combine(directory, "expiry.db") };
+        var path = Path.Combine(directory, "expiry.db");
         var clock = new FakeTimeProvider();
         var preimage = Preimage.Random();
-        using (var network = new SimnetNetwork(options, clock))
+        using (var network = new SimnetNetwork(Durable(path), clock))
         {
             var alice = network.CreateFundedNode("alice", new Sats(5_000));
             var held = await network.Coordinator.CreateHoldInvoiceAsync(Hold(preimage, 500));
             var (_, stream) = await StartAsync(alice, Pay(held));
             await stream.DisposeAsync();
         }
-        using var reopened = new SimnetNetwork(options, clock);
+        using var reopened = new SimnetNetwork(Durable(path), clock);
         clock.Advance(TimeSpan.FromHours(11));
         Assert.Equal(InvoiceState.Canceled, (await reopened.Coordinator.LookupInvoiceAsync(preimage.Hash))!.State);
         var alice2 = reopened.GetNode("alice");

@@ -1,4 +1,5 @@
 using L402Train.Lightning.Simnet;
+using L402Train.Runtime.Simnet;
 using L402Train.Testing;
 using Xunit;
 
@@ -10,12 +11,14 @@ public sealed class StoredStateTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
+    private static SimnetOptions Durable(string path) => new() { Store = new SqliteSimnetStore(path) };
+
     [Fact]
     public void Faucet_grants_survive_a_restart()
     {
-        var options = new SimnetOptions { DatabasePath = Path.Combine(directory, "simnet.db") };
-        using (var network = new SimnetNetwork(options, new FakeTimeProvider())) network.FundFromFaucet("alice", new Sats(1_234));
-        using var reopened = new SimnetNetwork(options, new FakeTimeProvider());
+        var path = Path.Combine(directory, "simnet.db");
+        using (var network = new SimnetNetwork(Durable(path), new FakeTimeProvider())) network.FundFromFaucet("alice", new Sats(1_234));
+        using var reopened = new SimnetNetwork(Durable(path), new FakeTimeProvider());
         var grant = Assert.Single(reopened.FaucetGrants);
         Assert.Equal(("alice", new Sats(1_234)), (grant.Node, grant.Amount));
     }
@@ -24,10 +27,9 @@ public sealed class StoredStateTests : IDisposable
     public void A_stored_state_above_21M_btc_stops_start_up_with_one_line_naming_the_file_and_the_fix()
     {
         var path = Path.Combine(directory, "simnet.db");
-        var options = new SimnetOptions { DatabasePath = path };
-        using (var network = new SimnetNetwork(options, new FakeTimeProvider())) network.CreateFundedNode("alice", new Sats(1_000));
+        using (var network = new SimnetNetwork(Durable(path), new FakeTimeProvider())) network.CreateFundedNode("alice", new Sats(1_000));
         // What five faucet calls of 2.1e15 sat left behind before the faucet had a cap.
-        using (var store = new SimnetStore(path))
+        using (var store = new SimnetStore(new SqliteSimnetStore(path)))
         {
             for (var i = 1; i <= 5; i++)
             {
@@ -37,7 +39,7 @@ public sealed class StoredStateTests : IDisposable
             }
             store.Flush();
         }
-        var refused = Assert.Throws<SimnetStateException>(() => new SimnetNetwork(options, new FakeTimeProvider()));
+        var refused = Assert.Throws<SimnetStateException>(() => new SimnetNetwork(Durable(path), new FakeTimeProvider()));
         Assert.DoesNotContain('\n', refused.Message);
         Assert.Contains(path, refused.Message);
         Assert.Contains("21,000,000 BTC", refused.Message);
@@ -48,7 +50,7 @@ public sealed class StoredStateTests : IDisposable
     public void A_stored_record_that_is_not_json_stops_start_up_with_one_line()
     {
         var path = Path.Combine(directory, "simnet.db");
-        using (var network = new SimnetNetwork(new SimnetOptions { DatabasePath = path }, new FakeTimeProvider())) network.CreateNode("alice");
+        using (var network = new SimnetNetwork(Durable(path), new FakeTimeProvider())) network.CreateNode("alice");
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
@@ -56,8 +58,18 @@ public sealed class StoredStateTests : IDisposable
             command.CommandText = "UPDATE simnet_records SET json = '{not json' WHERE kind = 'node' AND key = 'alice'";
             Assert.Equal(1, command.ExecuteNonQuery());
         }
-        var refused = Assert.Throws<SimnetStateException>(() => new SimnetNetwork(new SimnetOptions { DatabasePath = path }, new FakeTimeProvider()));
+        var refused = Assert.Throws<SimnetStateException>(() => new SimnetNetwork(Durable(path), new FakeTimeProvider()));
         Assert.DoesNotContain('\n', refused.Message);
         Assert.Contains(path, refused.Message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_stops_start_up_with_one_line_naming_the_file_and_the_fix()
+    {
+        var path = Path.Combine(directory, "simnet.db");
+        File.WriteAllText(path, new string('x', 8192));
+        var refused = Assert.Throws<SimnetStateException>(() => new SqliteSimnetStore(path));
+        Assert.DoesNotContain('\n', refused.Message);
+        Assert.Contains($"mv {path} {path}.bad", refused.Message);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
+using L402Train.Runtime.Simnet;
 using L402Train.Silo.Commands;
 using L402Train.Silo.Hosting;
 using Microsoft.Data.Sqlite;
@@ -73,7 +74,7 @@ public sealed class LedgerCheckCommandTests : IDisposable
         Assert.Contains("dead money jobs: 1", dead.Out, StringComparison.Ordinal);
     }
 
-    private SimnetNetwork OpenSimnet() => new(new SimnetOptions { DatabasePath = Path.Combine(DataDir, "simnet.db") });
+    private SimnetNetwork OpenSimnet() => new(new SimnetOptions { Store = new SqliteSimnetStore(Path.Combine(DataDir, "simnet.db")) });
 
     // Serves the silo on the data directory just long enough to get a 402 for GET /checkpoint and pay its invoice.
     private async Task<long> PayCheckpointFeeWithoutUsingItAsync()

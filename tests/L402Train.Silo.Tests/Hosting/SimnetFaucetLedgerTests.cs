@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using L402Train.Lightning;
 using L402Train.Lightning.Simnet;
+using L402Train.Runtime.Simnet;
 using L402Train.Silo.Commands;
 using L402Train.Silo.Hosting;
 using Microsoft.Data.Sqlite;
@@ -36,7 +37,7 @@ public sealed class SimnetFaucetLedgerTests : IDisposable
             }
         });
         // A grant the ledger never heard of: the silo died after the simnet wrote it.
-        using (var network = new SimnetNetwork(new SimnetOptions { DatabasePath = Path.Combine(DataDir, "simnet.db") }))
+        using (var network = new SimnetNetwork(new SimnetOptions { Store = new SqliteSimnetStore(Path.Combine(DataDir, "simnet.db")) }))
             network.FundFromFaucet("carol", new Sats(50_000));
 
         var (code, output, error) = await LedgerCheckAsync();
@@ -61,7 +62,7 @@ public sealed class SimnetFaucetLedgerTests : IDisposable
     {
         Assert.Equal(0, (await LedgerCheckAsync()).Code);
         var simnet = Path.Combine(DataDir, "simnet.db");
-        using (var network = new SimnetNetwork(new SimnetOptions { DatabasePath = simnet })) network.CreateFundedNode("whale", new Sats(1));
+        using (var network = new SimnetNetwork(new SimnetOptions { Store = new SqliteSimnetStore(simnet) })) network.CreateFundedNode("whale", new Sats(1));
         using (var connection = new SqliteConnection($"Data Source={simnet};Pooling=False"))
         {
             connection.Open();

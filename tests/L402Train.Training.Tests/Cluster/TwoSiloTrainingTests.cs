@@ -84,7 +84,7 @@ public class TwoSiloTrainingTests
         var ledger = await harness.Cluster.GrainFactory(1).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(rewarded.Count, ledger.Entries.Count(e => e.Purpose == InvoicePurpose.TrainingReward));
         Assert.Equal(0, ledger.TotalInSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(0), harness.Cluster.Store, harness.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(0), harness.Network.Coordinator, L402Train.Gateway.L402.GatewayFees.Default, Ct);
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }
 

@@ -15,10 +15,7 @@ public sealed class PeerAgentDependencyTests
         var edges = ReferenceEdges(typeof(CoordinatorClient).Assembly);
 
         var forbidden = edges
-            .Where(e => e.To.StartsWith("Orleans", StringComparison.Ordinal) || ForbiddenExact.Contains(e.To))
-            // simnet (lightning/Simnet) keeps its HTLC store in SQLite, and the peer-agent uses lightning's client
-            // types; the driver arrives only that way, never from the peer-agent or the bounty library.
-            .Where(e => !(e.To == "Microsoft.Data.Sqlite" && e.From == "L402Train.Lightning"))
+            .Where(e => e.To.StartsWith("Orleans", StringComparison.Ordinal) || ForbiddenExact.Contains(e.To) || IsDatabaseDriver(e.To))
             .Select(e => $"{e.From} -> {e.To}")
             .ToList();
 
@@ -45,6 +42,12 @@ public sealed class PeerAgentDependencyTests
         }
         return edges;
     }
+
+    // Any ADO.NET provider or its native bundle, not only the two this repository uses today.
+    private static bool IsDatabaseDriver(string name) =>
+        name.StartsWith("Npgsql", StringComparison.Ordinal) || name.StartsWith("Microsoft.Data.", StringComparison.Ordinal)
+        || name.StartsWith("SQLitePCLRaw", StringComparison.Ordinal) || name.StartsWith("System.Data.SQLite", StringComparison.Ordinal)
+        || name.StartsWith("MySql", StringComparison.Ordinal) || name.StartsWith("Oracle.", StringComparison.Ordinal);
 
     private static bool IsFramework(string name) =>
         name is "mscorlib" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft.Win32", StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public class DepositSettlementTests
         var ledger = await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         var entry = Assert.Single(ledger.Entries);
         Assert.Equal(Deposit, entry.InSat);
-        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(1), harness.Cluster.Store, harness.Network.Coordinator, Ct);
+        var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(1), harness.Network.Coordinator, L402Train.Gateway.L402.GatewayFees.Default, Ct);
         Assert.True(reconciliation.Reconciled, $"ledger differs by {reconciliation.DifferenceSat} sat");
     }
 
