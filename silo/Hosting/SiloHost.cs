@@ -34,6 +34,7 @@ public static class SiloHost
             .Configure<SiloOptions>(o => o.SiloName = settings.SiloId)
             .AddClustering(settings, builder.Configuration)
             .AddAdminDashboard(settings));
+        builder.AddSiloMetrics();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "L402Train coordinator";
@@ -54,6 +55,7 @@ public static class SiloHost
         app.UseClusterErrors();
         app.MapAdminDashboard();
         app.MapStatusApi();
+        app.MapSiloMetrics();
         app.MapOpenApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
         {
