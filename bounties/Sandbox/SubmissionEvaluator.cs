@@ -93,8 +93,10 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
             throw new InvalidOperationException($"a diff that applied once no longer applies: {rejection}");
         }
         var result = await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits), cancellationToken);
-        return result.Score is { } score && plan.Range is { } range && !range.Contains(score)
+        result = result.Score is { } score && plan.Range is { } range && !range.Contains(score)
             ? result with { Score = null, ScoreError = range.Refusal(score) }
             : result;
+        SandboxMetrics.Evaluated(result);
+        return result;
     }
 }

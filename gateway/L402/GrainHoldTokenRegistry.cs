@@ -1,3 +1,5 @@
+using L402Train.Grains.Payments;
+using L402Train.Grains.Training;
 using L402Train.Runtime;
 using L402Train.L402.Caveats;
 using L402Train.L402.Tokens;
@@ -49,6 +51,10 @@ public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<H
         if (unfiled is not null) EnqueueJob(unfiled.ToRequest(TimeProvider.GetUtcNow() + grace));
         token.State = new HoldTokenState { Consumed = true, PaymentHash = paymentHash };
         await token.WriteStateAsync();
+        if (unfiled is not null)
+        {
+            MoneyMetrics.DepositHeld(unfiled.OwnerKind == SubmissionGrain.OwnerKind ? InvoicePurpose.GradientDeposit : InvoicePurpose.BountyDeposit, unfiled.AmountSat);
+        }
         return true;
     }
 }

@@ -45,9 +45,11 @@ public sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<I
         var current = record.State;
         if (current.CanMoveTo(state))
         {
+            var before = current;
             current = current with { State = state, AmountSat = amountSat, FeeSat = feeSat, UpdatedAt = TimeProvider.GetUtcNow() };
             record.State = current;
             await record.WriteStateAsync();
+            MoneyMetrics.Moved(before, current);
         }
         if (current.State is MoneyState.Settled or MoneyState.Paid)
             await GrainFactory.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).PostAsync(LedgerEntry.From(current));

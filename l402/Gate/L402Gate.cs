@@ -84,6 +84,7 @@ public sealed class L402Gate
         var macaroon = MintMacaroon(invoice.Hash, tokenId, capability, mode, scope, time.GetUtcNow() + validity);
         var challenge = new L402Challenge(macaroon.ToBase64(), invoice.PaymentRequest);
         var issued = new L402IssuedChallenge(challenge, macaroon, tokenId, invoice.Hash, price, mode, invoice.ExpiresAt);
+        L402Metrics.ChallengeIssued(capability, mode);
         foreach (var observer in observers) await observer.ChallengeIssuedAsync(issued, capability, cancellationToken);
         return issued;
     }
@@ -133,6 +134,14 @@ public sealed class L402Gate
     {
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentNullException.ThrowIfNull(request);
+        var started = time.GetTimestamp();
+        var verdict = await VerifyAuthorizationUntimedAsync(authorization, request, cancellationToken);
+        L402Metrics.Verified(request.Capability, request.Hold, verdict.Outcome, time.GetElapsedTime(started));
+        return verdict;
+    }
+
+    private async ValueTask<L402Verification> VerifyAuthorizationUntimedAsync(IReadOnlyList<string?> authorization, AccessRequest request, CancellationToken cancellationToken)
+    {
         // Only short, single values are remembered: one paid token can be spelled many ways
         // (spaces, case, base64 variants), and the cache must stay small whatever a client sends.
         var single = authorization.Count == 1 && !request.Hold && authorization[0] is { Length: <= MaxCachedCredentialLength } value ? value : null;

@@ -77,6 +77,12 @@ public interface IGrainStore : IAsyncDisposable
     /// </summary>
     Task<int> PruneCompletedJobsAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Per job type with any available, running or dead job: how many are in each state and when the oldest
+    /// due one became due (for the job queue gauges; one grouped read, completed jobs left out).
+    /// </summary>
+    Task<IReadOnlyList<JobTypeStatistics>> GetJobStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Registers a callback run when jobs may have become available (in-process, or pg_notify from other processes).</summary>
     IDisposable SubscribeToJobWakeups(Action wake);
 }

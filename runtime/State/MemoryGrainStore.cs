@@ -24,6 +24,18 @@ public sealed class MemoryGrainStore : IGrainStore
     public Task CheckHealthAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<JobTypeStatistics>> GetJobStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            var rows = jobs.Values.Where(j => j.State != JobState.Completed)
+                .Select(j => (j.Type, j.State, 1L, j.State == JobState.Available && j.RunAt <= now ? (DateTimeOffset?)j.RunAt : null))
+                .ToList();
+            return Task.FromResult(JobTypeStatistics.Combine(rows));
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<StoredGrainState?> ReadStateAsync(GrainStateId id, CancellationToken cancellationToken = default)
     {
         lock (gate) { return Task.FromResult(states.GetValueOrDefault(id)); }

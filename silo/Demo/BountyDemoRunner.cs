@@ -82,6 +82,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
             $"bounty {report.Id}: v{report.Version}, held-out {report.BaselineScore:0.####} -> {report.BestScore:0.####}, accepted {report.Accepted}, rejected {{{string.Join(", ", report.Rejected.Select(kv => $"{kv.Key}:{kv.Value}"))}}}, paid {report.PaidSat} sat (+{report.FeeSat} fee), {report.RemainingSat} sat left; ledger ")
             + (ledger.Reconciled ? "[green]reconciled[/]" : $"[red]differs by {ledger.DifferenceSat} sat[/]"));
         console.MarkupLine($"provenance log: [bold]{Markup.Escape(log.Path)}[/]");
+        console.WriteLine(await DemoMetricsScrape.TakeAsync(baseUri, options.DataDir, cancellationToken));
         await app.StopAsync(cancellationToken);
         return report;
     }

@@ -110,6 +110,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         }
         var figures = await FiguresAsync(grains, results, rounds);
         PrintSummary(peerRows, figures, ledger, rounds);
+        console.WriteLine(await DemoMetricsScrape.TakeAsync(baseUri, options.DataDir, cancellationToken));
         await app.StopAsync(cancellationToken);
         return new DemoReport(rounds, peerRows, figures, ledger.Reconciled, ledger.DifferenceSat, ledger.InSat, ledger.OutSat,
             TimeProvider.System.GetElapsedTime(started).TotalSeconds);

@@ -3,7 +3,7 @@ namespace L402Train.Silo.Hosting;
 /// <summary>
 /// The data directory and the secrets in it, kept private as ssh keeps its keys: the directory is
 /// created 0700, each secret file is created 0600 from its first byte (a temporary file opened with
-/// that mode, then renamed), and a secret that group or others may read stops start-up with one
+/// that mode, then linked into place unless another writer got there first), and a secret that group or others may read stops start-up with one
 /// line naming the file and the <c>chmod</c> that fixes it. (Windows has no such modes; nothing is checked there.)
 /// </summary>
 public static class SecretFiles
@@ -21,22 +21,63 @@ public static class SecretFiles
         else Directory.CreateDirectory(path, OwnerOnlyDirectory);
     }
 
-    /// <summary>Writes a new secret file with mode 0600 unless it exists (another process may win the race: its file is kept).</summary>
-    public static void WriteOnce(string path, string content)
+    /// <summary>
+    /// Writes a new secret file with mode 0600 unless it exists, and returns what the file holds:
+    /// <paramref name="content"/>, or the value of a writer that got there first. Silos starting
+    /// together on a shared data directory all end up with one value: each writes a temporary file
+    /// of its own (0600 from creation, flushed to disk), then publishes it under <paramref name="path"/>
+    /// with a link that fails when the name is taken, so the first writer wins whole and no reader
+    /// ever sees a partial file.
+    /// </summary>
+    public static string WriteOnce(string path, string content)
     {
-        CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
+        var full = Path.GetFullPath(path);
+        CreateDirectory(Path.GetDirectoryName(full)!);
+        // Random, not the process id: threads of one process share it, and so do containers (each silo is PID 1 in its pod).
+        var temp = $"{full}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
-        using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
+        try
         {
-            writer.Write(content);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temp, options))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.Write(content);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            Publish(temp, full);
         }
-        try { File.Move(temp, path, overwrite: false); }
-        catch (IOException) when (File.Exists(path)) { File.Delete(temp); }
+        finally
+        {
+            File.Delete(temp);
+        }
+        return File.ReadAllText(full);
+    }
+
+    // First writer wins: link(2) never replaces, where rename(2) would overwrite a value another silo already uses.
+    private static void Publish(string temp, string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                UnixLink.TryLink(temp, path);
+                return;
+            }
+            catch (NotSupportedException)
+            {
+                // A share without hard links: File.Move's no-replace is the best left.
+            }
+        }
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another writer won; its value stands.
+        }
     }
 
     /// <summary>Creates an empty file with mode 0600 unless it exists, so a database opened on it afterwards (SQLite copies the mode to its -wal and -shm files) is never readable by others.</summary>

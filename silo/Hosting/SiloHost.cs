@@ -36,6 +36,7 @@ public static class SiloHost
             .AddClustering(settings, builder.Configuration)
             .AddAdminDashboard(settings));
         builder.Services.AddBoard();
+        builder.AddSiloMetrics();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "L402Train coordinator";
@@ -56,6 +57,7 @@ public static class SiloHost
         app.UseClusterErrors();
         app.MapAdminDashboard();
         app.MapStatusApi();
+        app.MapSiloMetrics();
         app.MapOpenApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
         {

@@ -115,6 +115,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
             RewardSat = reward, FeeSat = fee, Reward = reward - fee > 0 ? RewardStatus.Owed : RewardStatus.None,
         };
         await submission.WriteStateAsync();
+        BountyMetrics.Decided(verdict.Reason, reward);
         return State;
     }
 

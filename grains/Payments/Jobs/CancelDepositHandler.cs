@@ -33,6 +33,7 @@ public sealed class CancelDepositHandler(ILightningNode node, PaymentOwners owne
             if (invoice.State != InvoiceState.Canceled) await node.CancelInvoiceAsync(hash, cancellationToken);
             await tracked.RecordAsync(MoneyState.Canceled, 0);
         }
+        MoneyMetrics.JobAnswered("cancel", job.Time.GetUtcNow() - job.Job.RunAt);
         await owners.Deposit(job.Grains, deposit.OwnerKind, deposit.OwnerKey).DepositResolvedAsync(deposit.PaymentHash, resolution);
     }
 }

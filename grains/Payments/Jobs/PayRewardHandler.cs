@@ -31,6 +31,7 @@ public sealed class PayRewardHandler(ILightningNode node, PaymentOwners owners) 
                 new PaymentRequest(reward.Bolt11, new Sats(reward.MaxFeeSat).ToMilliSats(), PaymentTimeout), cancellationToken);
         }
 
+        MoneyMetrics.JobAnswered("pay", job.Time.GetUtcNow() - job.Job.RunAt);
         if (payment.Status == PaymentStatus.Succeeded)
         {
             var fee = (long)Math.Ceiling(payment.Fee.Value / 1000.0);

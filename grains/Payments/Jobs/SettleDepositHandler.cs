@@ -46,6 +46,7 @@ public sealed class SettleDepositHandler(ILightningNode node, IDepositPreimages 
                 resolution = DepositResolution.ExpiredBeforeSettle;
                 break;
         }
+        MoneyMetrics.JobAnswered("settle", job.Time.GetUtcNow() - job.Job.RunAt);
         await owners.Deposit(job.Grains, deposit.OwnerKind, deposit.OwnerKey).DepositResolvedAsync(deposit.PaymentHash, resolution);
     }
 }

@@ -130,5 +130,6 @@ public sealed class RoundGrain([PersistentState("round")] IPersistentState<Round
             AggregatedAt = TimeProvider.GetUtcNow(),
         };
         await round.WriteStateAsync();
+        TrainingMetrics.Aggregated(round.State);
     }
 }

@@ -82,6 +82,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
             RewardSat = reward, Reward = reward > 0 ? RewardStatus.Owed : RewardStatus.None,
         };
         await submission.WriteStateAsync();
+        TrainingMetrics.Decided(verdict.Reason, reward);
         await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).DecidedAsync(id, verdict.Reason, reward);
         return submission.State;
     }

@@ -1,4 +1,5 @@
 using L402Train.Silo.Commands;
+using L402Train.Silo.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace L402Train.Silo.Tests.Hosting;
@@ -50,6 +51,43 @@ public sealed class SecretFilesTests : IDisposable
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Assert.Equal(0, (await LedgerCheckAsync()).Code);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_one_secret_all_end_with_the_first_writers_value_and_leave_no_temporary_file()
+    {
+        // Silos starting together on one shared data directory: many writers, one process here (threads share a process id as pods share PID 1).
+        const int Writers = 16;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var path = Path.Combine(DataDir, $"secret-{attempt}");
+            using var start = new Barrier(Writers);
+            var writers = Enumerable.Range(0, Writers).Select(i => Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait(Ct);
+                return SecretFiles.WriteOnce(path, $"value-{i}");
+            }, Ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+
+            var seen = await Task.WhenAll(writers);
+
+            var stored = await File.ReadAllTextAsync(path, Ct);
+            Assert.Matches("^value-[0-9]+$", stored);
+            Assert.All(seen, value => Assert.Equal(stored, value));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        Assert.Empty(Directory.GetFiles(DataDir, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task A_writer_that_finds_the_secret_written_keeps_and_returns_the_existing_value()
+    {
+        var path = Path.Combine(DataDir, "l402-secret");
+        Assert.Equal("first", SecretFiles.WriteOnce(path, "first"));
+
+        Assert.Equal("first", SecretFiles.WriteOnce(path, "second"));
+
+        Assert.Equal("first", await File.ReadAllTextAsync(path, Ct));
+        Assert.Equal([path], Directory.GetFiles(DataDir));
     }
 
     private async Task<(int Code, string Out, string Error)> LedgerCheckAsync()

@@ -10,9 +10,9 @@ namespace L402Train.Silo.Tests.Hosting;
 
 /// <summary>
 /// Two real <c>silo serve</c> processes on one PostgreSQL schema form one Orleans cluster through
-/// the ADO.NET membership tables that <c>silo migrate</c> creates. Peers train through both
-/// gateways; one silo is killed with SIGKILL; the other takes over its grains once membership
-/// declares it dead; every submission gets its verdict, every deposit resolves, and
+/// the ADO.NET membership tables that <c>silo migrate</c> creates. Peers train and a bounty agent
+/// submits through both gateways; one silo is killed with SIGKILL; the other takes over its grains
+/// once membership declares it dead; every submission gets its verdict, every deposit resolves, and
 /// <c>silo ledger check</c> reconciles. The coordinator's Lightning node is one simnet node served
 /// by a third process (a memory-store silo's LND facade), as a real LND would be shared.
 /// </summary>
@@ -61,9 +61,14 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         await AssertReadyAsync(siloA);
         await AssertReadyAsync(siloB);
 
-        // Both gateways take submissions for the same rounds (one cluster, not two islands).
+        // A sponsor posts the shipped bounty through one gateway (its baseline runs in a silo's sandbox).
+        var bounty = await CreateBountyAsync(facade, lightning.Url, siloA.Url);
+
+        // Both gateways take submissions for the same rounds and the same bounty (one cluster, not two islands).
         await TrainAsync(facade, lightning.Url, "peer-1", siloA.Url);
         await TrainAsync(facade, lightning.Url, "peer-2", siloB.Url);
+        await ImproveBountyAsync(facade, lightning.Url, bounty, siloA.Url);
+        await SubmitBountyDiffAsync(facade, lightning.Url, bounty, siloB.Url, "traversal-1", TraversalDiff("root"));
 
         siloA.Kill();
         await WaitUntilDeclaredDeadAsync(schema.ConnectionString, "silo-a");
@@ -72,13 +77,21 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         // Every grain silo-a hosted re-activates on silo-b from PostgreSQL; new submissions reach a verdict.
         await TrainAsync(facade, lightning.Url, "peer-3", siloB.Url);
         await TrainAsync(facade, lightning.Url, "peer-1", siloB.Url);
+        await SubmitBountyDiffAsync(facade, lightning.Url, bounty, siloB.Url, "traversal-2", TraversalDiff("daemon"));
         Assert.Equal(["silo-b"], await ActiveSilosAsync(schema.ConnectionString));
 
-        // Four submissions, four deposits, each settled or cancelled by exactly one completed job.
+        // Every bounty submission (the agent's climb, if it found a gain, and the two diffs) has its verdict.
+        var verdicts = await BountyVerdictsAsync(schema.ConnectionString);
+        Assert.InRange(verdicts.Count, 2, 3);
+        Assert.All(verdicts, v => Assert.NotNull(v.Reason));
+        Assert.Equal(2, verdicts.Count(v => v.Reason == "diff_rejected"));
+
+        // Four gradient submissions and the bounty's: one deposit each, settled or cancelled by exactly one completed job.
         var jobs = await DepositJobsAsync(schema.ConnectionString);
-        Assert.Equal(4, jobs.Count);
-        Assert.Equal(4, jobs.Select(j => j.Key).Distinct().Count());
+        Assert.Equal(4 + verdicts.Count, jobs.Count);
+        Assert.Equal(jobs.Count, jobs.Select(j => j.Key).Distinct().Count());
         Assert.All(jobs, j => Assert.Equal("completed", j.State));
+        Assert.Superset(verdicts.Select(v => v.Id).ToHashSet(), jobs.Select(j => j.Key).ToHashSet());
 
         var check = await RunToExitAsync("ledger", ["check", "--store", store, "--data-dir", data,
             "--silo-port", FreePort().ToString(), "--advertise-ip", "127.0.0.1", .. node], FastMembership);
@@ -106,6 +119,75 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         // The deposit's HTLC is gone: the hold invoice was settled or cancelled before the verdict returned.
         Assert.Equal("0", balance.GetProperty("unsettled_local_balance").GetProperty("msat").GetString());
     }
+
+    // The README's sponsor: the shipped spam-filter bounty, posted and funded; its id is in the folder's sponsor-<id>.json.
+    private async Task<string> CreateBountyAsync(HttpClient facade, string lightningUrl, string gateway)
+    {
+        var macaroon = await CreateNodeAsync(facade, "sponsor", 500_000);
+        var folder = Path.Combine(dir.FullName, "spam-bounty");
+        var (code, output) = await AgentAsync(["bounty", "example", folder]);
+        Assert.True(code == 0, output);
+        (code, output) = await AgentAsync(["bounty", "create", folder, "--coordinator", gateway, "--lnd", $"{lightningUrl}/simnet/sponsor",
+            "--macaroon", macaroon, "--results", Path.Combine(dir.FullName, "sponsor.jsonl")]);
+        Assert.True(code == 0, $"{output}\n{Logs()}");
+        var saved = Assert.Single(Directory.GetFiles(folder, "sponsor-*.json"));
+        return Path.GetFileNameWithoutExtension(saved)["sponsor-".Length..];
+    }
+
+    // The README's agent: buy the task, climb locally, commit, submit behind the deposit (when it found a gain), claim.
+    private async Task ImproveBountyAsync(HttpClient facade, string lightningUrl, string bounty, string gateway)
+    {
+        var (code, output) = await AgentAsync(["bounty", "run", bounty, .. await AgentOptionsAsync(facade, lightningUrl, gateway), "--iterations", "8",
+            "--work-dir", Folder("agent-work")]);
+        Assert.True(code == 0, $"{output}\n{Logs()}");
+    }
+
+    // A diff that tries to leave the working copy: refused by the validator (deposit forfeited), whatever the scores.
+    private async Task SubmitBountyDiffAsync(HttpClient facade, string lightningUrl, string bounty, string gateway, string name, string diff)
+    {
+        var path = Path.Combine(dir.FullName, $"{name}.diff");
+        await File.WriteAllTextAsync(path, diff, Ct);
+        var (code, output) = await AgentAsync(["bounty", "submit", bounty, "--diff", path, .. await AgentOptionsAsync(facade, lightningUrl, gateway)]);
+        // 1: a verdict other than accepted was printed (the agent waits for it).
+        Assert.True(code == 1 && output.Contains("diff_rejected", StringComparison.Ordinal), $"{name} through {gateway}: {output}\n{Logs()}");
+    }
+
+    private static string TraversalDiff(string user) =>
+        $"--- a/../../etc/passwd\n+++ b/../../etc/passwd\n@@ -1 +1 @@\n-{user}:x:0:0:{user}:/root:/bin/sh\n+{user}::0:0:{user}:/root:/bin/sh\n";
+
+    private async Task<string[]> AgentOptionsAsync(HttpClient facade, string lightningUrl, string gateway) =>
+        ["--coordinator", gateway, "--lnd", $"{lightningUrl}/simnet/agent", "--macaroon", await CreateNodeAsync(facade, "agent", 1_000_000, allowExisting: true),
+            "--results", Path.Combine(dir.FullName, "agent.jsonl"), "--wallet-dir", Folder("wallet-agent")];
+
+    private static async Task<(int Code, string Output)> AgentAsync(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await new PeerAgentCommandLine().InvokeAsync(args, output, error);
+        return (code, $"{error}{output}");
+    }
+
+    private static async Task<List<(string Id, string? Reason)>> BountyVerdictsAsync(string connectionString)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(Ct);
+        await using var cmd = new NpgsqlCommand("SELECT grain_key, state::text FROM grain_state WHERE grain_type = 'bounty-submission'", conn);
+        await using var reader = await cmd.ExecuteReaderAsync(Ct);
+        var verdicts = new List<(string, string?)>();
+        while (await reader.ReadAsync(Ct))
+        {
+            using var state = JsonDocument.Parse(reader.GetString(1));
+            var reason = state.RootElement.TryGetProperty("verdict", out var verdict) && verdict.ValueKind == JsonValueKind.Object
+                ? JsonNamingPolicy.SnakeCaseLower.ConvertName(ReasonName(verdict.GetProperty("reason")))
+                : null;
+            verdicts.Add((reader.GetString(0), reason));
+        }
+        return verdicts;
+    }
+
+    // Grain state stores enums as numbers.
+    private static string ReasonName(JsonElement reason) =>
+        reason.ValueKind == JsonValueKind.Number ? ((L402Train.Grains.Bounties.Submissions.BountyVerdictReason)reason.GetInt32()).ToString() : reason.GetString()!;
 
     // /health reads this silo's status in the ADO.NET membership (Orleans' ISiloStatusOracle).
     private static async Task AssertReadyAsync(SiloProcess silo)
