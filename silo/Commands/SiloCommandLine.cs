@@ -95,8 +95,9 @@ public sealed class SiloCommandLine
         ["Lightning"] = parse.GetValue(lightning),
         ["LndMacaroon"] = parse.GetValue(lndMacaroon),
         ["LndCert"] = parse.GetValue(lndCert),
-        // Only a flag given on the command line overrides the environment and appsettings.json.
-        ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is not null ? parse.GetValue(simnetFaucet).ToString() : null,
+        // Only a flag given on the command line overrides the environment and appsettings.json (a bool option
+        // has an implicit result when absent, which would otherwise turn L402TRAIN_SIMNETFAUCET=true off).
+        ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is { Implicit: false } ? parse.GetValue(simnetFaucet).ToString() : null,
         ["RetentionDays"] = parse.GetValue(retentionDays),
         ["SimnetFaucetMaxSat"] = parse.GetResult(simnetFaucetMax) is not null ? parse.GetValue(simnetFaucetMax) : null,
         ["BountyDepositSat"] = parse.GetValue(bountyDeposit),

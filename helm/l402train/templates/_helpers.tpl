@@ -64,9 +64,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (printf "%s-postgresql" (include "l402train.fullname" .)) .Values.postgresql.existingSecret }}
 {{- end }}
 
-{{/* Whether LND's certificate is mounted: given in values, or named by key in the existing Secret ("" = none). */}}
+{{/* Whether LND's certificate is mounted and pinned: the silo requires it with an https REST URL and refuses it with http. */}}
 {{- define "l402train.hasTlsCert" -}}
-{{- if .Values.secrets.existingSecret }}{{ if .Values.secrets.lndTlsCertKey }}true{{ end }}{{ else if .Values.secrets.lndTlsCert }}true{{ end }}
+{{- if hasPrefix "https://" .Values.lightning.restUrl }}true{{ end }}
 {{- end }}
 
 {{- define "l402train.claimName" -}}
@@ -83,6 +83,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- if and (not .Values.secrets.existingSecret) (or (not .Values.secrets.serverSecret) (not .Values.secrets.lndMacaroonBase64)) }}
 {{- fail "secrets.existingSecret, or secrets.serverSecret and secrets.lndMacaroonBase64: the silos need the server secret and LND's macaroon" }}
+{{- end }}
+{{- if and (include "l402train.hasTlsCert" .) (not .Values.secrets.existingSecret) (not .Values.secrets.lndTlsCert) }}
+{{- fail "secrets.lndTlsCert: an https lightning.restUrl is pinned to LND's tls.cert; give it (or use an http URL)" }}
 {{- end }}
 {{- end }}
 
