@@ -20,6 +20,8 @@ public sealed class SiloCommandLine
     private readonly Option<string?> siloPort = new("--silo-port") { Description = $"Port other silos reach this one on (default: {SiloSettings.DefaultClusterSiloPort} with a postgres store, else a free port, enough for a single silo)" };
     private readonly Option<string?> advertiseIp = new("--advertise-ip") { Description = "Address a postgres cluster's silo publishes to the others and listens on (default: this host's address)" };
     private readonly Option<string?> clusterId = new("--cluster-id") { Description = $"Cluster a postgres silo joins (default {SiloSettings.DefaultClusterName})" };
+    private readonly Option<bool> kubernetes = new("--kubernetes") { Description = "Orleans' Kubernetes hosting on the postgres membership: needs POD_NAME, POD_NAMESPACE, POD_IP from the downward API (default off)" };
+    private readonly Option<string?> secretFile = new("--secret-file") { Description = "The server secret's file, e.g. a mounted Secret: must exist and be readable by its owner only (default l402-secret under --data-dir, created on first start)" };
     private readonly Option<string?> lightning = new("--lightning") { Description = "The coordinator's Lightning node: simnet | lnd:<rest url> (default simnet)" };
     private readonly Option<string?> lndMacaroon = new("--lnd-macaroon") { Description = "LND macaroon file (with --lightning lnd:...)" };
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
@@ -64,6 +66,8 @@ public sealed class SiloCommandLine
         command.Options.Add(siloPort);
         command.Options.Add(advertiseIp);
         command.Options.Add(clusterId);
+        command.Options.Add(kubernetes);
+        command.Options.Add(secretFile);
         command.Options.Add(lightning);
         command.Options.Add(lndMacaroon);
         command.Options.Add(lndCert);
@@ -85,11 +89,15 @@ public sealed class SiloCommandLine
         ["SiloPort"] = parse.GetValue(siloPort),
         ["AdvertiseIp"] = parse.GetValue(advertiseIp),
         ["ClusterId"] = parse.GetValue(clusterId),
+        // Only a flag given on the command line overrides L402TRAIN_KUBERNETES (a bool option has an implicit result when absent).
+        ["Kubernetes"] = parse.GetResult(kubernetes) is { Implicit: false } ? parse.GetValue(kubernetes).ToString() : null,
+        ["SecretFile"] = parse.GetValue(secretFile),
         ["Lightning"] = parse.GetValue(lightning),
         ["LndMacaroon"] = parse.GetValue(lndMacaroon),
         ["LndCert"] = parse.GetValue(lndCert),
-        // Only a flag given on the command line overrides the environment and appsettings.json.
-        ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is not null ? parse.GetValue(simnetFaucet).ToString() : null,
+        // Only a flag given on the command line overrides the environment and appsettings.json (a bool option
+        // has an implicit result when absent, which would otherwise turn L402TRAIN_SIMNETFAUCET=true off).
+        ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is { Implicit: false } ? parse.GetValue(simnetFaucet).ToString() : null,
         ["RetentionDays"] = parse.GetValue(retentionDays),
         ["SimnetFaucetMaxSat"] = parse.GetResult(simnetFaucetMax) is not null ? parse.GetValue(simnetFaucetMax) : null,
         ["BountyDepositSat"] = parse.GetValue(bountyDeposit),
@@ -142,7 +150,7 @@ public sealed class SiloCommandLine
         {
             return await body(parse, settings, ct);
         }
-        catch (Exception ex) when (ex is SecretFileException or Lightning.Simnet.SimnetStateException)
+        catch (Exception ex) when (ex is SecretFileException or SiloSettingException or Lightning.Simnet.SimnetStateException)
         {
             // Data an operator must fix by hand: one line that says what and how, not a stack trace.
             await error.WriteLineAsync($"error: {ex.Message}");
@@ -187,12 +195,13 @@ public sealed class SiloCommandLine
     {
         var check = new Command("check", "Reconcile the ledger with the Lightning node's balance, counting standard fees paid but not recorded yet; exits 1 on any other difference.");
         // A PostgreSQL store makes the check a (short-lived) member of the cluster: it needs its own silo port.
-        foreach (var option in new Option[] { store, dataDir, siloPort, advertiseIp, clusterId, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
+        foreach (var option in new Option[] { store, dataDir, siloPort, advertiseIp, clusterId, secretFile, lightning, lndMacaroon, lndCert }) check.Options.Add(option);
         check.SetAction(WithStore(async (parse, settings, ct) =>
         {
             // Only the store and the node are needed: no listener, no job worker.
             var starting = true;
-            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" } },
+            // Run inside a silo's pod (kubectl exec), it is a second member beside that silo: no Kubernetes hosting, which would claim the pod's name.
+            await using var app = SiloHost.Build(settings with { Urls = ["http://127.0.0.1:0"], Roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway" }, Kubernetes = null },
                 builder => StartupFailure.HideHostStartLog(builder, () => starting));
             var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
             {

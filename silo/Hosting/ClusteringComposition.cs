@@ -41,7 +41,8 @@ public static class ClusteringComposition
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = settings.Store.Target;
-            });
+            })
+            .AddKubernetesHosting(settings);
     }
 
     // A silo-to-silo port nothing else holds (the embedded silo's peers are in this process or none).

@@ -78,7 +78,7 @@ public static class SiloHost
     {
         var builder = CreateBuilder(settings);
         builder.AddLightning(settings.Lightning, settings.DataDir);
-        builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
+        builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir, settings.ServerSecretFile);
         builder.AddBountyTrack(settings.Bounties, settings.DataDir);
         builder.AddRetention(settings.Retention);
         configure?.Invoke(builder);

@@ -61,6 +61,19 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     public System.Net.IPAddress? AdvertisedAddress { get; init; }
 
     /// <summary>
+    /// The pod this silo runs in when Orleans' Kubernetes hosting is on (<c>--kubernetes</c>,
+    /// <c>L402TRAIN_KUBERNETES=true</c>; PostgreSQL stores only); null otherwise.
+    /// </summary>
+    public KubernetesPod? Kubernetes { get; init; }
+
+    /// <summary>
+    /// The server secret's file when it is not <c>l402-secret</c> under <see cref="DataDir"/>
+    /// (<c>--secret-file</c>, e.g. a mounted Kubernetes Secret): it must exist, is never written, and is
+    /// refused like any secret when group or others may read it. Null keeps (and creates) the data directory's.
+    /// </summary>
+    public string? ServerSecretFile { get; init; }
+
+    /// <summary>
     /// The admin password of the Orleans Dashboard (user <c>admin</c>, HTTP Basic); null keeps the
     /// dashboard off. Set it in the environment or appsettings.json, not on the command line.
     /// </summary>
@@ -106,7 +119,12 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         if (urls.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) is { } badUrl)
             throw new SiloSettingException("urls", $"'{badUrl}' is not an http(s) URL; use e.g. {DefaultUrls} (several separated by ';' or ',')");
 
-        var siloId = config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
+        var kubernetes = KubernetesComposition.Parse(config["Kubernetes"], store.Kind, environment);
+        var siloId = kubernetes is not null ? KubernetesComposition.SiloId(kubernetes, config["SiloId"])
+            : config["SiloId"] is { Length: > 0 } id ? id : Environment.MachineName.ToLowerInvariant();
+        var secretFile = config["SecretFile"] is { Length: > 0 } sf ? Path.GetFullPath(sf, workingDirectory) : null;
+        if (secretFile is not null && !File.Exists(secretFile))
+            throw new SiloSettingException("secret-file", $"no file at '{secretFile}'; point it at the server secret ('1:<64 hex>', e.g. a mounted Secret) or leave it unset to keep l402-secret under --data-dir");
         int? siloPort = null;
         if (config["SiloPort"] is { Length: > 0 } portText)
         {
@@ -119,6 +137,8 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         System.Net.IPAddress? advertised = null;
         if (config["AdvertiseIp"] is { Length: > 0 } ipText && !System.Net.IPAddress.TryParse(ipText, out advertised))
             throw new SiloSettingException("advertise-ip", $"'{ipText}' is not an IP address; use the address other silos reach this host on, e.g. 10.0.0.5");
+        // A pod publishes its own address: the host's first address may be another interface's.
+        advertised ??= kubernetes?.Ip;
         var dashboardPassword = config["DashboardPassword"] is { Length: > 0 } pw ? new SecretText(pw) : null;
         if (dashboardPassword is { Value.Length: < DashboardComposition.MinPasswordLength })
             throw new SiloSettingException("dashboard-password", $"the dashboard's admin password needs at least {DashboardComposition.MinPasswordLength} characters");
@@ -135,6 +155,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             BubblewrapPath = bwrap,
             SiloPort = siloPort, DashboardPassword = dashboardPassword,
             ClusterId = clusterId, ServiceId = serviceId, AdvertisedAddress = advertised,
+            Kubernetes = kubernetes, ServerSecretFile = secretFile,
         };
     }
 

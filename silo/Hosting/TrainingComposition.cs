@@ -26,13 +26,16 @@ public static class TrainingComposition
     /// <summary>The job lane of validation and aggregation (see <see cref="JobWorkerOptions.Lanes"/>).</summary>
     public const string ComputeLane = "compute";
 
-    /// <summary>Registers the L402 gate (durable hold tokens), the training grains, stores and, by role, job handlers.</summary>
-    public static WebApplicationBuilder AddTrainingTrack(this WebApplicationBuilder builder, TrainingOptions options, string dataDir)
+    /// <summary>
+    /// Registers the L402 gate (durable hold tokens), the training grains, stores and, by role, job handlers.
+    /// The server secret is <paramref name="secretFile"/> when given (never written), else <c>l402-secret</c> under <paramref name="dataDir"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddTrainingTrack(this WebApplicationBuilder builder, TrainingOptions options, string dataDir, string? secretFile = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         var services = builder.Services;
-        var keys = new RootKeyRing(LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")));
+        var keys = new RootKeyRing(secretFile is null ? LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")) : LoadSecret(secretFile));
         var heldOutSeed = LoadOrCreateSeed(Path.Combine(dataDir, "heldout-seed"));
         services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
         services.AddL402Gate(keys);
@@ -92,6 +95,20 @@ public static class TrainingComposition
         if (!File.Exists(path)) SecretFiles.WriteOnce(path, $"1:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}");
         SecretFiles.RequirePrivate(path);
         return ServerSecret.Parse(File.ReadAllText(path).Trim());
+    }
+
+    // A secret the operator provides (a mounted Secret): shared by every silo, so it is never generated here.
+    private static ServerSecret LoadSecret(string path)
+    {
+        SecretFiles.RequirePrivate(path);
+        try
+        {
+            return ServerSecret.Parse(File.ReadAllText(path).Trim());
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new SiloSettingException("secret-file", $"'{path}' is not a server secret ({ex.Message}); write one with: echo \"1:$(openssl rand -hex 32)\" > {path}");
+        }
     }
 
     // Whoever reads the seed knows the held-out batches every submission is scored on.
