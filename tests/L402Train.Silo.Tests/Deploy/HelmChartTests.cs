@@ -121,6 +121,28 @@ public sealed class HelmChartTests
     }
 
     [Fact]
+    public void Every_template_closes_each_block_it_opens_and_includes_only_defined_templates()
+    {
+        var texts = DeployFiles.AllTemplateFiles().ToDictionary(f => Path.GetFileName(f), f => File.ReadAllText(f));
+        var defined = texts.Values.SelectMany(t => Regex.Matches(t, @"\{\{-?\s*define\s+""([^""]+)""").Select(m => m.Groups[1].Value)).ToList();
+
+        foreach (var (file, text) in texts)
+        {
+            var actions = Regex.Matches(Regex.Replace(text, @"\{\{-?\s*/\*.*?\*/\s*-?\}\}", "", RegexOptions.Singleline), @"\{\{-?\s*(if|range|with|define|block|else|end)\b");
+            var depth = 0;
+            foreach (Match action in actions)
+            {
+                depth += action.Groups[1].Value switch { "end" => -1, "else" => 0, _ => 1 };
+                Assert.True(depth >= 0, $"{file}: an 'end' at offset {action.Index} closes nothing");
+            }
+            Assert.True(depth == 0, $"{file}: {depth} block(s) left open");
+            foreach (Match include in Regex.Matches(text, @"include\s+""([^""]+)"""))
+                Assert.True(defined.Contains(include.Groups[1].Value), $"{file} includes '{include.Groups[1].Value}', which no template defines");
+        }
+        Assert.Equal(defined.Count, defined.Distinct().Count());
+    }
+
+    [Fact]
     public void A_role_deployment_runs_silo_serve_with_kubernetes_hosting_the_downward_api_and_the_probes()
     {
         var deployment = YamlJson.Load(HelmTemplateText.StripDirectives(DeployFiles.ReadChart("templates", "_deployment.tpl")));
