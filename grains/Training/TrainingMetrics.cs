@@ -41,17 +41,15 @@ public static class TrainingMetrics
         if (rewardSat > 0) RewardsGranted.Add(rewardSat);
     }
 
-    /// <summary>Records an aggregated round (call once, after it is stored); the gauges show the highest round recorded.</summary>
+    /// <summary>Records an aggregated round (call once, after it is stored); the gauges show the round recorded last.</summary>
     public static void Aggregated(RoundState round)
     {
         ArgumentNullException.ThrowIfNull(round);
         Rounds.Add(1);
         var entry = new LatestRound(round.Number, round.LossBefore ?? double.NaN, round.LossAfter ?? double.NaN,
             round.Submissions.Count(s => s.Reason == VerdictReason.Accepted));
-        lock (Gate)
-        {
-            if (latest is null || latest.Number <= entry.Number) latest = entry;
-        }
+        // Rounds aggregate one after another; the last recorded is the latest (a process hosting a fresh cluster starts again at 1).
+        lock (Gate) latest = entry;
     }
 
     /// <summary>The label value of a verdict, as reports and the API spell it (<c>below_threshold</c>).</summary>

@@ -36,6 +36,9 @@ public static class MetricsComposition
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<JobMetrics>();
+        // Created when the host starts, not when it is built: the gauges listen to the job workers, whose
+        // set-up may refuse a setting (a validator without its sandbox), and that refusal belongs to start-up.
+        builder.Services.AddHostedService<JobGauges>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter([.. Meters])
             .AddAspNetCoreInstrumentation()
@@ -44,12 +47,23 @@ public static class MetricsComposition
         return builder;
     }
 
-    /// <summary>Maps <see cref="Path"/> and creates the job queue gauges (they exist from the first scrape).</summary>
+    /// <summary>Maps <see cref="Path"/>.</summary>
     public static WebApplication MapSiloMetrics(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        _ = app.Services.GetRequiredService<JobMetrics>();
         app.MapPrometheusScrapingEndpoint(Path);
         return app;
+    }
+
+    // Makes the job queue gauges exist from the first scrape.
+    private sealed class JobGauges(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<JobMetrics>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
