@@ -37,7 +37,7 @@ public sealed class LedgerCheckCommandTests : IDisposable
         var inTransit = await LedgerCheckAsync();
 
         Assert.True(inTransit.Code == 0, inTransit.Out + inTransit.Error);
-        Assert.Contains($"in transit: {feeSat} sat in 1 fee paid, recorded when used or at invoice expiry", inTransit.Out, StringComparison.Ordinal);
+        Assert.Contains($"in transit: {feeSat} sat in 1 fee paid, recorded when used or by the next fee sweep", inTransit.Out, StringComparison.Ordinal);
         Assert.EndsWith("reconciled", inTransit.Out.TrimEnd(), StringComparison.Ordinal);
 
         using (var network = OpenSimnet())
