@@ -70,6 +70,12 @@ public interface ILedgerGrain : IGrainWithStringKey
     /// <summary>Records the opening balance once (later calls keep the first).</summary>
     Task OpenAsync(long openingBalanceSat);
 
+    /// <summary>
+    /// Records the opening balance and the fee sweep's starting cursor once (later calls keep the first):
+    /// fees on invoices at or below <paramref name="feeCursor"/> are part of the opening balance.
+    /// </summary>
+    Task OpenAtAsync(long openingBalanceSat, long feeCursor);
+
     /// <summary>Adds an entry unless one for the same payment hash exists (idempotent).</summary>
     Task PostAsync(LedgerEntry entry);
 
@@ -88,10 +94,14 @@ public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<Led
     public const string CoordinatorKey = "coordinator";
 
     /// <inheritdoc/>
-    public async Task OpenAsync(long openingBalanceSat)
+    public Task OpenAsync(long openingBalanceSat) => OpenAtAsync(openingBalanceSat, 0);
+
+    /// <inheritdoc/>
+    public async Task OpenAtAsync(long openingBalanceSat, long feeCursor)
     {
         if (ledger.State.Opened) return;
-        ledger.State = ledger.State with { Opened = true, OpeningBalanceSat = openingBalanceSat };
+        ArgumentOutOfRangeException.ThrowIfNegative(feeCursor);
+        ledger.State = ledger.State with { Opened = true, OpeningBalanceSat = openingBalanceSat, FeeCursor = Math.Max(ledger.State.FeeCursor, feeCursor) };
         await ledger.WriteStateAsync();
     }
 

@@ -125,10 +125,13 @@ public static class TrainingComposition
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             WarmMoneyPath();
+            // A new ledger's opening balance already holds every fee paid before it: the fee sweep starts
+            // after the node's newest invoice (read first), so a node that outlived an old data directory is not booked twice.
+            var newest = (await node.ListInvoicesAsync(new InvoiceQuery(0, 1, Reversed: true), cancellationToken)).LastIndexOffset;
             var balance = await node.GetBalanceAsync(cancellationToken);
             var ledger = grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
             var opening = !(await ledger.GetAsync()).Opened;
-            await ledger.OpenAsync(balance.Local.ToSatsFloor().Value);
+            await ledger.OpenAtAsync(balance.Local.ToSatsFloor().Value, newest);
             // Faucet grants the ledger missed (a crash between grant and entry) are booked now, before anyone is served.
             if (services.GetService<SimnetFaucetLedger>() is { } faucet) await faucet.RecordAsync(inOpening: opening, cancellationToken);
             var run = grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey);

@@ -37,7 +37,7 @@ public sealed class LedgerCheckCommandTests : IDisposable
         var inTransit = await LedgerCheckAsync();
 
         Assert.True(inTransit.Code == 0, inTransit.Out + inTransit.Error);
-        Assert.Contains($"in transit: {feeSat} sat in 1 fee paid, recorded when used or at invoice expiry", inTransit.Out, StringComparison.Ordinal);
+        Assert.Contains($"in transit: {feeSat} sat in 1 fee paid, recorded when used or by the next fee sweep", inTransit.Out, StringComparison.Ordinal);
         Assert.EndsWith("reconciled", inTransit.Out.TrimEnd(), StringComparison.Ordinal);
 
         using (var network = OpenSimnet())
@@ -52,6 +52,24 @@ public sealed class LedgerCheckCommandTests : IDisposable
         Assert.Equal(1, unexplained.Code);
         Assert.Contains($"in transit: {feeSat} sat in 1 fee paid", unexplained.Out, StringComparison.Ordinal);
         Assert.Contains("DIFFERENCE: -25 sat", unexplained.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fee_paid_on_the_node_before_the_ledger_opened_is_in_the_opening_balance_and_never_in_transit()
+    {
+        // A node that outlived an old data directory: a paid fee invoice the new ledger's opening balance already holds.
+        Directory.CreateDirectory(DataDir);
+        using (var network = OpenSimnet())
+        {
+            var payer = network.CreateFundedNode("payer", new Sats(10_000));
+            var old = await network.Coordinator.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(10).ToMilliSats(), "L402 checkpoint", TimeSpan.FromMinutes(10)), Ct);
+            Assert.Equal(PaymentStatus.Succeeded, (await payer.PayAsync(new PaymentRequest(old.PaymentRequest, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct)).Status);
+        }
+
+        var check = await LedgerCheckAsync();
+
+        Assert.True(check.Code == 0, check.Out + check.Error);
+        Assert.Contains("in transit: 0 sat in 0 fees paid", check.Out, StringComparison.Ordinal);
     }
 
     [Fact]
