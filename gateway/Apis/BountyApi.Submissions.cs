@@ -7,6 +7,8 @@ using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -64,12 +66,12 @@ public static partial class BountyApi
         // Agents (the submitter included) get coarse held-out figures; the sponsor's credential shows everything.
         var bounty = await grains.GetGrain<IBountyGrain>(id).GetAsync();
         var view = http.Request.Headers.Authorization.Count > 0 && SponsorCredential.Check(http.Request, gate, id, bounty.Posted!.FundingPaymentHash) is null
-            ? await BountySubmissionView.ForSponsorAsync(sid.ToLowerInvariant(), state, blob => ReadTextAsync(blobs, blob, cancellationToken))
-            : BountySubmissionView.ForAgents(sid.ToLowerInvariant(), state, bounty);
+            ? await BountySubmissionViews.ForSponsorAsync(sid.ToLowerInvariant(), state, blob => ReadTextAsync(blobs, blob, cancellationToken))
+            : BountySubmissionViews.ForAgents(sid.ToLowerInvariant(), state, bounty);
         return TypedResults.Json(view, HttpJson.Options);
     }
 
-    private static async Task<Results<JsonHttpResult<BountyClaimAccepted>, ProblemHttpResult>> ClaimAsync(
+    private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> ClaimAsync(
         string id, string sid, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!SubmissionEndpoints.IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
@@ -85,7 +87,7 @@ public static partial class BountyApi
         var details = invoice.Details!;
         var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(state.PayoutSat));
         if (SubmissionEndpoints.ClaimProblem(outcome, $"reward_sat − fee_sat = {state.PayoutSat} sat") is { } refused) return refused;
-        return TypedResults.Json(new BountyClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+        return TypedResults.Json(new ClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
             HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 }

@@ -6,6 +6,8 @@ using L402Train.Grains.Payments;
 using L402Train.Runtime;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -106,7 +108,7 @@ public static partial class BountyApi
         }
         var macaroon = SponsorCredential.Mint(gate, posted.Id, PaymentHash.FromHex(posted.FundingPaymentHash), checkedBounty.Terms!.Deadline.AddYears(1));
         http.Response.Headers.Location = $"/bounty/{posted.Id}";
-        return TypedResults.Json(new BountyCreated(posted.Id, BountyStatus.AwaitingFunding, posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256)
+        return TypedResults.Json(new BountyCreated(posted.Id, ProtocolJson.Name(BountyStatus.AwaitingFunding), posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256)
             { Warnings = baseline.Warnings },
             HttpJson.Options, statusCode: StatusCodes.Status201Created);
     }
@@ -127,7 +129,7 @@ public static partial class BountyApi
         foreach (var id in ids)
         {
             var state = await grains.GetGrain<IBountyGrain>(id).GetAsync();
-            if (state.Posted is not null && (wanted is null || state.Status == wanted)) summaries.Add(BountySummary.From(id, state));
+            if (state.Posted is not null && (wanted is null || state.Status == wanted)) summaries.Add(BountyViews.Summary(id, state));
         }
         return TypedResults.Json(new BountyList(summaries), HttpJson.Options);
     }
@@ -140,7 +142,7 @@ public static partial class BountyApi
         _ = ContentHash.TryParse(state.BestBlob, out var hash);
         using var archive = new MemoryStream();
         await using (var stream = await blobs.OpenReadAsync(hash, cancellationToken)) await stream.CopyToAsync(archive, cancellationToken);
-        return TypedResults.Json(BountyDetail.From(id, state, archive.ToArray()), HttpJson.Options);
+        return TypedResults.Json(BountyViews.Detail(id, state, archive.ToArray()), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<CommitAccepted>, ProblemHttpResult>> CommitAsync(

@@ -6,6 +6,8 @@ using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -61,8 +63,7 @@ public static class TrainingApi
         var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
         if (!run.Started) return null;
         var round = await grains.GetGrain<IRoundGrain>(run.CurrentRound).GetAsync();
-        return new TrainingStatusView(run.CurrentRound, round.Status, round.BaseVersion, round.Deadline,
-            run.Latest is { } latest ? CheckpointView.From(latest) : null, setup, schedule.DepositSat, schedule.CheckpointPriceSat);
+        return TrainingViews.Status(run, round, setup, schedule);
     }
 
     private static async Task<Results<FileStreamHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetCheckpoint(
@@ -133,7 +134,7 @@ public static class TrainingApi
         var state = await grain.GetAsync();
         if (state.Received is null) return TypedResults.Problem($"No submission {id}.", statusCode: StatusCodes.Status404NotFound);
         state = await SubmissionEndpoints.WaitForVerdictAsync(state, grain.GetAsync, s => s.Verdict is not null, wait, time, cancellationToken);
-        return TypedResults.Json(SubmissionView.From(id, state), HttpJson.Options);
+        return TypedResults.Json(TrainingViews.Submission(id, state), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> Claim(

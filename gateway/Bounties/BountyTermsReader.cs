@@ -1,6 +1,8 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Sandbox;
 using L402Train.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Protocol.Bounties;
 
 namespace L402Train.Gateway.Bounties;
 
@@ -17,7 +19,7 @@ public static class BountyTermsReader
         ArgumentNullException.ThrowIfNull(rules);
         string? problem =
             Text(request.Title, "title", 200) ?? Text(request.Description, "description", 20_000, allowEmpty: true) ?? Text(request.Metric, "metric", 64)
-            ?? (request.Direction is not { } direction || !Enum.IsDefined(direction) ? "direction is required: \"maximize\" or \"minimize\"" : null)
+            ?? (ParseDirection(request.Direction) is null ? "direction is required: \"maximize\" or \"minimize\"" : null)
             ?? Text(request.EvalCommand, "eval_command", 4096)
             ?? List(request.TargetGlobs, "target_globs", required: true) ?? List(request.ForbiddenPatterns, "forbidden_patterns", required: false)
             ?? Range(request.TotalSat, "total_sat", 1, 21_000_000L * 100_000_000)
@@ -33,7 +35,7 @@ public static class BountyTermsReader
             ?? ScoreRangeProblem(request.ScoreMin, request.ScoreMax, request.Metric!);
         if (problem is not null) return new(null, null, null, problem);
 
-        var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, request.Direction!.Value, request.EvalCommand!,
+        var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, ParseDirection(request.Direction)!.Value, request.EvalCommand!,
             [.. request.TargetGlobs!], [.. request.ForbiddenPatterns ?? []], request.MaxDiffBytes!.Value, request.TotalSat!.Value, request.Deadline!.Value,
             request.RateSatPerUnit!.Value, request.MinImprovement!.Value, request.EvalTimeoutS!.Value, request.EvalMemoryMb!.Value, request.Repeats!.Value)
         {
@@ -54,6 +56,13 @@ public static class BountyTermsReader
         var (heldOut, heldOutProblem) = Archive(request.HeldoutArchive, "heldout_archive", rules, scratch, requirePublic: false);
         return heldOutProblem is not null ? new(null, null, null, heldOutProblem) : new(terms, baseline, heldOut, null);
     }
+
+    private static MetricDirection? ParseDirection(string? direction) => direction?.ToLowerInvariant() switch
+    {
+        "maximize" => MetricDirection.Maximize,
+        "minimize" => MetricDirection.Minimize,
+        _ => null,
+    };
 
     // Scores outside the range fail the eval, so no printed number can claim more than the metric allows.
     private static string? ScoreRangeProblem(double? min, double? max, string metric) => (min, max) switch

@@ -36,7 +36,7 @@ public sealed partial class BountyAgent
             filed.DepositSat, state.CreditedTo, state.NewVersion);
     }
 
-    private async Task<long> ClaimAsync(string bountyId, FiledSubmission filed, RemoteBountySubmission state, string diff, CancellationToken cancellationToken)
+    private async Task<long> ClaimAsync(string bountyId, FiledSubmission filed, BountySubmissionView state, string diff, CancellationToken cancellationToken)
     {
         var id = filed.Submitted.SubmissionId;
         var invoice = await wallet.CreateInvoiceAsync(

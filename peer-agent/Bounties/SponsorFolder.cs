@@ -15,7 +15,7 @@ public sealed record SponsorTerms(
     double? MinImprovement, long? MaxDiffBytes, int? EvalTimeoutS, int? EvalMemoryMb, int? Repeats);
 
 /// <summary>A sponsor's folder made ready for <c>POST /bounties</c>: the request and the size of each archive.</summary>
-public sealed record PackedBounty(NewBounty Request, int BaselineFiles, long BaselineBytes, int HeldOutFiles, long HeldOutBytes);
+public sealed record PackedBounty(CreateBountyRequest Request, int BaselineFiles, long BaselineBytes, int HeldOutFiles, long HeldOutBytes);
 
 /// <summary>A wrong or missing part of a sponsor's folder, named with the fix.</summary>
 public sealed class SponsorFolderException(string message) : Exception(message);
@@ -67,12 +67,15 @@ public static class SponsorFolder
         var deadline = terms.Deadline
             ?? (terms.DurationHours is { } hours && double.IsFinite(hours) && hours > 0 && hours <= 24 * 3650 ? now.AddHours(hours)
                 : throw new SponsorFolderException($"{TermsFile}: set \"deadline\" (ISO 8601 UTC) or \"duration_hours\" (a positive number)"));
-        var request = new NewBounty(
-            Required(terms.Title, "title"), terms.Description ?? "", Required(terms.Metric, "metric"), terms.Direction ?? "maximize",
-            Required(terms.EvalCommand, "eval_command"), terms.TargetGlobs is { Count: > 0 } globs ? globs : throw Missing("target_globs"),
-            Convert.ToBase64String(baselineArchive), Convert.ToBase64String(heldOutArchive), terms.TotalSat ?? throw Missing("total_sat"), deadline,
-            terms.RateSatPerUnit ?? throw Missing("rate_sat_per_unit"), terms.MinImprovement ?? 0, terms.MaxDiffBytes ?? 20_000,
-            terms.ForbiddenPatterns ?? [], terms.EvalTimeoutS ?? 60, terms.EvalMemoryMb ?? 256, terms.Repeats ?? 1);
+        var request = new CreateBountyRequest
+        {
+            Title = Required(terms.Title, "title"), Description = terms.Description ?? "", Metric = Required(terms.Metric, "metric"), Direction = terms.Direction ?? "maximize",
+            EvalCommand = Required(terms.EvalCommand, "eval_command"), TargetGlobs = terms.TargetGlobs is { Count: > 0 } globs ? globs : throw Missing("target_globs"),
+            BaselineArchive = Convert.ToBase64String(baselineArchive), HeldoutArchive = Convert.ToBase64String(heldOutArchive),
+            TotalSat = terms.TotalSat ?? throw Missing("total_sat"), Deadline = deadline,
+            RateSatPerUnit = terms.RateSatPerUnit is { } rate ? (long)rate : throw Missing("rate_sat_per_unit"), MinImprovement = terms.MinImprovement ?? 0, MaxDiffBytes = terms.MaxDiffBytes ?? 20_000,
+            ForbiddenPatterns = terms.ForbiddenPatterns ?? [], EvalTimeoutS = terms.EvalTimeoutS ?? 60, EvalMemoryMb = terms.EvalMemoryMb ?? 256, Repeats = terms.Repeats ?? 1,
+        };
         return new PackedBounty(request, baselineFiles, baselineArchive.Length, heldOutFiles, heldOutArchive.Length);
     }
 

@@ -48,7 +48,7 @@ public sealed class PendingClaimFinisher(
     {
         var client = new BountyClient(coordinator);
         var bountyId = claim.BountyId ?? throw new InvalidDataException($"The pending bounty claim {claim.SubmissionId} names no bounty.");
-        RemoteBountySubmission state;
+        BountySubmissionView state;
         try
         {
             state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
@@ -89,7 +89,7 @@ public sealed class PendingClaimFinisher(
     private async Task<ClaimProgress> FinishTrainingAsync(PendingClaim claim, bool wait, CancellationToken cancellationToken)
     {
         var client = new CoordinatorClient(coordinator);
-        RemoteSubmission state;
+        SubmissionView state;
         try
         {
             state = await client.SubmissionAsync(claim.SubmissionId, TimeSpan.Zero, cancellationToken);

@@ -91,20 +91,20 @@ public sealed partial class PeerAgentCommandLine
         var b = packed.Request;
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));
-        Row("title", b.Title);
+        Row("title", b.Title ?? "");
         Row("metric", $"{b.Metric} ({b.Direction})");
-        Row("eval", b.EvalCommand);
-        Row("targets", string.Join(", ", b.TargetGlobs));
+        Row("eval", b.EvalCommand ?? "");
+        Row("targets", string.Join(", ", b.TargetGlobs ?? []));
         Row("pool", string.Create(CultureInfo.InvariantCulture, $"{b.TotalSat} sat, {b.RateSatPerUnit} sat per unit of improvement, minimum {b.MinImprovement}"));
-        Row("limits", $"diff ≤ {b.MaxDiffBytes} bytes, eval {b.EvalTimeoutS} s / {b.EvalMemoryMb} MiB, {b.Repeats} repeat(s), forbidden: {(b.ForbiddenPatterns.Count == 0 ? "-" : string.Join(", ", b.ForbiddenPatterns))}");
-        Row("deadline", b.Deadline.ToString("u", CultureInfo.InvariantCulture));
+        Row("limits", $"diff ≤ {b.MaxDiffBytes} bytes, eval {b.EvalTimeoutS} s / {b.EvalMemoryMb} MiB, {b.Repeats} repeat(s), forbidden: {(b.ForbiddenPatterns is not { Count: > 0 } forbidden ? "-" : string.Join(", ", forbidden))}");
+        Row("deadline", b.Deadline?.ToString("u", CultureInfo.InvariantCulture) ?? "-");
         Row("baseline", $"{packed.BaselineFiles} files, {packed.BaselineBytes} bytes packed");
         Row("held-out", $"{packed.HeldOutFiles} files, {packed.HeldOutBytes} bytes packed (revealed when the bounty closes)");
         return grid;
     }
 
     // The sponsor macaroon is the only key to the submissions and to cancel: keep it beside the terms, readable by the owner only.
-    private static async Task<string> SaveSponsorCredentialAsync(string folder, CreatedBounty created, Payment payment, CancellationToken ct)
+    private static async Task<string> SaveSponsorCredentialAsync(string folder, BountyCreated created, Payment payment, CancellationToken ct)
     {
         var path = Path.Combine(folder, $"sponsor-{created.Id}.json");
         var json = JsonSerializer.Serialize(new

@@ -70,7 +70,7 @@ public sealed class PeerTrainer(
     IProgress<string>? progress = null)
 {
     // The coordinator's setup (model, corpus, codec), shared with its validators, and the public corpus built from it once.
-    private RemoteTrainingSetup? setup;
+    private TrainingSetupView? setup;
     private TokenStream? tokens;
     private GptModel? model;
     private LocalTrainer? trainer;
@@ -121,7 +121,7 @@ public sealed class PeerTrainer(
             reward, payload.Length, trainSeconds, compressSeconds, uploadSeconds, verdictSeconds, lastLoss, trainCpu.TotalSeconds);
     }
 
-    private async Task<RemoteTrainingStatus> WaitForNewRoundAsync(CancellationToken cancellationToken)
+    private async Task<TrainingStatusView> WaitForNewRoundAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -140,12 +140,12 @@ public sealed class PeerTrainer(
         checkpointVersion = (int)loaded.Version;
         if (model is null)
         {
-            model = GptModel.FromParameters(setup.Config, loaded.Parameters.Clone(), options.Threads);
+            model = GptModel.FromParameters(setup!.Config, loaded.Parameters.Clone(), options.Threads);
             var inner = profile == PeerProfile.Mediocre
                 ? new AdamWOptions { LearningRate = options.LearningRate / 100 }
                 : new AdamWOptions { LearningRate = options.LearningRate, WarmupSteps = Math.Min(5, options.InnerSteps) };
             trainer = new LocalTrainer(model, inner);
-            encoder = new SparseLoCoEncoder(setup.Manifest, setup.Compression);
+            encoder = new SparseLoCoEncoder(setup!.Manifest, setup!.Compression);
         }
         progress?.Report($"{peerId}: checkpoint v{checkpointVersion} ({bytes.Length:N0} bytes)");
     }
@@ -171,16 +171,16 @@ public sealed class PeerTrainer(
     private async Task<byte[]> CopyAsync(int round, CancellationToken cancellationToken)
     {
         var original = await (board ?? throw new InvalidOperationException("A copycat needs a board to copy from.")).TakeAsync(round, cancellationToken);
-        var decoded = new SparseLoCoDecoder(setup!.Manifest, setup.Compression).Decode(original);
+        var decoded = new SparseLoCoDecoder(setup!.Manifest, setup!.Compression).Decode(original);
         var dense = decoded.Submission.Densify();
         var noise = new Random(unchecked((int)options.DataSeed));
         foreach (var tensor in dense)
             for (var i = 0; i < tensor.Length; i++) if (tensor[i] != 0) tensor[i] *= 1 + (float)((noise.NextDouble() - 0.5) * 0.02);
-        var copy = new SparseLoCoEncoder(setup.Manifest, setup.Compression).Compress(dense.Select(t => (ReadOnlyMemory<float>)t).ToList());
+        var copy = new SparseLoCoEncoder(setup!.Manifest, setup!.Compression).Compress(dense.Select(t => (ReadOnlyMemory<float>)t).ToList());
         return copy.ToBytes(options.Wire, PayloadMetadata.Create(checkpointVersion, peerId));
     }
 
-    private async Task<RemoteSubmission> WaitForVerdictAsync(string id, CancellationToken cancellationToken)
+    private async Task<SubmissionView> WaitForVerdictAsync(string id, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.VerdictTimeout;
         while (true)
@@ -191,7 +191,7 @@ public sealed class PeerTrainer(
         }
     }
 
-    private async Task<RemoteSubmission> WaitForDepositAsync(string id, CancellationToken cancellationToken)
+    private async Task<SubmissionView> WaitForDepositAsync(string id, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -201,7 +201,7 @@ public sealed class PeerTrainer(
         }
     }
 
-    private async Task<long> ClaimAsync(UploadResult upload, RemoteSubmission verdict, CancellationToken cancellationToken)
+    private async Task<long> ClaimAsync(UploadResult upload, SubmissionView verdict, CancellationToken cancellationToken)
     {
         var invoice = await wallet.CreateInvoiceAsync(
             new CreateInvoiceRequest(new Sats(verdict.RewardSat).ToMilliSats(), $"reward {upload.SubmissionId[..12]}", TimeSpan.FromHours(1)), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using L402Train.Protocol.Bounties;
 using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
@@ -90,10 +91,13 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
     {
         var generated = ShippedBounty.Generate(options.Seed, options.PublicCount, options.HeldOutCount);
         var task = ShippedBounty.Task;
-        var created = await sponsor.Client.CreateAsync(new NewBounty(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs,
-            Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)), options.PoolSat,
-            TimeProvider.System.GetUtcNow().AddHours(1), RateSatPerUnit: 100_000, MinImprovement: 0.01, MaxDiffBytes: task.MaxDiffBytes,
-            ForbiddenPatterns: ["curl", "wget"], EvalTimeoutS: 30, EvalMemoryMb: 256, Repeats: 1), cancellationToken);
+        var created = await sponsor.Client.CreateAsync(new CreateBountyRequest
+        {
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetGlobs = task.TargetGlobs,
+            BaselineArchive = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldoutArchive = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSat = options.PoolSat, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            ForbiddenPatterns = ["curl", "wget"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
+        }, cancellationToken);
         var payment = await sponsor.Wallet.PayAsync(new PaymentRequest(created.FundingInvoice, new Sats(10).ToMilliSats(), TimeSpan.FromSeconds(60)), cancellationToken);
         if (payment.Status != PaymentStatus.Succeeded) throw new InvalidOperationException($"The sponsor could not fund {created.Id}: {payment.FailureReason}");
         var deadline = TimeProvider.System.GetUtcNow().AddMinutes(2);

@@ -182,9 +182,13 @@ public sealed class BountyCliTests : IAsyncLifetime
         var client = new BountyClient(http);
         var generated = ShippedBounty.Generate(42);
         var task = ShippedBounty.Task;
-        var created = await client.CreateAsync(new NewBounty(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs,
-            Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)), 20_000,
-            TimeProvider.System.GetUtcNow().AddHours(1), 100_000, 0.01, task.MaxDiffBytes, ["curl"], 30, 256, 1), Ct);
+        var created = await client.CreateAsync(new CreateBountyRequest
+        {
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetGlobs = task.TargetGlobs,
+            BaselineArchive = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldoutArchive = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSat = 20_000, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            ForbiddenPatterns = ["curl"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
+        }, Ct);
         var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
         Assert.Equal(PaymentStatus.Succeeded, paid.Status);
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
