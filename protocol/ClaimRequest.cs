@@ -12,10 +12,10 @@ public sealed record ClaimRequest([property: JsonPropertyName("invoice")] string
 /// <summary>What a reward claim answers (202).</summary>
 /// <param name="SubmissionId">The submission.</param>
 /// <param name="PaymentHash">The claim invoice's hash.</param>
-/// <param name="AmountSat">The amount being paid.</param>
+/// <param name="AmountSats">The amount being paid.</param>
 /// <param name="Status"><c>paying</c> or <c>paid</c>.</param>
 public sealed record ClaimAccepted(
     [property: JsonPropertyName("submission_id")] string SubmissionId,
     [property: JsonPropertyName("payment_hash")] string PaymentHash,
-    [property: JsonPropertyName("amount_sat")] long AmountSat,
+    [property: JsonPropertyName("amount_sats")] long AmountSats,
     [property: JsonPropertyName("status")] string Status);

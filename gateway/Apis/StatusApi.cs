@@ -22,7 +22,6 @@ public static class StatusApi
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", GetStatus).WithName("GetStatus");
-        app.MapGet("/status.json", GetStatus).WithName("GetStatusJson");
         app.MapGet("/alive", GetAlive).WithName("GetAlive");
         app.MapGet("/health", GetHealthAsync).WithName("GetHealth");
         return app;

@@ -40,15 +40,24 @@ public static class TrainingApi
         api.MapGet("/reward-schedule", (RewardSchedule s) => TypedResults.Json(s, HttpJson.Options))
             .WithSummary("The rules: prices, deposit, reward rate and budget, validation parameters.");
         api.MapGet("/checkpoint", GetCheckpoint)
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream").Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireL402(new Sats(schedule.CheckpointPriceSat), CheckpointCapability)
             .WithSummary("The newest checkpoint (safetensors). Standard L402; ETag is the version; honours If-None-Match.");
         api.MapPut("/gradient", PutGradient)
+            .WithRequestBody<byte[]>("application/octet-stream").Produces<SubmissionAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddEndpointFilter(PeerHeaderCheck.BeforeDeposit)
             .RequireL402(new Sats(schedule.DepositSat), GradientCapability, L402Mode.Hold)
             .WithSummary("Submit a compressed pseudo-gradient behind a hold-invoice deposit.");
         api.MapGet("/submissions/{id}", GetSubmission)
+            .Produces<SubmissionView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A submission's verdict; ?wait=seconds long-polls until it is decided.");
         api.MapPost("/submissions/{id}/claim", Claim)
+            .WithRequestBody<ClaimRequest>("application/json").Produces<ClaimAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Claim a reward with a BOLT11 invoice for exactly the amount; authorized by the deposit's macaroon.");
         api.MapGet("/rounds/{n:int}", GetRound)
             .WithSummary("A round: status, submissions and verdicts, losses before and after aggregation.");

@@ -13,8 +13,13 @@ public static class BountyViews
     {
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
-        return new(id, posted.Terms.Title, posted.Terms.Metric, ProtocolJson.Name(posted.Terms.Direction), ProtocolJson.Name(state.Status), posted.Terms.TotalSat,
-            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, posted.Terms.Deadline, posted.HeldOutSha256);
+        var terms = posted.Terms;
+        // How far the best is ahead of the baseline, in the metric's direction (0 before any improvement).
+        double? best = state.BestScore is { } b && state.BaselineScore is { } baseline
+            ? HeldOutDisclosure.Improvement(terms.Direction == MetricDirection.Maximize ? b - baseline : baseline - b, state)
+            : null;
+        return new(id, terms.Title, terms.Metric, ProtocolJson.Name(terms.Direction), ProtocolJson.Name(state.Status), terms.TotalSat,
+            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, terms.Deadline, posted.HeldOutSha256, state.Claims.Count, best);
     }
 
     /// <summary>The detail of a bounty with the current best's archive bytes.</summary>
@@ -30,6 +35,7 @@ public static class BountyViews
         {
             ScoreMin = t.Range()?.Min,
             ScoreMax = t.Range()?.Max,
+            TargetImprovement = t.TargetScore,
         };
     }
 

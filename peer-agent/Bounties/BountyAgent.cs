@@ -50,15 +50,15 @@ public sealed record BountyRunResult(
 /// <param name="Reason">The verdict's reason code.</param>
 /// <param name="PublicScore">The validator's public score.</param>
 /// <param name="HeldoutScore">The validator's held-out score.</param>
-/// <param name="RewardSat">Reward received (after the coordinator's fee).</param>
-/// <param name="FeeSat">The coordinator's fee.</param>
+/// <param name="RewardSats">Reward received (after the coordinator's fee).</param>
+/// <param name="FeeSats">The coordinator's fee.</param>
 /// <param name="Deposit">refunded, forfeited (or held when it did not resolve in time).</param>
-/// <param name="DepositSat">The deposit.</param>
+/// <param name="DepositSats">The deposit.</param>
 /// <param name="CreditedTo">The earlier submission a copy was credited to.</param>
 /// <param name="NewVersion">The bounty version an accepted diff created.</param>
 public sealed record BountySubmissionOutcome(
-    string SubmissionId, string Status, string? Reason, double? PublicScore, double? HeldoutScore, long RewardSat, long FeeSat,
-    string Deposit, long DepositSat, string? CreditedTo, int? NewVersion);
+    string SubmissionId, string Status, string? Reason, double? PublicScore, double? HeldoutScore, long RewardSats, long FeeSats,
+    string Deposit, long DepositSats, string? CreditedTo, int? NewVersion);
 
 /// <summary>
 /// The reference bounty agent: buys a bounty's current best through L402, evaluates it locally on
@@ -161,8 +161,8 @@ public sealed partial class BountyAgent(
         ArgumentNullException.ThrowIfNull(bounty);
         var filed = await client.SubmitAsync(bounty.Id, diff, bounty.Version, claimedScore, commitment?.Nonce, options.Agent, cancellationToken);
         await AppendAsync(new ProvenanceEntry(Now, "deposit", bounty.Id, options.Agent, filed.Submitted.SubmissionId, Commitment.DiffSha256(diff),
-            commitment?.Hash, filed.DepositPaymentHash, null, filed.DepositSat, bounty.Version, claimedScore, Deposit: "held"), cancellationToken);
-        progress?.Report($"{options.Agent}: submitted {filed.Submitted.SubmissionId[..12]}… against v{bounty.Version} ({filed.DepositSat} sat deposit held)");
+            commitment?.Hash, filed.DepositPaymentHash, null, filed.DepositSats, bounty.Version, claimedScore, Deposit: "held"), cancellationToken);
+        progress?.Report($"{options.Agent}: submitted {filed.Submitted.SubmissionId[..12]}… against v{bounty.Version} ({filed.DepositSats} sat deposit held)");
         return filed;
     }
 

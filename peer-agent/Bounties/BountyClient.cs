@@ -16,9 +16,9 @@ public sealed record PaidBounty(BountyDetail Bounty, L402Paid? Payment);
 /// <param name="Submitted">The server's answer.</param>
 /// <param name="DepositCredential">The <c>Authorization</c> value that carried the deposit.</param>
 /// <param name="DepositPaymentHash">The deposit's payment hash, hex.</param>
-/// <param name="DepositSat">The deposit.</param>
+/// <param name="DepositSats">The deposit.</param>
 /// <param name="Deposit">The locked HTLC; its completion says whether the deposit came back.</param>
-public sealed record FiledSubmission(BountySubmissionAccepted Submitted, string DepositCredential, string DepositPaymentHash, long DepositSat, L402PendingPayment? Deposit);
+public sealed record FiledSubmission(BountySubmissionAccepted Submitted, string DepositCredential, string DepositPaymentHash, long DepositSats, L402PendingPayment? Deposit);
 
 /// <summary>An HTTP error of the bounty API, with the problem's <c>detail</c>.</summary>
 public sealed class BountyApiException(string message, HttpStatusCode status) : HttpRequestException(message, null, status);
@@ -43,7 +43,7 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
     public async Task<IReadOnlyList<BountySummary>> ListAsync(string? status, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(status is null ? "bounties" : $"bounties?status={Uri.EscapeDataString(status)}", cancellationToken);
-        return (await ReadAsync<BountyList>(response, "GET /bounties", cancellationToken)).Bounties ?? [];
+        return await ReadAsync<List<BountySummary>>(response, "GET /bounties", cancellationToken);
     }
 
     /// <summary>GET /bounty/{id}: pays the fee, returns the task with the current best tree.</summary>
@@ -70,6 +70,8 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
         {
             Content = JsonContent.Create(new SubmitBody(diff, baseVersion, claimedScore, nonce, agent), options: Json),
         };
+        // The agent long-polls the verdict itself (and may stop waiting): take the 202 at once.
+        request.Headers.TryAddWithoutValidation("Prefer", "respond-async");
         using var response = await http.SendAsync(request, cancellationToken);
         var submitted = await ReadAsync<BountySubmissionAccepted>(response, "POST submit", cancellationToken);
         var credential = request.Headers.Authorization?.ToString()

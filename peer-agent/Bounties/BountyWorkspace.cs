@@ -57,14 +57,14 @@ public sealed class BountyWorkspace
         byte[] archive;
         try
         {
-            archive = Convert.FromBase64String(bounty.BaselineArchive);
+            archive = Convert.FromBase64String(bounty.BaselineTarball);
         }
         catch (FormatException)
         {
             throw new InvalidDataException("the bounty's baseline_archive is not base64.");
         }
         using (var stream = new MemoryStream(archive)) BountyArchive.Extract(stream, root);
-        var policy = new DiffPolicy(bounty.TargetGlobs, Math.Max(1, bounty.MaxDiffBytes), bounty.ForbiddenPatterns ?? []);
+        var policy = new DiffPolicy(bounty.TargetFiles, Math.Max(1, bounty.MaxDiffBytes), bounty.ForbiddenPatterns ?? []);
         var timeout = TimeSpan.FromSeconds(Math.Max(1, bounty.EvalTimeoutS));
         var limits = SandboxLimits.Default with
         {

@@ -11,7 +11,7 @@ namespace L402Train.PeerAgent.Bounties;
 /// </summary>
 public sealed record SponsorTerms(
     string? Title, string? Description, string? Metric, string? Direction, string? EvalCommand, IReadOnlyList<string>? TargetGlobs,
-    IReadOnlyList<string>? ForbiddenPatterns, long? TotalSat, DateTimeOffset? Deadline, double? DurationHours, double? RateSatPerUnit,
+    IReadOnlyList<string>? ForbiddenPatterns, long? TotalSats, DateTimeOffset? Deadline, double? DurationHours, double? RateSatsPerUnit,
     double? MinImprovement, long? MaxDiffBytes, int? EvalTimeoutS, int? EvalMemoryMb, int? Repeats);
 
 /// <summary>A sponsor's folder made ready for <c>POST /bounties</c>: the request and the size of each archive.</summary>
@@ -70,10 +70,10 @@ public static class SponsorFolder
         var request = new CreateBountyRequest
         {
             Title = Required(terms.Title, "title"), Description = terms.Description ?? "", Metric = Required(terms.Metric, "metric"), Direction = terms.Direction ?? "maximize",
-            EvalCommand = Required(terms.EvalCommand, "eval_command"), TargetGlobs = terms.TargetGlobs is { Count: > 0 } globs ? globs : throw Missing("target_globs"),
-            BaselineArchive = Convert.ToBase64String(baselineArchive), HeldoutArchive = Convert.ToBase64String(heldOutArchive),
-            TotalSat = terms.TotalSat ?? throw Missing("total_sat"), Deadline = deadline,
-            RateSatPerUnit = terms.RateSatPerUnit is { } rate ? (long)rate : throw Missing("rate_sat_per_unit"), MinImprovement = terms.MinImprovement ?? 0, MaxDiffBytes = terms.MaxDiffBytes ?? 20_000,
+            EvalCommand = Required(terms.EvalCommand, "eval_command"), TargetFiles = terms.TargetGlobs is { Count: > 0 } globs ? globs : throw Missing("target_globs"),
+            BaselineTarball = Convert.ToBase64String(baselineArchive), HeldOutTarball = Convert.ToBase64String(heldOutArchive),
+            TotalSats = terms.TotalSats ?? throw Missing("total_sats"), Deadline = deadline,
+            RateSatsPerUnit = terms.RateSatsPerUnit is { } rate ? (long)rate : throw Missing("rate_sats_per_unit"), MinImprovement = terms.MinImprovement ?? 0, MaxDiffBytes = terms.MaxDiffBytes ?? 20_000,
             ForbiddenPatterns = terms.ForbiddenPatterns ?? [], EvalTimeoutS = terms.EvalTimeoutS ?? 60, EvalMemoryMb = terms.EvalMemoryMb ?? 256, Repeats = terms.Repeats ?? 1,
         };
         return new PackedBounty(request, baselineFiles, baselineArchive.Length, heldOutFiles, heldOutArchive.Length);
@@ -89,7 +89,7 @@ public static class SponsorFolder
         ShippedBounty.WriteTo(generated, root);
         var task = ShippedBounty.Task;
         var terms = new SponsorTerms(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs, ["curl", "wget"],
-            TotalSat: 20_000, Deadline: null, DurationHours: 24, RateSatPerUnit: 100_000, MinImprovement: 0.01, MaxDiffBytes: task.MaxDiffBytes,
+            TotalSats: 20_000, Deadline: null, DurationHours: 24, RateSatsPerUnit: 100_000, MinImprovement: 0.01, MaxDiffBytes: task.MaxDiffBytes,
             EvalTimeoutS: 30, EvalMemoryMb: 256, Repeats: 1);
         File.WriteAllText(Path.Combine(root, TermsFile), JsonSerializer.Serialize(terms, new JsonSerializerOptions(BountyClient.Json) { WriteIndented = true }) + "\n");
     }

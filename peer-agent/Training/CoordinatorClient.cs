@@ -8,7 +8,7 @@ using L402Train.L402.Client;
 namespace L402Train.PeerAgent.Training;
 
 /// <summary>What an upload returned: the submission id and the credential that paid the deposit (it authorizes the claim).</summary>
-public sealed record UploadResult(string SubmissionId, string DepositCredential, long DepositSat);
+public sealed record UploadResult(string SubmissionId, string DepositCredential, long DepositSats);
 
 /// <summary>Typed calls to a coordinator's training API through an <see cref="HttpClient"/> that pays L402 challenges.</summary>
 public sealed class CoordinatorClient(HttpClient http)

@@ -40,9 +40,9 @@ public sealed record PeerTrainerOptions
 /// <param name="SubmissionId">Its submission.</param>
 /// <param name="Verdict">The verdict reason.</param>
 /// <param name="Score">The verdict's score.</param>
-/// <param name="DepositSat">The deposit paid.</param>
+/// <param name="DepositSats">The deposit paid.</param>
 /// <param name="Deposit">What happened to it.</param>
-/// <param name="RewardSat">Reward received.</param>
+/// <param name="RewardSats">Reward received.</param>
 /// <param name="PayloadBytes">Upload size.</param>
 /// <param name="TrainSeconds">Local training time.</param>
 /// <param name="CompressSeconds">Compression time.</param>
@@ -50,8 +50,8 @@ public sealed record PeerTrainerOptions
 /// <param name="VerdictSeconds">Time from upload to verdict.</param>
 /// <param name="LastLoss">Training loss of the last local step.</param>
 /// <param name="TrainCpuSeconds">CPU time of the local training (thread CPU time; the model trains on one thread by default).</param>
-public sealed record PeerRoundResult(int Round, int BaseVersion, string SubmissionId, string? Verdict, double? Score, long DepositSat, string Deposit,
-    long RewardSat, int PayloadBytes, double TrainSeconds, double CompressSeconds, double UploadSeconds, double VerdictSeconds, double? LastLoss,
+public sealed record PeerRoundResult(int Round, int BaseVersion, string SubmissionId, string? Verdict, double? Score, long DepositSats, string Deposit,
+    long RewardSats, int PayloadBytes, double TrainSeconds, double CompressSeconds, double UploadSeconds, double VerdictSeconds, double? LastLoss,
     double TrainCpuSeconds);
 
 /// <summary>
@@ -114,10 +114,10 @@ public sealed class PeerTrainer(
         var verdict = await WaitForVerdictAsync(upload.SubmissionId, cancellationToken);
         var verdictSeconds = time.GetElapsedTime(clock).TotalSeconds;
         long reward = 0;
-        if (verdict.RewardSat > 0) reward = await ClaimAsync(upload, verdict, cancellationToken);
+        if (verdict.RewardSats > 0) reward = await ClaimAsync(upload, verdict, cancellationToken);
         verdict = await WaitForDepositAsync(upload.SubmissionId, cancellationToken);
         progress?.Report($"{peerId}: round {round} {verdict.Verdict} (score {verdict.Score:0.0000}), deposit {verdict.Deposit}, reward {reward} sat");
-        return new PeerRoundResult(round, checkpointVersion, upload.SubmissionId, verdict.Verdict, verdict.Score, verdict.DepositSat, verdict.Deposit,
+        return new PeerRoundResult(round, checkpointVersion, upload.SubmissionId, verdict.Verdict, verdict.Score, verdict.DepositSats, verdict.Deposit,
             reward, payload.Length, trainSeconds, compressSeconds, uploadSeconds, verdictSeconds, lastLoss, trainCpu.TotalSeconds);
     }
 
@@ -204,12 +204,12 @@ public sealed class PeerTrainer(
     private async Task<long> ClaimAsync(UploadResult upload, SubmissionView verdict, CancellationToken cancellationToken)
     {
         var invoice = await wallet.CreateInvoiceAsync(
-            new CreateInvoiceRequest(new Sats(verdict.RewardSat).ToMilliSats(), $"reward {upload.SubmissionId[..12]}", TimeSpan.FromHours(1)), cancellationToken);
+            new CreateInvoiceRequest(new Sats(verdict.RewardSats).ToMilliSats(), $"reward {upload.SubmissionId[..12]}", TimeSpan.FromHours(1)), cancellationToken);
         await coordinator.ClaimAsync(upload.SubmissionId, invoice.PaymentRequest, upload.DepositCredential, cancellationToken);
         while (true)
         {
             var state = await coordinator.SubmissionAsync(upload.SubmissionId, TimeSpan.Zero, cancellationToken);
-            if (state.Reward == "paid") return state.RewardSat;
+            if (state.Reward == "paid") return state.RewardSats;
             if (state.ClaimFailure is { } failure) throw new InvalidOperationException($"Claim of {upload.SubmissionId} failed: {failure}");
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace L402Train.Protocol.Bounties;
 
-/// <summary>The body of <c>POST /bounties</c> (every field is checked by the coordinator; null means missing).</summary>
+/// <summary>
+/// The body of <c>POST /bounties</c>: the seed's <c>{title, metric, eval_command, total_sats, deadline, held_out_hash,
+/// target_improvement, baseline_tarball, held_out_tarball}</c> plus optional terms, each with a default the coordinator
+/// states in the API reference. Every field is checked; null means absent.
+/// </summary>
 public sealed record CreateBountyRequest
 {
     /// <summary>The bounty's title.</summary>
@@ -20,23 +24,29 @@ public sealed record CreateBountyRequest
     /// <summary>The command that prints the score.</summary>
     [JsonPropertyName("eval_command")] public string? EvalCommand { get; init; }
 
-    /// <summary>The files a diff may touch.</summary>
-    [JsonPropertyName("target_globs")] public IReadOnlyList<string>? TargetGlobs { get; init; }
+    /// <summary>The files (globs) a diff may touch; default: every baseline file outside <c>public/</c> that the eval command does not name.</summary>
+    [JsonPropertyName("target_files")] public IReadOnlyList<string>? TargetFiles { get; init; }
 
     /// <summary>The code and public eval set (under <c>public/</c>): base64 tar.gz.</summary>
-    [JsonPropertyName("baseline_archive")] public string? BaselineArchive { get; init; }
+    [JsonPropertyName("baseline_tarball")] public string? BaselineTarball { get; init; }
 
     /// <summary>The held-out eval set, kept secret until the bounty closes: base64 tar.gz.</summary>
-    [JsonPropertyName("heldout_archive")] public string? HeldoutArchive { get; init; }
+    [JsonPropertyName("held_out_tarball")] public string? HeldOutTarball { get; init; }
+
+    /// <summary>SHA-256 (hex) the sponsor published for the held-out tarball; when given, the tarball must hash to it.</summary>
+    [JsonPropertyName("held_out_hash")] public string? HeldOutHash { get; init; }
+
+    /// <summary>The score at which the bounty closes (its goal is met); optional.</summary>
+    [JsonPropertyName("target_improvement")] public double? TargetImprovement { get; init; }
 
     /// <summary>The pool.</summary>
-    [JsonPropertyName("total_sat")] public long? TotalSat { get; init; }
+    [JsonPropertyName("total_sats")] public long? TotalSats { get; init; }
 
     /// <summary>When the bounty closes (ISO 8601).</summary>
     [JsonPropertyName("deadline")] public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>Reward per unit of improvement.</summary>
-    [JsonPropertyName("rate_sat_per_unit")] public long? RateSatPerUnit { get; init; }
+    [JsonPropertyName("rate_sats_per_unit")] public long? RateSatsPerUnit { get; init; }
 
     /// <summary>The least improvement that is rewarded.</summary>
     [JsonPropertyName("min_improvement")] public double? MinImprovement { get; init; }
@@ -81,7 +91,7 @@ public sealed record CommitAccepted(
 
 /// <summary>The body of <c>POST /bounty/{id}/submit</c>.</summary>
 /// <param name="Diff">The unified diff.</param>
-/// <param name="BaseVersion">The version it was made against.</param>
+/// <param name="BaseVersion">The version it was made against; default: the current version when the submission arrives.</param>
 /// <param name="ClaimedScore">The score the agent claims.</param>
 /// <param name="Nonce">Reveals a commitment.</param>
 /// <param name="Agent">The agent's name.</param>

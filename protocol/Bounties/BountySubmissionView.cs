@@ -2,16 +2,35 @@ using System.Text.Json.Serialization;
 
 namespace L402Train.Protocol.Bounties;
 
-/// <summary>What <c>POST /bounty/{id}/submit</c> answers (202 while validating).</summary>
+/// <summary>
+/// What <c>POST /bounty/{id}/submit</c> answers: 200 with the verdict when it came within the wait
+/// (<c>accepted</c>, <c>reward_sats</c>), else 202 while validating with where to poll it.
+/// </summary>
 /// <param name="SubmissionId">The submission's id (the deposit's payment hash).</param>
 /// <param name="BountyId">The bounty.</param>
-/// <param name="Status"><c>validating</c>.</param>
+/// <param name="Status"><c>validating</c>, <c>accepted</c> or <c>rejected</c>.</param>
 /// <param name="Location">Where to poll the verdict.</param>
 public sealed record BountySubmissionAccepted(
     [property: JsonPropertyName("submission_id")] string SubmissionId,
     [property: JsonPropertyName("bounty_id")] string BountyId,
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("location")] string? Location);
+    [property: JsonPropertyName("location")] string? Location)
+{
+    /// <summary>The version the diff was taken against (the current one at arrival when the body did not say).</summary>
+    [JsonPropertyName("base_version")] public int BaseVersion { get; init; }
+
+    /// <summary>True when accepted, false when rejected; absent while validating.</summary>
+    [JsonPropertyName("accepted")] public bool? Accepted { get; init; }
+
+    /// <summary>The reward (claim it for <c>reward_sats − fee_sats</c>); absent while validating.</summary>
+    [JsonPropertyName("reward_sats")] public long? RewardSats { get; init; }
+
+    /// <summary>The coordinator's fee out of the reward; absent while validating.</summary>
+    [JsonPropertyName("fee_sats")] public long? FeeSats { get; init; }
+
+    /// <summary>The verdict's code; absent while validating.</summary>
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+}
 
 /// <summary>
 /// A bounty submission as <c>GET /bounty/{id}/submissions/{sid}</c> shows it: held-out figures coarsened
@@ -28,8 +47,8 @@ public sealed record BountySubmissionAccepted(
 /// <param name="HeldoutScore">The score on the held-out set.</param>
 /// <param name="Improvement">Held-out improvement over the version it was made against.</param>
 /// <param name="NewVersion">The version it became, when accepted.</param>
-/// <param name="RewardSat">The reward.</param>
-/// <param name="FeeSat">The coordinator's fee out of it.</param>
+/// <param name="RewardSats">The reward.</param>
+/// <param name="FeeSats">The coordinator's fee out of it.</param>
 /// <param name="Deposit"><c>held</c>, <c>refunded</c> or <c>forfeited</c>.</param>
 /// <param name="DepositFinal">True once the deposit's hold invoice is settled or cancelled.</param>
 /// <param name="Reward"><c>none</c>, <c>owed</c>, <c>paying</c>, <c>paid</c>, …</param>
@@ -51,8 +70,8 @@ public sealed record BountySubmissionView(
     [property: JsonPropertyName("heldout_score")] double? HeldoutScore,
     [property: JsonPropertyName("improvement")] double? Improvement,
     [property: JsonPropertyName("new_version")] int? NewVersion,
-    [property: JsonPropertyName("reward_sat")] long RewardSat,
-    [property: JsonPropertyName("fee_sat")] long FeeSat,
+    [property: JsonPropertyName("reward_sats")] long RewardSats,
+    [property: JsonPropertyName("fee_sats")] long FeeSats,
     [property: JsonPropertyName("deposit")] string Deposit,
     [property: JsonPropertyName("deposit_final")] bool DepositFinal,
     [property: JsonPropertyName("reward")] string Reward,
@@ -81,7 +100,7 @@ public sealed record BountySubmissionView(
 
     /// <summary>What the agent may claim: the reward less the coordinator's fee.</summary>
     [JsonIgnore]
-    public long ClaimableSat => Math.Max(0, RewardSat - FeeSat);
+    public long ClaimableSats => Math.Max(0, RewardSats - FeeSats);
 }
 
 /// <summary>The body of <c>GET /bounty/{id}/submissions</c> (sponsor only).</summary>
@@ -94,7 +113,7 @@ public sealed record SponsorSubmissionList([property: JsonPropertyName("submissi
 /// <param name="Agent">Who made it.</param>
 /// <param name="HeldoutScore">Its held-out score (coarsened while open).</param>
 /// <param name="Improvement">Its improvement (coarsened while open).</param>
-/// <param name="RewardSat">Its reward.</param>
+/// <param name="RewardSats">Its reward.</param>
 /// <param name="Version">The version it became.</param>
 /// <param name="AcceptedAt">When it was accepted.</param>
 public sealed record LeaderboardRow(
@@ -103,7 +122,7 @@ public sealed record LeaderboardRow(
     [property: JsonPropertyName("agent")] string? Agent,
     [property: JsonPropertyName("heldout_score")] double HeldoutScore,
     [property: JsonPropertyName("improvement")] double Improvement,
-    [property: JsonPropertyName("reward_sat")] long RewardSat,
+    [property: JsonPropertyName("reward_sats")] long RewardSats,
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("accepted_at")] DateTimeOffset AcceptedAt);
 

@@ -22,8 +22,8 @@ public sealed record SubmissionAccepted(
 /// <param name="Quality">Score mapped to [0, 1].</param>
 /// <param name="Detail">Why.</param>
 /// <param name="Deposit">Deposit status (<c>held</c>, <c>refunded</c>, <c>forfeited</c>, …).</param>
-/// <param name="DepositSat">Deposit amount.</param>
-/// <param name="RewardSat">Reward owed or paid.</param>
+/// <param name="DepositSats">Deposit amount.</param>
+/// <param name="RewardSats">Reward owed or paid.</param>
 /// <param name="Reward">Reward status (<c>none</c>, <c>owed</c>, <c>paying</c>, <c>paid</c>).</param>
 /// <param name="ClaimFailure">Why the last claim payment failed, if it did.</param>
 public sealed record SubmissionView(
@@ -37,7 +37,7 @@ public sealed record SubmissionView(
     [property: JsonPropertyName("quality")] double? Quality,
     [property: JsonPropertyName("detail")] string? Detail,
     [property: JsonPropertyName("deposit")] string Deposit,
-    [property: JsonPropertyName("deposit_sat")] long DepositSat,
-    [property: JsonPropertyName("reward_sat")] long RewardSat,
+    [property: JsonPropertyName("deposit_sats")] long DepositSats,
+    [property: JsonPropertyName("reward_sats")] long RewardSats,
     [property: JsonPropertyName("reward")] string Reward,
     [property: JsonPropertyName("claim_failure")] string? ClaimFailure);

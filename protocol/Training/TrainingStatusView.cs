@@ -9,8 +9,8 @@ namespace L402Train.Protocol.Training;
 /// <param name="Deadline">When the round closes at the latest.</param>
 /// <param name="Checkpoint">The newest checkpoint.</param>
 /// <param name="Setup">Model, corpus and compression settings peers must use.</param>
-/// <param name="DepositSat">The deposit behind a submission.</param>
-/// <param name="CheckpointPriceSat">The price of a checkpoint download.</param>
+/// <param name="DepositSats">The deposit behind a submission.</param>
+/// <param name="CheckpointPriceSats">The price of a checkpoint download.</param>
 public sealed record TrainingStatusView(
     [property: JsonPropertyName("round")] int Round,
     [property: JsonPropertyName("round_status")] string RoundStatus,
@@ -18,8 +18,8 @@ public sealed record TrainingStatusView(
     [property: JsonPropertyName("deadline")] DateTimeOffset Deadline,
     [property: JsonPropertyName("checkpoint")] CheckpointView? Checkpoint,
     [property: JsonPropertyName("setup")] TrainingSetupView Setup,
-    [property: JsonPropertyName("deposit_sat")] long DepositSat,
-    [property: JsonPropertyName("checkpoint_price_sat")] long CheckpointPriceSat);
+    [property: JsonPropertyName("deposit_sats")] long DepositSats,
+    [property: JsonPropertyName("checkpoint_price_sats")] long CheckpointPriceSats);
 
 /// <summary>A checkpoint version.</summary>
 /// <param name="Version">Version number.</param>

@@ -93,9 +93,9 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var task = ShippedBounty.Task;
         var created = await sponsor.Client.CreateAsync(new CreateBountyRequest
         {
-            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetGlobs = task.TargetGlobs,
-            BaselineArchive = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldoutArchive = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
-            TotalSat = options.PoolSat, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetFiles = task.TargetGlobs,
+            BaselineTarball = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldOutTarball = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSats = options.PoolSat, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatsPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
             ForbiddenPatterns = ["curl", "wget"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
         }, cancellationToken);
         var payment = await sponsor.Wallet.PayAsync(new PaymentRequest(created.FundingInvoice, new Sats(10).ToMilliSats(), TimeSpan.FromSeconds(60)), cancellationToken);
@@ -106,7 +106,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
             if (TimeProvider.System.GetUtcNow() > deadline) throw new TimeoutException($"{created.Id} did not become active after its funding was paid.");
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
-        console.MarkupLine($"sponsor funded [bold]{created.Id}[/] with {options.PoolSat} sat (held-out sha256 {created.HeldoutSha256[..16]}…)");
+        console.MarkupLine($"sponsor funded [bold]{created.Id}[/] with {options.PoolSat} sat (held-out sha256 {created.HeldOutHash[..16]}…)");
         return (created.Id, created.SponsorMacaroon);
     }
 
@@ -118,7 +118,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var paid = submissions.Where(s => s.Reward == "paid").ToList();
         return new DemoBounty(id, submissions.Count(s => s.Status == "accepted"),
             submissions.Where(s => s.Status == "rejected").GroupBy(s => s.Reason ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-            paid.Sum(s => s.ClaimableSat), paid.Sum(s => s.FeeSat), summary.RemainingSat, board.BestScore, board.BaselineScore, board.Version, [.. rows], false, 0);
+            paid.Sum(s => s.ClaimableSats), paid.Sum(s => s.FeeSats), summary.RemainingSats, board.BestScore, board.BaselineScore, board.Version, [.. rows], false, 0);
     }
 
     private static Participant CreateParticipant(string name, Uri baseUri, SimnetNetwork network, ProvenanceLog log)

@@ -39,7 +39,7 @@ public static class SiloHost
             document.Info.Title = "L402Train coordinator";
             document.Info.Description = "Training and bounty tracks; paid endpoints answer 402 with an L402 challenge (see docs/PROTOCOL.md).";
             return Task.CompletedTask;
-        }));
+        }).AddL402Extensions());
         return builder;
     }
 
@@ -55,6 +55,7 @@ public static class SiloHost
         app.MapAdminDashboard();
         app.MapStatusApi();
         app.MapOpenApi();
+        app.MapDiscoveryApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
         {
             app.MapLightning();

@@ -20,9 +20,9 @@ internal static class BountyCliFixtures
         var task = ShippedBounty.Task;
         var created = await client.CreateAsync(new CreateBountyRequest
         {
-            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetGlobs = task.TargetGlobs,
-            BaselineArchive = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldoutArchive = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
-            TotalSat = 20_000, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetFiles = task.TargetGlobs,
+            BaselineTarball = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldOutTarball = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSats = 20_000, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatsPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
             ForbiddenPatterns = ["curl"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
         }, ct);
         var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), ct);

@@ -35,7 +35,7 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
         Assert.StartsWith("L402 macaroon=", response.Headers.WwwAuthenticate.ToString());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("hold", body.GetProperty("mode").GetString());
-        Assert.Equal(1000, body.GetProperty("amount_sat").GetInt64());
+        Assert.Equal(1000, body.GetProperty("amount_sats").GetInt64());
         // A deposit is no fee: its own jobs settle or cancel it.
         var store = app!.Services.GetRequiredService<Runtime.IGrainStore>();
         Assert.Null(await store.FindJobAsync(Grains.Training.TrainingJobTypes.CheckCheckpointFee, body.GetProperty("payment_hash").GetString()!, Ct));
