@@ -140,6 +140,30 @@ public sealed class DiscoveryDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_amount_the_contract_names_ends_in_sats()
+    {
+        using var document = JsonDocument.Parse(await http!.GetStringAsync("/api/openapi.json", Ct));
+        using var schedule = JsonDocument.Parse(await http.GetStringAsync("/reward-schedule", Ct));
+        var names = new List<string>();
+        void Collect(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Array) { foreach (var item in element.EnumerateArray()) Collect(item); }
+            if (element.ValueKind != JsonValueKind.Object) return;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name == "properties" && property.Value.ValueKind == JsonValueKind.Object) names.AddRange(property.Value.EnumerateObject().Select(p => p.Name));
+                Collect(property.Value);
+            }
+        }
+        Collect(document.RootElement);
+        names.AddRange(schedule.RootElement.EnumerateObject().Select(p => p.Name));
+
+        Assert.Contains("total_sats", names);
+        Assert.Contains("deposit_sats", names);
+        Assert.Empty(names.Where(n => System.Text.RegularExpressions.Regex.IsMatch(n, "(^|_)sat($|_)")).Distinct());
+    }
+
+    [Fact]
     public async Task The_openapi_yaml_passes_an_openapi_3_1_schema_validator_from_npm()
     {
         var yaml = await http!.GetStringAsync("/api/openapi.yaml", Ct);
