@@ -4,6 +4,8 @@ using L402Train.Grains.Bounties.Submissions;
 using L402Train.Runtime;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,7 +25,7 @@ public static partial class BountyApi
         {
             var state = await grains.GetGrain<IBountySubmissionGrain>(claim.SubmissionId).GetAsync();
             if (state.Received is null) continue;
-            views.Add(await BountySubmissionView.ForSponsorAsync(claim.SubmissionId, state, blob => ReadTextAsync(blobs, blob, cancellationToken)));
+            views.Add(await BountySubmissionViews.ForSponsorAsync(claim.SubmissionId, state, blob => ReadTextAsync(blobs, blob, cancellationToken)));
         }
         return TypedResults.Json(new SponsorSubmissionList(views), HttpJson.Options);
     }
@@ -54,7 +56,7 @@ public static partial class BountyApi
         return result.Outcome switch
         {
             CancelOutcome.Queued or CancelOutcome.AlreadyQueued or CancelOutcome.NothingToRefund =>
-                TypedResults.Json(new BountyCancelled(id, BountyStatus.Closed, result.RefundSat, result.PaymentHash), HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
+                TypedResults.Json(new BountyCancelled(id, ProtocolJson.Name(BountyStatus.Closed), result.RefundSat, result.PaymentHash), HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
             CancelOutcome.InvoiceRequired => JsonBody.Bad($"Send {{\"invoice\": \"<bolt11>\"}} for exactly the remaining {result.RefundSat} sat."),
             CancelOutcome.WrongAmount => TypedResults.Problem($"The invoice must be for exactly the remaining {result.RefundSat} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
             CancelOutcome.NotFunded => TypedResults.Problem("The bounty is not funded yet; it closes on its own when the funding invoice expires.", statusCode: StatusCodes.Status409Conflict),
@@ -63,7 +65,7 @@ public static partial class BountyApi
     }
 
     private static JsonHttpResult<LeaderboardView> Leaderboard(string id, HttpContext http) =>
-        TypedResults.Json(LeaderboardView.From(id, http.Bounty()), HttpJson.Options);
+        TypedResults.Json(BountyViews.Leaderboard(id, http.Bounty()), HttpJson.Options);
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> HeldOutAsync(string id, HttpContext http, IBlobStore blobs, CancellationToken cancellationToken)
     {

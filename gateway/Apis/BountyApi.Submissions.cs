@@ -7,6 +7,8 @@ using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,8 +17,11 @@ namespace L402Train.Gateway.Apis;
 /// <summary>Submissions: submit behind a deposit, poll the verdict, claim the reward.</summary>
 public static partial class BountyApi
 {
+    /// <summary>How long <c>POST /bounty/{id}/submit</c> waits for the verdict before it answers 202.</summary>
+    public static readonly TimeSpan SubmitWait = TimeSpan.FromSeconds(30);
+
     private static async Task<Results<JsonHttpResult<BountySubmissionAccepted>, ProblemHttpResult>> SubmitAsync(
-        string id, HttpContext http, IGrainFactory grains, IBlobStore blobs, BountyRules rules, CancellationToken cancellationToken)
+        string id, HttpContext http, IGrainFactory grains, IBlobStore blobs, BountyRules rules, TimeProvider time, CancellationToken cancellationToken)
     {
         var token = http.GetL402Token() ?? throw new InvalidOperationException("The L402 gate let an unpaid request through.");
         var sid = token.PaymentHash.ToHex();
@@ -25,7 +30,7 @@ public static partial class BountyApi
         problem ??= request switch
         {
             { Diff: null or { Length: 0 } } => JsonBody.Bad("diff is required: a unified diff against the current version."),
-            { BaseVersion: null or < 0 } => JsonBody.Bad("base_version is required: the version the diff was made against."),
+            { BaseVersion: < 0 } => JsonBody.Bad("base_version must be a version number ≥ 0 (or absent: the current version)."),
             { Nonce.Length: > 256 } => JsonBody.Bad("nonce must be at most 256 characters."),
             { ClaimedScore: { } claimed } when !double.IsFinite(claimed) => JsonBody.Bad("claimed_score must be a finite number."),
             _ => AgentProblem(request?.Agent) is { } badAgent ? JsonBody.Bad(badAgent) : null,
@@ -39,8 +44,10 @@ public static partial class BountyApi
             return problem;
         }
 
+        // Seed clients send only {diff, claimed_score}: their diff is against the version they downloaded, the current one as it arrives.
+        var baseVersion = request!.BaseVersion ?? (await grains.GetGrain<IBountyGrain>(id).GetAsync()).Version;
         var arrival = await SubmissionIntake.PrepareAsync(blobs,
-            new SubmissionRequest(id, agent, request!.BaseVersion!.Value, request.Diff!, request.ClaimedScore, request.Nonce), sid, token.TokenId.ToHex(), rules.DepositSat, cancellationToken);
+            new SubmissionRequest(id, agent, baseVersion, request.Diff!, request.ClaimedScore, request.Nonce), sid, token.TokenId.ToHex(), rules.DepositSat, cancellationToken);
         var state = await grain.CreateAsync(arrival);
         if (state.Verdict?.Reason == BountyVerdictReason.Closed)
             return TypedResults.Problem("The bounty closed before the submission arrived; the deposit is refunded.", statusCode: StatusCodes.Status409Conflict);
@@ -49,8 +56,20 @@ public static partial class BountyApi
                 statusCode: StatusCodes.Status409Conflict);
         var location = $"/bounty/{id}/submissions/{sid}";
         http.Response.Headers.Location = location;
-        return TypedResults.Json(new BountySubmissionAccepted(sid, id, "validating", location), HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
+        // The wait re-reads the submission grain (never holding its turn) on the injected clock; Prefer: respond-async skips it.
+        if (!RespondAsync(http.Request))
+            state = await SubmissionEndpoints.WaitForVerdictAsync(state, grain.GetAsync, s => s.Verdict is not null, SubmitWait.TotalSeconds, time, cancellationToken);
+        if (state.Verdict is not { } verdict)
+            return TypedResults.Json(new BountySubmissionAccepted(sid, id, "validating", location) { BaseVersion = baseVersion }, HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
+        var accepted = verdict.Reason == BountyVerdictReason.Accepted;
+        return TypedResults.Json(new BountySubmissionAccepted(sid, id, accepted ? "accepted" : "rejected", location)
+            {
+                BaseVersion = baseVersion, Accepted = accepted, RewardSats = state.RewardSat, FeeSats = state.FeeSat, Reason = verdict.Code,
+            }, HttpJson.Options);
     }
+
+    private static bool RespondAsync(HttpRequest request) =>
+        request.Headers["Prefer"].Any(v => v is not null && v.Split(',').Any(p => p.Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase)));
 
     private static async Task<Results<JsonHttpResult<BountySubmissionView>, ProblemHttpResult>> GetSubmissionAsync(
         string id, string sid, double? wait, HttpContext http, IGrainFactory grains, IBlobStore blobs, L402Gate gate, TimeProvider time, CancellationToken cancellationToken)
@@ -64,12 +83,12 @@ public static partial class BountyApi
         // Agents (the submitter included) get coarse held-out figures; the sponsor's credential shows everything.
         var bounty = await grains.GetGrain<IBountyGrain>(id).GetAsync();
         var view = http.Request.Headers.Authorization.Count > 0 && SponsorCredential.Check(http.Request, gate, id, bounty.Posted!.FundingPaymentHash) is null
-            ? await BountySubmissionView.ForSponsorAsync(sid.ToLowerInvariant(), state, blob => ReadTextAsync(blobs, blob, cancellationToken))
-            : BountySubmissionView.ForAgents(sid.ToLowerInvariant(), state, bounty);
+            ? await BountySubmissionViews.ForSponsorAsync(sid.ToLowerInvariant(), state, blob => ReadTextAsync(blobs, blob, cancellationToken))
+            : BountySubmissionViews.ForAgents(sid.ToLowerInvariant(), state, bounty);
         return TypedResults.Json(view, HttpJson.Options);
     }
 
-    private static async Task<Results<JsonHttpResult<BountyClaimAccepted>, ProblemHttpResult>> ClaimAsync(
+    private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> ClaimAsync(
         string id, string sid, HttpContext http, IGrainFactory grains, ILightningNode node, RootKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!SubmissionEndpoints.IsHash(sid)) return JsonBody.Bad("A submission id is 64 hex characters.");
@@ -84,8 +103,8 @@ public static partial class BountyApi
         if (invoice.Problem is { } bad) return bad;
         var details = invoice.Details!;
         var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(state.PayoutSat));
-        if (SubmissionEndpoints.ClaimProblem(outcome, $"reward_sat − fee_sat = {state.PayoutSat} sat") is { } refused) return refused;
-        return TypedResults.Json(new BountyClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+        if (SubmissionEndpoints.ClaimProblem(outcome, $"reward_sats − fee_sats = {state.PayoutSat} sat") is { } refused) return refused;
+        return TypedResults.Json(new ClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
             HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 }

@@ -6,6 +6,8 @@ using L402Train.Grains.Payments;
 using L402Train.Runtime;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,36 +32,57 @@ public static partial class BountyApi
         var rules = app.ServiceProvider.GetRequiredService<BountyRules>();
         var api = app.MapGroup("").WithTags("bounties");
         api.MapPost("/bounties", CreateAsync)
+            .WithRequestBody<CreateBountyRequest>("application/json")
+            .Produces<BountyCreated>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Post a bounty: terms, baseline and held-out archives, pool. Returns its id, a funding invoice and the sponsor macaroon.");
         api.MapGet("/bounties", ListAsync)
-            .WithSummary("Every bounty, optionally filtered by ?status=awaiting_funding|active|closed.");
+            .Produces<List<BountySummary>>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Every bounty as a JSON array, optionally filtered by ?status=awaiting_funding|active|closed.");
         api.MapGet("/bounty/{id}", GetAsync)
+            .Produces<BountyDetail>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireBounty(BountyRequirement.Funded)
             .RequireL402(new Sats(rules.AccessPriceSat), ReadCapability, scope: Scope)
             .WithSummary("A bounty's current best tree (base64 tar.gz with the public set), eval command and rules. Standard L402.");
         api.MapPost("/bounty/{id}/commit", CommitAsync)
+            .WithRequestBody<CommitRequest>("application/json").Produces<CommitAccepted>().Produces<CommitAccepted>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireBounty(BountyRequirement.Exists)
             .WithSummary("Register sha256(diff ‖ nonce) before revealing the diff; identical diffs are credited to the earliest commitment.");
         api.MapPost("/bounty/{id}/submit", SubmitAsync)
+            .WithRequestBody<SubmitRequest>("application/json").Produces<BountySubmissionAccepted>().Produces<BountySubmissionAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequireBounty(BountyRequirement.Active)
             .RequireL402(new Sats(rules.DepositSat), SubmitCapability, L402Mode.Hold, Scope)
-            .WithSummary("Submit a unified diff against the current version behind a hold-invoice deposit; validated in the sandbox.");
+            .WithSummary("Submit {diff, claimed_score} behind a hold-invoice deposit; validated in the sandbox. Waits up to 30 s for the verdict (200), else 202 with Location; Prefer: respond-async answers 202 at once.");
         api.MapGet("/bounty/{id}/submissions/{sid}", GetSubmissionAsync)
+            .Produces<BountySubmissionView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireBounty(BountyRequirement.Exists)
             .WithSummary("A submission's verdict; ?wait=seconds long-polls until it is decided.");
         api.MapPost("/bounty/{id}/submissions/{sid}/claim", ClaimAsync)
+            .WithRequestBody<ClaimRequest>("application/json").Produces<ClaimAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireBounty(BountyRequirement.Exists)
-            .WithSummary("Claim a reward with a BOLT11 invoice for exactly reward_sat − fee_sat; authorized by the deposit's macaroon.");
+            .WithSummary("Claim a reward with a BOLT11 invoice for exactly reward_sats − fee_sats; authorized by the deposit's macaroon.");
         api.MapGet("/bounty/{id}/submissions", ListSubmissionsAsync)
+            .Produces<SponsorSubmissionList>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireBounty(BountyRequirement.Exists)
             .WithSummary("Every submission with its diff and public output. Sponsor only: Authorization: Bearer <sponsor macaroon>.");
         api.MapGet("/bounty/{id}/leaderboard", Leaderboard)
+            .Produces<LeaderboardView>().ProducesProblem(StatusCodes.Status404NotFound)
             .RequireBounty(BountyRequirement.Exists)
             .WithSummary("Accepted submissions, best held-out score first, with the baseline's score.");
         api.MapPost("/bounty/{id}/cancel", CancelAsync)
+            .WithRequestBody<ClaimRequest>("application/json").Produces<BountyCancelled>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireBounty(BountyRequirement.Exists)
-            .WithSummary("Close the bounty and refund what is left to an invoice for exactly remaining_sat. Sponsor only.");
+            .WithSummary("Close the bounty and refund what is left to an invoice for exactly remaining_sats. Sponsor only.");
         api.MapGet("/bounty/{id}/heldout", HeldOutAsync)
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/gzip").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireBounty(BountyRequirement.Exists)
             .WithSummary("The held-out archive, revealed once the bounty is closed (its SHA-256 was published at creation).");
         return app;
@@ -76,6 +99,7 @@ public static partial class BountyApi
         if (problem is not null) return problem;
         var checkedBounty = BountyTermsReader.Check(request!, rules, time.GetUtcNow(), Path.GetTempPath());
         if (checkedBounty.Problem is { } bad) return JsonBody.Bad(bad);
+        if (HeldOutHashProblem(request!.HeldOutHash, checkedBounty.HeldOut!) is { } mismatch) return mismatch;
         // No funding invoice for a bounty whose eval cannot score its own baseline: every submission would fail.
         BaselineCheckResult baseline;
         try
@@ -106,12 +130,12 @@ public static partial class BountyApi
         }
         var macaroon = SponsorCredential.Mint(gate, posted.Id, PaymentHash.FromHex(posted.FundingPaymentHash), checkedBounty.Terms!.Deadline.AddYears(1));
         http.Response.Headers.Location = $"/bounty/{posted.Id}";
-        return TypedResults.Json(new BountyCreated(posted.Id, BountyStatus.AwaitingFunding, posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256)
+        return TypedResults.Json(new BountyCreated(posted.Id, ProtocolJson.Name(BountyStatus.AwaitingFunding), posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256)
             { Warnings = baseline.Warnings },
             HttpJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<Results<JsonHttpResult<BountyList>, ProblemHttpResult>> ListAsync(string? status, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<List<BountySummary>>, ProblemHttpResult>> ListAsync(string? status, IGrainFactory grains)
     {
         BountyStatus? wanted = status switch
         {
@@ -127,9 +151,9 @@ public static partial class BountyApi
         foreach (var id in ids)
         {
             var state = await grains.GetGrain<IBountyGrain>(id).GetAsync();
-            if (state.Posted is not null && (wanted is null || state.Status == wanted)) summaries.Add(BountySummary.From(id, state));
+            if (state.Posted is not null && (wanted is null || state.Status == wanted)) summaries.Add(BountyViews.Summary(id, state));
         }
-        return TypedResults.Json(new BountyList(summaries), HttpJson.Options);
+        return TypedResults.Json(summaries, HttpJson.Options);
     }
 
     private static async Task<JsonHttpResult<BountyDetail>> GetAsync(
@@ -140,7 +164,7 @@ public static partial class BountyApi
         _ = ContentHash.TryParse(state.BestBlob, out var hash);
         using var archive = new MemoryStream();
         await using (var stream = await blobs.OpenReadAsync(hash, cancellationToken)) await stream.CopyToAsync(archive, cancellationToken);
-        return TypedResults.Json(BountyDetail.From(id, state, archive.ToArray()), HttpJson.Options);
+        return TypedResults.Json(BountyViews.Detail(id, state, archive.ToArray()), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<CommitAccepted>, ProblemHttpResult>> CommitAsync(
@@ -157,6 +181,18 @@ public static partial class BountyApi
         var record = result.Record!;
         return TypedResults.Json(new CommitAccepted(record.Commitment, record.Sequence, record.CommittedAt), HttpJson.Options,
             statusCode: result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    // The sponsor published the held-out set's hash before posting: the tarball must be that set, or agents were shown a false commitment.
+    private static ProblemHttpResult? HeldOutHashProblem(string? published, byte[] heldOut)
+    {
+        if (published is null) return null;
+        if (published.Length != 64 || !published.All(Uri.IsHexDigit))
+            return JsonBody.Bad("held_out_hash must be the SHA-256 of held_out_tarball: 64 hex characters.");
+        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(heldOut));
+        return string.Equals(actual, published, StringComparison.OrdinalIgnoreCase) ? null
+            : TypedResults.Problem($"held_out_hash: held_out_tarball hashes to {actual}, not {published.ToLowerInvariant()}; send the tarball whose hash was published.",
+                title: "held_out_tarball does not match held_out_hash", statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 
     private static string? AgentProblem(string? agent) =>

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using L402Train.Gateway.Training;
 using L402Train.Lightning;
+using L402Train.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

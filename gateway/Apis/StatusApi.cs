@@ -6,22 +6,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using SiloStatus = L402Train.Protocol.Status.SiloStatus;
+using HealthStatus = L402Train.Protocol.Status.HealthStatus;
 using MembershipStatus = Orleans.Runtime.SiloStatus;
 
 namespace L402Train.Gateway.Apis;
-
-/// <summary>What <c>GET /status</c> answers.</summary>
-/// <param name="Version">The build's version.</param>
-/// <param name="Store">memory, sqlite or postgres.</param>
-/// <param name="SiloId">The silo that answered.</param>
-/// <param name="Roles">Its roles.</param>
-/// <param name="Training">The training run (when the silo hosts the training track and it has started).</param>
-public sealed record SiloStatus(string Version, string Store, string SiloId, IReadOnlyList<string> Roles, Training.TrainingStatusView? Training = null);
-
-/// <summary>What <c>/alive</c> and <c>/health</c> answer.</summary>
-/// <param name="Status">alive, ready or unavailable.</param>
-/// <param name="Detail">Why it is unavailable.</param>
-public sealed record HealthStatus(string Status, string? Detail = null);
 
 /// <summary>Status, liveness and readiness of a silo.</summary>
 public static class StatusApi
@@ -33,7 +22,6 @@ public static class StatusApi
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/status", GetStatus).WithName("GetStatus");
-        app.MapGet("/status.json", GetStatus).WithName("GetStatusJson");
         app.MapGet("/alive", GetAlive).WithName("GetAlive");
         app.MapGet("/health", GetHealthAsync).WithName("GetHealth");
         return app;

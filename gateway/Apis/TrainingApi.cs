@@ -6,6 +6,8 @@ using L402Train.Grains.Training;
 using L402Train.L402.Gate;
 using L402Train.L402.Tokens;
 using L402Train.Lightning;
+using L402Train.Protocol;
+using L402Train.Protocol.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,15 +40,24 @@ public static class TrainingApi
         api.MapGet("/reward-schedule", (RewardSchedule s) => TypedResults.Json(s, HttpJson.Options))
             .WithSummary("The rules: prices, deposit, reward rate and budget, validation parameters.");
         api.MapGet("/checkpoint", GetCheckpoint)
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream").Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireL402(new Sats(schedule.CheckpointPriceSat), CheckpointCapability)
             .WithSummary("The newest checkpoint (safetensors). Standard L402; ETag is the version; honours If-None-Match.");
         api.MapPut("/gradient", PutGradient)
+            .WithRequestBody<byte[]>("application/octet-stream").Produces<SubmissionAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddEndpointFilter(PeerHeaderCheck.BeforeDeposit)
             .RequireL402(new Sats(schedule.DepositSat), GradientCapability, L402Mode.Hold)
             .WithSummary("Submit a compressed pseudo-gradient behind a hold-invoice deposit.");
         api.MapGet("/submissions/{id}", GetSubmission)
+            .Produces<SubmissionView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A submission's verdict; ?wait=seconds long-polls until it is decided.");
         api.MapPost("/submissions/{id}/claim", Claim)
+            .WithRequestBody<ClaimRequest>("application/json").Produces<ClaimAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Claim a reward with a BOLT11 invoice for exactly the amount; authorized by the deposit's macaroon.");
         api.MapGet("/rounds/{n:int}", GetRound)
             .WithSummary("A round: status, submissions and verdicts, losses before and after aggregation.");
@@ -61,8 +72,7 @@ public static class TrainingApi
         var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
         if (!run.Started) return null;
         var round = await grains.GetGrain<IRoundGrain>(run.CurrentRound).GetAsync();
-        return new TrainingStatusView(run.CurrentRound, round.Status, round.BaseVersion, round.Deadline,
-            run.Latest is { } latest ? CheckpointView.From(latest) : null, setup, schedule.DepositSat, schedule.CheckpointPriceSat);
+        return TrainingViews.Status(run, round, setup, schedule);
     }
 
     private static async Task<Results<FileStreamHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetCheckpoint(
@@ -133,7 +143,7 @@ public static class TrainingApi
         var state = await grain.GetAsync();
         if (state.Received is null) return TypedResults.Problem($"No submission {id}.", statusCode: StatusCodes.Status404NotFound);
         state = await SubmissionEndpoints.WaitForVerdictAsync(state, grain.GetAsync, s => s.Verdict is not null, wait, time, cancellationToken);
-        return TypedResults.Json(SubmissionView.From(id, state), HttpJson.Options);
+        return TypedResults.Json(TrainingViews.Submission(id, state), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<ClaimAccepted>, ProblemHttpResult>> Claim(

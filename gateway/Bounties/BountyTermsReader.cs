@@ -1,6 +1,8 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Sandbox;
 using L402Train.Bounties.Shipped;
+using L402Train.Bounties.Improvers;
+using L402Train.Protocol.Bounties;
 
 namespace L402Train.Gateway.Bounties;
 
@@ -15,45 +17,85 @@ public static class BountyTermsReader
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(rules);
+        request = WithDefaults(request, rules);
         string? problem =
             Text(request.Title, "title", 200) ?? Text(request.Description, "description", 20_000, allowEmpty: true) ?? Text(request.Metric, "metric", 64)
-            ?? (request.Direction is not { } direction || !Enum.IsDefined(direction) ? "direction is required: \"maximize\" or \"minimize\"" : null)
+            ?? ScoreRangeProblem(request.ScoreMin, request.ScoreMax, request.Metric!)
+            ?? (ParseDirection(request.Direction) is null ? "direction must be \"maximize\" or \"minimize\"" : null)
             ?? Text(request.EvalCommand, "eval_command", 4096)
-            ?? List(request.TargetGlobs, "target_globs", required: true) ?? List(request.ForbiddenPatterns, "forbidden_patterns", required: false)
-            ?? Range(request.TotalSat, "total_sat", 1, 21_000_000L * 100_000_000)
+            ?? List(request.TargetFiles, "target_files", required: true) ?? List(request.ForbiddenPatterns, "forbidden_patterns", required: false)
+            ?? Range(request.TotalSats, "total_sats", 1, 21_000_000L * 100_000_000)
             ?? (request.Deadline is not { } deadline ? "deadline is required (ISO 8601 UTC)"
                 : deadline <= now ? "deadline must be in the future"
                 : deadline > now.AddYears(10) ? "deadline must be within ten years" : null)
-            ?? Range(request.RateSatPerUnit, "rate_sat_per_unit", 1, long.MaxValue / 4)
+            ?? Range(request.RateSatsPerUnit, "rate_sats_per_unit", 1, long.MaxValue / 4)
             ?? (request.MinImprovement is not { } min || !double.IsFinite(min) || min < 0 ? "min_improvement is required: a finite number ≥ 0" : null)
             ?? Range(request.MaxDiffBytes, "max_diff_bytes", 1, rules.MaxSubmitBodyBytes / 2)
             ?? Range(request.EvalTimeoutS, "eval_timeout_s", 1, rules.MaxEvalTimeoutSeconds)
             ?? Range(request.EvalMemoryMb, "eval_memory_mb", 16, rules.MaxEvalMemoryMb)
             ?? Range(request.Repeats, "repeats", 1, rules.MaxRepeats)
-            ?? ScoreRangeProblem(request.ScoreMin, request.ScoreMax, request.Metric!);
+            ?? (request.TargetImprovement is { } target && !double.IsFinite(target) ? "target_improvement must be a finite score" : null);
         if (problem is not null) return new(null, null, null, problem);
 
-        var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, request.Direction!.Value, request.EvalCommand!,
-            [.. request.TargetGlobs!], [.. request.ForbiddenPatterns ?? []], request.MaxDiffBytes!.Value, request.TotalSat!.Value, request.Deadline!.Value,
-            request.RateSatPerUnit!.Value, request.MinImprovement!.Value, request.EvalTimeoutS!.Value, request.EvalMemoryMb!.Value, request.Repeats!.Value)
+        var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, ParseDirection(request.Direction)!.Value, request.EvalCommand!,
+            [.. request.TargetFiles!], [.. request.ForbiddenPatterns ?? []], request.MaxDiffBytes!.Value, request.TotalSats!.Value, request.Deadline!.Value,
+            request.RateSatsPerUnit!.Value, request.MinImprovement!.Value, request.EvalTimeoutS!.Value, request.EvalMemoryMb!.Value, request.Repeats!.Value)
         {
             ScoreMin = request.ScoreMin,
             ScoreMax = request.ScoreMax,
+            TargetScore = request.TargetImprovement,
         };
+        if (terms.TargetScore is { } goal && terms.Range() is { } valid && (goal < valid.Min || goal > valid.Max))
+            return new(null, null, null, $"target_improvement must be a score within [{valid.Min}, {valid.Max}]");
         try
         {
             terms.Policy();
         }
         catch (ArgumentException ex)
         {
-            return new(null, null, null, $"target_globs or forbidden_patterns: {ex.Message}");
+            return new(null, null, null, $"target_files or forbidden_patterns: {ex.Message}");
         }
 
-        var (baseline, baselineProblem) = Archive(request.BaselineArchive, "baseline_archive", rules, scratch, requirePublic: true);
+        var (baseline, baselineProblem) = Archive(request.BaselineTarball, "baseline_tarball", rules, scratch, requirePublic: true);
         if (baselineProblem is not null) return new(null, null, null, baselineProblem);
-        var (heldOut, heldOutProblem) = Archive(request.HeldoutArchive, "heldout_archive", rules, scratch, requirePublic: false);
+        var (heldOut, heldOutProblem) = Archive(request.HeldOutTarball, "held_out_tarball", rules, scratch, requirePublic: false);
         return heldOutProblem is not null ? new(null, null, null, heldOutProblem) : new(terms, baseline, heldOut, null);
     }
+
+    /// <summary>
+    /// The seed's sponsors send only {title, metric, eval_command, total_sats, deadline, held_out_hash, target_improvement,
+    /// baseline_tarball, held_out_tarball}: the other terms take defaults. Any file may be a target (the eval's own files and
+    /// the public set stay protected from wildcards); crossing the whole score range pays the whole pool; the least rewarded
+    /// improvement is 1 % of that range; the sandbox limits are the coordinator's usual ones.
+    /// </summary>
+    private static CreateBountyRequest WithDefaults(CreateBountyRequest request, BountyRules rules)
+    {
+        var width = request.ScoreMin is { } lo && request.ScoreMax is { } hi ? hi - lo
+            : request.Metric is { } metric && ScoreRange.DefaultFor(metric) is { } range ? range.Max - range.Min : double.NaN;
+        var known = double.IsFinite(width) && width > 0;
+        return request with
+        {
+            Description = request.Description ?? "",
+            Direction = request.Direction ?? "maximize",
+            TargetFiles = request.TargetFiles ?? [DefaultTargets],
+            MinImprovement = request.MinImprovement ?? (known ? width / 100 : null),
+            RateSatsPerUnit = request.RateSatsPerUnit ?? (known && request.TotalSats is { } total and > 0 ? Math.Max(1, (long)Math.Ceiling(total / width)) : null),
+            MaxDiffBytes = request.MaxDiffBytes ?? Math.Min(65_536L, rules.MaxSubmitBodyBytes / 2),
+            EvalTimeoutS = request.EvalTimeoutS ?? Math.Min(60, rules.MaxEvalTimeoutSeconds),
+            EvalMemoryMb = request.EvalMemoryMb ?? Math.Min(256, rules.MaxEvalMemoryMb),
+            Repeats = request.Repeats ?? 1,
+        };
+    }
+
+    /// <summary>The default <c>target_files</c>: any file (eval files and the public set are protected unless named).</summary>
+    public const string DefaultTargets = "**";
+
+    private static MetricDirection? ParseDirection(string? direction) => direction?.ToLowerInvariant() switch
+    {
+        "maximize" => MetricDirection.Maximize,
+        "minimize" => MetricDirection.Minimize,
+        _ => null,
+    };
 
     // Scores outside the range fail the eval, so no printed number can claim more than the metric allows.
     private static string? ScoreRangeProblem(double? min, double? max, string metric) => (min, max) switch

@@ -1,82 +1,46 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Improvers;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 
 namespace L402Train.Gateway.Bounties;
 
-/// <summary>Response of <c>POST /bounties</c>.</summary>
-public sealed record BountyCreated(string Id, BountyStatus Status, string FundingInvoice, string FundingPaymentHash, string SponsorMacaroon, string HeldoutSha256)
+/// <summary>A bounty's state as the protocol shows it (held-out figures coarsened while it is open).</summary>
+public static class BountyViews
 {
-    /// <summary>What the sponsor should know about the terms (eval files listed as targets); empty when nothing.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
-}
-
-/// <summary>One bounty in <c>GET /bounties</c>.</summary>
-public sealed record BountySummary(
-    string Id, string Title, string Metric, MetricDirection Direction, BountyStatus Status, long TotalSat, long RemainingSat,
-    double? BestScore, int Version, DateTimeOffset Deadline, string HeldoutSha256)
-{
-    /// <summary>The summary of a bounty.</summary>
-    public static BountySummary From(string id, BountyState state)
+    /// <summary>The summary of a bounty, as <c>GET /bounties</c> lists it.</summary>
+    public static BountySummary Summary(string id, BountyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
-        return new(id, posted.Terms.Title, posted.Terms.Metric, posted.Terms.Direction, state.Status, posted.Terms.TotalSat,
-            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, posted.Terms.Deadline, posted.HeldOutSha256);
+        var terms = posted.Terms;
+        // How far the best is ahead of the baseline, in the metric's direction (0 before any improvement).
+        double? best = state.BestScore is { } b && state.BaselineScore is { } baseline
+            ? HeldOutDisclosure.Improvement(terms.Direction == MetricDirection.Maximize ? b - baseline : baseline - b, state)
+            : null;
+        return new(id, terms.Title, terms.Metric, ProtocolJson.Name(terms.Direction), ProtocolJson.Name(state.Status), terms.TotalSat,
+            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, terms.Deadline, posted.HeldOutSha256, state.Claims.Count, best);
     }
-}
-
-/// <summary>Response of <c>GET /bounties</c>.</summary>
-public sealed record BountyList(IReadOnlyList<BountySummary> Bounties);
-
-/// <summary>Response of <c>GET /bounty/{id}</c> (paid): everything an agent needs to work on the current best.</summary>
-public sealed record BountyDetail(
-    string Id, string Title, string Description, string Metric, MetricDirection Direction, BountyStatus Status, string EvalCommand,
-    IReadOnlyList<string> TargetGlobs, int Version, double? BestScore, string BaselineArchive, double MinImprovement, long RateSatPerUnit,
-    long RemainingSat, long MaxDiffBytes, IReadOnlyList<string> ForbiddenPatterns, int EvalTimeoutS, int EvalMemoryMb, int Repeats,
-    DateTimeOffset Deadline, string HeldoutSha256, decimal CoordinatorFeePct, double? BaselineScore, BountyCloseReason? ClosedReason)
-{
-    /// <summary>Least valid score: a run printing less fails (null: any finite score).</summary>
-    public double? ScoreMin { get; init; }
-
-    /// <summary>Greatest valid score: a run printing more fails (null: any finite score).</summary>
-    public double? ScoreMax { get; init; }
 
     /// <summary>The detail of a bounty with the current best's archive bytes.</summary>
-    public static BountyDetail From(string id, BountyState state, byte[] bestArchive)
+    public static BountyDetail Detail(string id, BountyState state, byte[] bestArchive)
     {
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
         var t = posted.Terms;
-        return new(id, t.Title, t.Description, t.Metric, t.Direction, state.Status, t.EvalCommand, t.TargetGlobs, state.Version, HeldOutDisclosure.Score(state.BestScore, state),
-            Convert.ToBase64String(bestArchive), t.MinImprovement, t.RateSatPerUnit, state.Pool.RemainingSat, t.MaxDiffBytes, t.ForbiddenPatterns,
-            t.EvalTimeoutSeconds, t.EvalMemoryMb, t.Repeats, t.Deadline, posted.HeldOutSha256, posted.CoordinatorFeePct, HeldOutDisclosure.Score(state.BaselineScore, state), state.ClosedReason)
+        return new(id, t.Title, t.Description, t.Metric, ProtocolJson.Name(t.Direction), ProtocolJson.Name(state.Status), t.EvalCommand, t.TargetGlobs, state.Version,
+            HeldOutDisclosure.Score(state.BestScore, state), Convert.ToBase64String(bestArchive), t.MinImprovement, t.RateSatPerUnit, state.Pool.RemainingSat,
+            t.MaxDiffBytes, t.ForbiddenPatterns, t.EvalTimeoutSeconds, t.EvalMemoryMb, t.Repeats, t.Deadline, posted.HeldOutSha256, posted.CoordinatorFeePct,
+            HeldOutDisclosure.Score(state.BaselineScore, state), state.ClosedReason is { } reason ? ProtocolJson.Name(reason) : null)
         {
             ScoreMin = t.Range()?.Min,
             ScoreMax = t.Range()?.Max,
+            TargetImprovement = t.TargetScore,
         };
     }
-}
 
-/// <summary>Response of <c>POST /bounty/{id}/commit</c>.</summary>
-public sealed record CommitAccepted(string Commitment, int Sequence, DateTimeOffset CommittedAt);
-
-/// <summary>Response of <c>POST /bounty/{id}/submit</c>.</summary>
-public sealed record BountySubmissionAccepted(string SubmissionId, string BountyId, string Status, string Location);
-
-/// <summary>Response of <c>POST /bounty/{id}/submissions/{sid}/claim</c>.</summary>
-public sealed record BountyClaimAccepted(string SubmissionId, string PaymentHash, long AmountSat, string Status);
-
-/// <summary>Response of <c>POST /bounty/{id}/cancel</c>.</summary>
-public sealed record BountyCancelled(string BountyId, BountyStatus Status, long RefundSat, string? PaymentHash);
-
-/// <summary>One row of the leaderboard.</summary>
-public sealed record LeaderboardRow(int Rank, string SubmissionId, string Agent, double HeldoutScore, double Improvement, long RewardSat, int Version, DateTimeOffset AcceptedAt);
-
-/// <summary>Response of <c>GET /bounty/{id}/leaderboard</c>.</summary>
-public sealed record LeaderboardView(string BountyId, int Version, double? BestScore, double? BaselineScore, IReadOnlyList<LeaderboardRow> Entries)
-{
     /// <summary>Accepted submissions, best held-out score first (each merge beat the one before, so newest first).</summary>
-    public static LeaderboardView From(string id, BountyState state)
+    public static LeaderboardView Leaderboard(string id, BountyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var direction = state.Posted!.Terms.Direction;
@@ -89,6 +53,3 @@ public sealed record LeaderboardView(string BountyId, int Version, double? BestS
         return new(id, state.Version, HeldOutDisclosure.Score(state.BestScore, state), HeldOutDisclosure.Score(state.BaselineScore, state), [.. rows]);
     }
 }
-
-/// <summary>Response of <c>GET /bounty/{id}/submissions</c> (sponsor).</summary>
-public sealed record SponsorSubmissionList(IReadOnlyList<BountySubmissionView> Submissions);

@@ -20,10 +20,10 @@ public sealed partial class BountyAgent
             state = await client.SubmissionAsync(bountyId, id, LongPoll, cancellationToken);
         }
         var heldOut = state.HeldoutScore is { } h ? $", held-out {h:0.####}" : "";
-        progress?.Report($"{options.Agent}: {id[..12]}… {state.Status} ({state.Reason}){heldOut}, reward {state.ClaimableSat} sat");
+        progress?.Report($"{options.Agent}: {id[..12]}… {state.Status} ({state.Reason}){heldOut}, reward {state.ClaimableSats} sat");
 
         long received = 0;
-        if (state.ClaimableSat > 0) received = await ClaimAsync(bountyId, filed, state, diff, cancellationToken);
+        if (state.ClaimableSats > 0) received = await ClaimAsync(bountyId, filed, state, diff, cancellationToken);
         while (state.Deposit == "held" && Now <= deadline)
         {
             await Task.Delay(Poll, time, cancellationToken);
@@ -31,16 +31,16 @@ public sealed partial class BountyAgent
         }
         var preimage = await ForfeitProofAsync(filed, state.Deposit, cancellationToken);
         await AppendAsync(new ProvenanceEntry(Now, "verdict", bountyId, options.Agent, id, Commitment.DiffSha256(diff), null, filed.DepositPaymentHash, preimage,
-            state.Deposit == "forfeited" ? filed.DepositSat : 0, state.NewVersion, state.PublicScore, state.HeldoutScore, state.Status, state.Reason, state.Deposit), cancellationToken);
-        return new BountySubmissionOutcome(id, state.Status, state.Reason, state.PublicScore, state.HeldoutScore, received, state.FeeSat, state.Deposit,
-            filed.DepositSat, state.CreditedTo, state.NewVersion);
+            state.Deposit == "forfeited" ? filed.DepositSats : 0, state.NewVersion, state.PublicScore, state.HeldoutScore, state.Status, state.Reason, state.Deposit), cancellationToken);
+        return new BountySubmissionOutcome(id, state.Status, state.Reason, state.PublicScore, state.HeldoutScore, received, state.FeeSats, state.Deposit,
+            filed.DepositSats, state.CreditedTo, state.NewVersion);
     }
 
-    private async Task<long> ClaimAsync(string bountyId, FiledSubmission filed, RemoteBountySubmission state, string diff, CancellationToken cancellationToken)
+    private async Task<long> ClaimAsync(string bountyId, FiledSubmission filed, BountySubmissionView state, string diff, CancellationToken cancellationToken)
     {
         var id = filed.Submitted.SubmissionId;
         var invoice = await wallet.CreateInvoiceAsync(
-            new CreateInvoiceRequest(new Sats(state.ClaimableSat).ToMilliSats(), $"bounty {bountyId} reward {id[..12]}", TimeSpan.FromHours(1)), cancellationToken);
+            new CreateInvoiceRequest(new Sats(state.ClaimableSats).ToMilliSats(), $"bounty {bountyId} reward {id[..12]}", TimeSpan.FromHours(1)), cancellationToken);
         await client.ClaimAsync(bountyId, id, invoice.PaymentRequest, filed.DepositCredential, cancellationToken);
         var deadline = Now + options.VerdictTimeout;
         while (state.Reward != "paid")
@@ -51,9 +51,9 @@ public sealed partial class BountyAgent
         }
         // The invoice is ours, so its preimage is the receipt that the coordinator paid it.
         await AppendAsync(new ProvenanceEntry(Now, "claim", bountyId, options.Agent, id, Commitment.DiffSha256(diff), null, invoice.Hash.ToHex(),
-            invoice.Preimage?.ToHex(), state.ClaimableSat, state.NewVersion, state.PublicScore, state.HeldoutScore, state.Status, state.Reason, state.Deposit), cancellationToken);
-        progress?.Report($"{options.Agent}: reward of {state.ClaimableSat} sat received for {id[..12]}…");
-        return state.ClaimableSat;
+            invoice.Preimage?.ToHex(), state.ClaimableSats, state.NewVersion, state.PublicScore, state.HeldoutScore, state.Status, state.Reason, state.Deposit), cancellationToken);
+        progress?.Report($"{options.Agent}: reward of {state.ClaimableSats} sat received for {id[..12]}…");
+        return state.ClaimableSats;
     }
 
     // A forfeited deposit's preimage is the coordinator's proof that it took the deposit; the wallet learns it when the HTLC settles.

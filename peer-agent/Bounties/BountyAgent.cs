@@ -41,7 +41,7 @@ public delegate IImprover ImproverFactory(BountyWorkspace workspace);
 /// <param name="Outcome">The submission's outcome; null when nothing was submitted.</param>
 /// <param name="Skipped">Why nothing was submitted.</param>
 public sealed record BountyRunResult(
-    RemoteBounty Bounty, double BaselineScore, double LocalBestScore, IReadOnlyList<ImprovementStep> Steps, string Diff,
+    BountyDetail Bounty, double BaselineScore, double LocalBestScore, IReadOnlyList<ImprovementStep> Steps, string Diff,
     BountySubmissionOutcome? Outcome, string? Skipped);
 
 /// <summary>How a submission ended.</summary>
@@ -50,15 +50,15 @@ public sealed record BountyRunResult(
 /// <param name="Reason">The verdict's reason code.</param>
 /// <param name="PublicScore">The validator's public score.</param>
 /// <param name="HeldoutScore">The validator's held-out score.</param>
-/// <param name="RewardSat">Reward received (after the coordinator's fee).</param>
-/// <param name="FeeSat">The coordinator's fee.</param>
+/// <param name="RewardSats">Reward received (after the coordinator's fee).</param>
+/// <param name="FeeSats">The coordinator's fee.</param>
 /// <param name="Deposit">refunded, forfeited (or held when it did not resolve in time).</param>
-/// <param name="DepositSat">The deposit.</param>
+/// <param name="DepositSats">The deposit.</param>
 /// <param name="CreditedTo">The earlier submission a copy was credited to.</param>
 /// <param name="NewVersion">The bounty version an accepted diff created.</param>
 public sealed record BountySubmissionOutcome(
-    string SubmissionId, string Status, string? Reason, double? PublicScore, double? HeldoutScore, long RewardSat, long FeeSat,
-    string Deposit, long DepositSat, string? CreditedTo, int? NewVersion);
+    string SubmissionId, string Status, string? Reason, double? PublicScore, double? HeldoutScore, long RewardSats, long FeeSats,
+    string Deposit, long DepositSats, string? CreditedTo, int? NewVersion);
 
 /// <summary>
 /// The reference bounty agent: buys a bounty's current best through L402, evaluates it locally on
@@ -73,7 +73,7 @@ public sealed partial class BountyAgent(
     public BountyAgentOptions Options => options;
 
     /// <summary>Buys the bounty's task (the L402 fee) and logs the payment, without unpacking it (e.g. to learn the version to submit against).</summary>
-    public async Task<RemoteBounty> BuyAsync(string bountyId, CancellationToken cancellationToken)
+    public async Task<BountyDetail> BuyAsync(string bountyId, CancellationToken cancellationToken)
     {
         var paid = await client.GetAsync(bountyId, cancellationToken);
         var bounty = paid.Bounty;
@@ -138,7 +138,7 @@ public sealed partial class BountyAgent(
     }
 
     /// <summary>Commits to <paramref name="diff"/> (when configured), reveals it behind the deposit, waits for the verdict and claims any reward.</summary>
-    public async Task<BountySubmissionOutcome> SubmitAsync(RemoteBounty bounty, string diff, double? claimedScore, CancellationToken cancellationToken, string? nonce = null)
+    public async Task<BountySubmissionOutcome> SubmitAsync(BountyDetail bounty, string diff, double? claimedScore, CancellationToken cancellationToken, string? nonce = null)
     {
         ArgumentNullException.ThrowIfNull(bounty);
         var commitment = options.CommitFirst || nonce is not null ? await CommitAsync(bounty.Id, diff, cancellationToken, nonce) : null;
@@ -156,13 +156,13 @@ public sealed partial class BountyAgent(
     }
 
     /// <summary>Files the diff behind the hold deposit (revealing <paramref name="commitment"/>'s nonce) and logs the deposit.</summary>
-    public async Task<FiledSubmission> RevealAsync(RemoteBounty bounty, string diff, double? claimedScore, Commitment? commitment, CancellationToken cancellationToken)
+    public async Task<FiledSubmission> RevealAsync(BountyDetail bounty, string diff, double? claimedScore, Commitment? commitment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bounty);
         var filed = await client.SubmitAsync(bounty.Id, diff, bounty.Version, claimedScore, commitment?.Nonce, options.Agent, cancellationToken);
         await AppendAsync(new ProvenanceEntry(Now, "deposit", bounty.Id, options.Agent, filed.Submitted.SubmissionId, Commitment.DiffSha256(diff),
-            commitment?.Hash, filed.DepositPaymentHash, null, filed.DepositSat, bounty.Version, claimedScore, Deposit: "held"), cancellationToken);
-        progress?.Report($"{options.Agent}: submitted {filed.Submitted.SubmissionId[..12]}… against v{bounty.Version} ({filed.DepositSat} sat deposit held)");
+            commitment?.Hash, filed.DepositPaymentHash, null, filed.DepositSats, bounty.Version, claimedScore, Deposit: "held"), cancellationToken);
+        progress?.Report($"{options.Agent}: submitted {filed.Submitted.SubmissionId[..12]}… against v{bounty.Version} ({filed.DepositSats} sat deposit held)");
         return filed;
     }
 

@@ -10,15 +10,15 @@ using L402Train.PeerAgent.Training;
 namespace L402Train.PeerAgent.Bounties;
 
 /// <summary>A bounty bought through L402, with what its download paid.</summary>
-public sealed record PaidBounty(RemoteBounty Bounty, L402Paid? Payment);
+public sealed record PaidBounty(BountyDetail Bounty, L402Paid? Payment);
 
 /// <summary>A submission filed behind a hold deposit, with the credential that authorizes its claim.</summary>
 /// <param name="Submitted">The server's answer.</param>
 /// <param name="DepositCredential">The <c>Authorization</c> value that carried the deposit.</param>
 /// <param name="DepositPaymentHash">The deposit's payment hash, hex.</param>
-/// <param name="DepositSat">The deposit.</param>
+/// <param name="DepositSats">The deposit.</param>
 /// <param name="Deposit">The locked HTLC; its completion says whether the deposit came back.</param>
-public sealed record FiledSubmission(RemoteSubmitted Submitted, string DepositCredential, string DepositPaymentHash, long DepositSat, L402PendingPayment? Deposit);
+public sealed record FiledSubmission(BountySubmissionAccepted Submitted, string DepositCredential, string DepositPaymentHash, long DepositSats, L402PendingPayment? Deposit);
 
 /// <summary>An HTTP error of the bounty API, with the problem's <c>detail</c>.</summary>
 public sealed class BountyApiException(string message, HttpStatusCode status) : HttpRequestException(message, null, status);
@@ -33,33 +33,33 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
     public static JsonSerializerOptions Json { get; } = new(CoordinatorClient.Json) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>POST /bounties (sponsor).</summary>
-    public async Task<CreatedBounty> CreateAsync(NewBounty bounty, CancellationToken cancellationToken)
+    public async Task<BountyCreated> CreateAsync(CreateBountyRequest bounty, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("bounties", bounty, Json, cancellationToken);
-        return await ReadAsync<CreatedBounty>(response, "POST /bounties", cancellationToken);
+        return await ReadAsync<BountyCreated>(response, "POST /bounties", cancellationToken);
     }
 
     /// <summary>GET /bounties, optionally only those with <paramref name="status"/>.</summary>
-    public async Task<IReadOnlyList<RemoteBountySummary>> ListAsync(string? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BountySummary>> ListAsync(string? status, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(status is null ? "bounties" : $"bounties?status={Uri.EscapeDataString(status)}", cancellationToken);
-        return (await ReadAsync<RemoteBountyList>(response, "GET /bounties", cancellationToken)).Bounties ?? [];
+        return await ReadAsync<List<BountySummary>>(response, "GET /bounties", cancellationToken);
     }
 
     /// <summary>GET /bounty/{id}: pays the fee, returns the task with the current best tree.</summary>
     public async Task<PaidBounty> GetAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"bounty/{Id(id)}", cancellationToken);
-        var bounty = await ReadAsync<RemoteBounty>(response, $"GET /bounty/{id}", cancellationToken);
+        var bounty = await ReadAsync<BountyDetail>(response, $"GET /bounty/{id}", cancellationToken);
         var paid = receipts?.Describe(response.RequestMessage?.Headers.Authorization?.ToString());
         return new PaidBounty(bounty, paid);
     }
 
     /// <summary>POST /bounty/{id}/commit: registers sha256(diff ‖ nonce) before the diff is revealed.</summary>
-    public async Task<RemoteCommitment> CommitAsync(string id, string commitment, string agent, CancellationToken cancellationToken)
+    public async Task<CommitAccepted> CommitAsync(string id, string commitment, string agent, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync($"bounty/{Id(id)}/commit", new { commitment, agent }, Json, cancellationToken);
-        return await ReadAsync<RemoteCommitment>(response, "POST commit", cancellationToken);
+        return await ReadAsync<CommitAccepted>(response, "POST commit", cancellationToken);
     }
 
     /// <summary>POST /bounty/{id}/submit: pays the hold deposit and files the diff (revealing a commitment when <paramref name="nonce"/> is given).</summary>
@@ -70,8 +70,10 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
         {
             Content = JsonContent.Create(new SubmitBody(diff, baseVersion, claimedScore, nonce, agent), options: Json),
         };
+        // The agent long-polls the verdict itself (and may stop waiting): take the 202 at once.
+        request.Headers.TryAddWithoutValidation("Prefer", "respond-async");
         using var response = await http.SendAsync(request, cancellationToken);
-        var submitted = await ReadAsync<RemoteSubmitted>(response, "POST submit", cancellationToken);
+        var submitted = await ReadAsync<BountySubmissionAccepted>(response, "POST submit", cancellationToken);
         var credential = request.Headers.Authorization?.ToString()
             ?? throw new InvalidOperationException("The deposit credential is missing from the sent request.");
         request.Options.TryGetValue(L402RequestOptions.PendingPayment, out var pending);
@@ -80,15 +82,15 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
     }
 
     /// <summary>GET /bounty/{id}/submissions/{sid}, long-polling up to <paramref name="wait"/> for a change.</summary>
-    public async Task<RemoteBountySubmission> SubmissionAsync(string id, string submissionId, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<BountySubmissionView> SubmissionAsync(string id, string submissionId, TimeSpan wait, CancellationToken cancellationToken)
     {
         var seconds = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         using var response = await http.GetAsync($"bounty/{Id(id)}/submissions/{Id(submissionId)}?wait={seconds}", cancellationToken);
-        return await ReadAsync<RemoteBountySubmission>(response, "GET submission", cancellationToken);
+        return await ReadAsync<BountySubmissionView>(response, "GET submission", cancellationToken);
     }
 
     /// <summary>POST …/claim with the deposit's credential and an invoice for the reward less the fee.</summary>
-    public async Task<RemoteBountyClaim> ClaimAsync(string id, string submissionId, string bolt11, string depositCredential, CancellationToken cancellationToken)
+    public async Task<ClaimAccepted> ClaimAsync(string id, string submissionId, string bolt11, string depositCredential, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"bounty/{Id(id)}/submissions/{Id(submissionId)}/claim")
         {
@@ -96,27 +98,27 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
         };
         request.Headers.TryAddWithoutValidation("Authorization", depositCredential);
         using var response = await http.SendAsync(request, cancellationToken);
-        return await ReadAsync<RemoteBountyClaim>(response, "POST claim", cancellationToken);
+        return await ReadAsync<ClaimAccepted>(response, "POST claim", cancellationToken);
     }
 
     /// <summary>GET /bounty/{id}/submissions with the sponsor's macaroon.</summary>
-    public async Task<IReadOnlyList<RemoteBountySubmission>> SubmissionsAsync(string id, string sponsorMacaroon, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BountySubmissionView>> SubmissionsAsync(string id, string sponsorMacaroon, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"bounty/{Id(id)}/submissions");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sponsorMacaroon);
         using var response = await http.SendAsync(request, cancellationToken);
-        return (await ReadAsync<RemoteBountySubmissions>(response, "GET submissions", cancellationToken)).Submissions ?? [];
+        return (await ReadAsync<SponsorSubmissionList>(response, "GET submissions", cancellationToken)).Submissions ?? [];
     }
 
     /// <summary>GET /bounty/{id}/leaderboard.</summary>
-    public async Task<RemoteLeaderboard> LeaderboardAsync(string id, CancellationToken cancellationToken)
+    public async Task<LeaderboardView> LeaderboardAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"bounty/{Id(id)}/leaderboard", cancellationToken);
-        return await ReadAsync<RemoteLeaderboard>(response, "GET leaderboard", cancellationToken);
+        return await ReadAsync<LeaderboardView>(response, "GET leaderboard", cancellationToken);
     }
 
     /// <summary>POST /bounty/{id}/cancel with the sponsor's macaroon and, when something is left, an invoice for exactly the remaining pool.</summary>
-    public async Task<RemoteCancellation> CancelAsync(string id, string sponsorMacaroon, string? refundInvoice, CancellationToken cancellationToken)
+    public async Task<BountyCancelled> CancelAsync(string id, string sponsorMacaroon, string? refundInvoice, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"bounty/{Id(id)}/cancel")
         {
@@ -124,7 +126,7 @@ public sealed class BountyClient(HttpClient http, PaymentReceipts? receipts = nu
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sponsorMacaroon);
         using var response = await http.SendAsync(request, cancellationToken);
-        return await ReadAsync<RemoteCancellation>(response, "POST cancel", cancellationToken);
+        return await ReadAsync<BountyCancelled>(response, "POST cancel", cancellationToken);
     }
 
     /// <summary>GET /bounty/{id}/heldout: the held-out archive, served only after the bounty closed.</summary>

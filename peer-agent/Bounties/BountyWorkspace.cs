@@ -15,7 +15,7 @@ public sealed class BountyWorkspace
     /// <summary>Where the public set lies inside the baseline tree.</summary>
     public const string PublicDirectory = "public";
 
-    private BountyWorkspace(RemoteBounty bounty, string folder, DiffPolicy policy, EvalCommandEvaluator evaluator)
+    private BountyWorkspace(BountyDetail bounty, string folder, DiffPolicy policy, EvalCommandEvaluator evaluator)
     {
         Bounty = bounty;
         Folder = folder;
@@ -24,7 +24,7 @@ public sealed class BountyWorkspace
     }
 
     /// <summary>The bounty as downloaded.</summary>
-    public RemoteBounty Bounty { get; }
+    public BountyDetail Bounty { get; }
 
     /// <summary>The unpacked baseline tree.</summary>
     public string Folder { get; }
@@ -48,7 +48,7 @@ public sealed class BountyWorkspace
     public string ReadPublic(string relativePath) => File.ReadAllText(Path.Combine(Folder, PublicDirectory, relativePath));
 
     /// <summary>Unpacks <paramref name="bounty"/>'s archive into <paramref name="folder"/> (which must be empty or absent).</summary>
-    public static BountyWorkspace Unpack(RemoteBounty bounty, string folder, BubblewrapSandbox? sandbox, TimeProvider time)
+    public static BountyWorkspace Unpack(BountyDetail bounty, string folder, BubblewrapSandbox? sandbox, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(bounty);
         var root = Path.GetFullPath(folder);
@@ -57,14 +57,14 @@ public sealed class BountyWorkspace
         byte[] archive;
         try
         {
-            archive = Convert.FromBase64String(bounty.BaselineArchive);
+            archive = Convert.FromBase64String(bounty.BaselineTarball);
         }
         catch (FormatException)
         {
             throw new InvalidDataException("the bounty's baseline_archive is not base64.");
         }
         using (var stream = new MemoryStream(archive)) BountyArchive.Extract(stream, root);
-        var policy = new DiffPolicy(bounty.TargetGlobs, Math.Max(1, bounty.MaxDiffBytes), bounty.ForbiddenPatterns ?? []);
+        var policy = new DiffPolicy(bounty.TargetFiles, Math.Max(1, bounty.MaxDiffBytes), bounty.ForbiddenPatterns ?? []);
         var timeout = TimeSpan.FromSeconds(Math.Max(1, bounty.EvalTimeoutS));
         var limits = SandboxLimits.Default with
         {

@@ -11,11 +11,11 @@ namespace L402Train.PeerAgent.Bounties;
 /// </summary>
 public sealed record SponsorTerms(
     string? Title, string? Description, string? Metric, string? Direction, string? EvalCommand, IReadOnlyList<string>? TargetGlobs,
-    IReadOnlyList<string>? ForbiddenPatterns, long? TotalSat, DateTimeOffset? Deadline, double? DurationHours, double? RateSatPerUnit,
+    IReadOnlyList<string>? ForbiddenPatterns, long? TotalSats, DateTimeOffset? Deadline, double? DurationHours, double? RateSatsPerUnit,
     double? MinImprovement, long? MaxDiffBytes, int? EvalTimeoutS, int? EvalMemoryMb, int? Repeats);
 
 /// <summary>A sponsor's folder made ready for <c>POST /bounties</c>: the request and the size of each archive.</summary>
-public sealed record PackedBounty(NewBounty Request, int BaselineFiles, long BaselineBytes, int HeldOutFiles, long HeldOutBytes);
+public sealed record PackedBounty(CreateBountyRequest Request, int BaselineFiles, long BaselineBytes, int HeldOutFiles, long HeldOutBytes);
 
 /// <summary>A wrong or missing part of a sponsor's folder, named with the fix.</summary>
 public sealed class SponsorFolderException(string message) : Exception(message);
@@ -67,12 +67,15 @@ public static class SponsorFolder
         var deadline = terms.Deadline
             ?? (terms.DurationHours is { } hours && double.IsFinite(hours) && hours > 0 && hours <= 24 * 3650 ? now.AddHours(hours)
                 : throw new SponsorFolderException($"{TermsFile}: set \"deadline\" (ISO 8601 UTC) or \"duration_hours\" (a positive number)"));
-        var request = new NewBounty(
-            Required(terms.Title, "title"), terms.Description ?? "", Required(terms.Metric, "metric"), terms.Direction ?? "maximize",
-            Required(terms.EvalCommand, "eval_command"), terms.TargetGlobs is { Count: > 0 } globs ? globs : throw Missing("target_globs"),
-            Convert.ToBase64String(baselineArchive), Convert.ToBase64String(heldOutArchive), terms.TotalSat ?? throw Missing("total_sat"), deadline,
-            terms.RateSatPerUnit ?? throw Missing("rate_sat_per_unit"), terms.MinImprovement ?? 0, terms.MaxDiffBytes ?? 20_000,
-            terms.ForbiddenPatterns ?? [], terms.EvalTimeoutS ?? 60, terms.EvalMemoryMb ?? 256, terms.Repeats ?? 1);
+        var request = new CreateBountyRequest
+        {
+            Title = Required(terms.Title, "title"), Description = terms.Description ?? "", Metric = Required(terms.Metric, "metric"), Direction = terms.Direction ?? "maximize",
+            EvalCommand = Required(terms.EvalCommand, "eval_command"), TargetFiles = terms.TargetGlobs is { Count: > 0 } globs ? globs : throw Missing("target_globs"),
+            BaselineTarball = Convert.ToBase64String(baselineArchive), HeldOutTarball = Convert.ToBase64String(heldOutArchive),
+            TotalSats = terms.TotalSats ?? throw Missing("total_sats"), Deadline = deadline,
+            RateSatsPerUnit = terms.RateSatsPerUnit is { } rate ? (long)rate : throw Missing("rate_sats_per_unit"), MinImprovement = terms.MinImprovement ?? 0, MaxDiffBytes = terms.MaxDiffBytes ?? 20_000,
+            ForbiddenPatterns = terms.ForbiddenPatterns ?? [], EvalTimeoutS = terms.EvalTimeoutS ?? 60, EvalMemoryMb = terms.EvalMemoryMb ?? 256, Repeats = terms.Repeats ?? 1,
+        };
         return new PackedBounty(request, baselineFiles, baselineArchive.Length, heldOutFiles, heldOutArchive.Length);
     }
 
@@ -86,7 +89,7 @@ public static class SponsorFolder
         ShippedBounty.WriteTo(generated, root);
         var task = ShippedBounty.Task;
         var terms = new SponsorTerms(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs, ["curl", "wget"],
-            TotalSat: 20_000, Deadline: null, DurationHours: 24, RateSatPerUnit: 100_000, MinImprovement: 0.01, MaxDiffBytes: task.MaxDiffBytes,
+            TotalSats: 20_000, Deadline: null, DurationHours: 24, RateSatsPerUnit: 100_000, MinImprovement: 0.01, MaxDiffBytes: task.MaxDiffBytes,
             EvalTimeoutS: 30, EvalMemoryMb: 256, Repeats: 1);
         File.WriteAllText(Path.Combine(root, TermsFile), JsonSerializer.Serialize(terms, new JsonSerializerOptions(BountyClient.Json) { WriteIndented = true }) + "\n");
     }

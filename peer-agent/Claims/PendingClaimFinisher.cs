@@ -9,10 +9,10 @@ namespace L402Train.PeerAgent.Claims;
 /// <param name="Claim">The claim.</param>
 /// <param name="State">not_filed, validating, claimed (reward paid), nothing_owed or paying.</param>
 /// <param name="Verdict">The verdict's reason, once decided.</param>
-/// <param name="RewardSat">The reward received now.</param>
+/// <param name="RewardSats">The reward received now.</param>
 /// <param name="Deposit">The deposit as the coordinator (or, for an unfiled one, the wallet) reports it.</param>
 /// <param name="Done">True when nothing is left to do and the claim was forgotten.</param>
-public sealed record ClaimProgress(PendingClaim Claim, string State, string? Verdict, long RewardSat, string Deposit, bool Done);
+public sealed record ClaimProgress(PendingClaim Claim, string State, string? Verdict, long RewardSats, string Deposit, bool Done);
 
 /// <summary>
 /// Finishes what a lost connection or a crash left: for each pending claim, reads the submission
@@ -38,7 +38,7 @@ public sealed class PendingClaimFinisher(
                 ? await FinishBountyAsync(claim, waitForVerdict, cancellationToken)
                 : await FinishTrainingAsync(claim, waitForVerdict, cancellationToken);
             if (result.Done) claims.Remove(claim.SubmissionId);
-            progress?.Report($"{claim.SubmissionId[..12]}…: {result.State}{(result.RewardSat > 0 ? $", {result.RewardSat} sat received" : "")}");
+            progress?.Report($"{claim.SubmissionId[..12]}…: {result.State}{(result.RewardSats > 0 ? $", {result.RewardSats} sat received" : "")}");
             results.Add(result);
         }
         return results;
@@ -48,7 +48,7 @@ public sealed class PendingClaimFinisher(
     {
         var client = new BountyClient(coordinator);
         var bountyId = claim.BountyId ?? throw new InvalidDataException($"The pending bounty claim {claim.SubmissionId} names no bounty.");
-        RemoteBountySubmission state;
+        BountySubmissionView state;
         try
         {
             state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
@@ -61,13 +61,13 @@ public sealed class PendingClaimFinisher(
         while (!state.IsDecided && wait && time.GetUtcNow() < deadline)
             state = await client.SubmissionAsync(bountyId, claim.SubmissionId, LongPoll, cancellationToken);
         if (!state.IsDecided) return new ClaimProgress(claim, "validating", null, 0, state.Deposit, false);
-        if (state.ClaimableSat <= 0) return new ClaimProgress(claim, "nothing_owed", state.Reason, 0, state.Deposit, true);
+        if (state.ClaimableSats <= 0) return new ClaimProgress(claim, "nothing_owed", state.Reason, 0, state.Deposit, true);
         if (state.Reward == "paid") return new ClaimProgress(claim, "claimed", state.Reason, 0, state.Deposit, true);
 
         Invoice? invoice = null;
         if (state.Reward != "paying")
         {
-            invoice = await InvoiceAsync(state.ClaimableSat, $"bounty {bountyId} reward {claim.SubmissionId[..12]}", cancellationToken);
+            invoice = await InvoiceAsync(state.ClaimableSats, $"bounty {bountyId} reward {claim.SubmissionId[..12]}", cancellationToken);
             await client.ClaimAsync(bountyId, claim.SubmissionId, invoice.PaymentRequest, claim.Credential, cancellationToken);
         }
         while (state.Reward != "paid" && time.GetUtcNow() < deadline)
@@ -82,14 +82,14 @@ public sealed class PendingClaimFinisher(
             await Task.Delay(Poll, time, cancellationToken);
             state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
         }
-        await LogClaimAsync(claim, invoice, state.ClaimableSat, state.Status, state.Reason, state.Deposit, state.NewVersion, cancellationToken);
-        return new ClaimProgress(claim, "claimed", state.Reason, invoice is null ? 0 : state.ClaimableSat, state.Deposit, true);
+        await LogClaimAsync(claim, invoice, state.ClaimableSats, state.Status, state.Reason, state.Deposit, state.NewVersion, cancellationToken);
+        return new ClaimProgress(claim, "claimed", state.Reason, invoice is null ? 0 : state.ClaimableSats, state.Deposit, true);
     }
 
     private async Task<ClaimProgress> FinishTrainingAsync(PendingClaim claim, bool wait, CancellationToken cancellationToken)
     {
         var client = new CoordinatorClient(coordinator);
-        RemoteSubmission state;
+        SubmissionView state;
         try
         {
             state = await client.SubmissionAsync(claim.SubmissionId, TimeSpan.Zero, cancellationToken);
@@ -102,13 +102,13 @@ public sealed class PendingClaimFinisher(
         while (state.Verdict is null && wait && time.GetUtcNow() < deadline)
             state = await client.SubmissionAsync(claim.SubmissionId, LongPoll, cancellationToken);
         if (state.Verdict is null) return new ClaimProgress(claim, "validating", null, 0, state.Deposit, false);
-        if (state.RewardSat <= 0) return new ClaimProgress(claim, "nothing_owed", state.Verdict, 0, state.Deposit, true);
+        if (state.RewardSats <= 0) return new ClaimProgress(claim, "nothing_owed", state.Verdict, 0, state.Deposit, true);
         if (state.Reward == "paid") return new ClaimProgress(claim, "claimed", state.Verdict, 0, state.Deposit, true);
 
         Invoice? invoice = null;
         if (state.Reward != "paying")
         {
-            invoice = await InvoiceAsync(state.RewardSat, $"reward {claim.SubmissionId[..12]}", cancellationToken);
+            invoice = await InvoiceAsync(state.RewardSats, $"reward {claim.SubmissionId[..12]}", cancellationToken);
             await client.ClaimAsync(claim.SubmissionId, invoice.PaymentRequest, claim.Credential, cancellationToken);
         }
         while (state.Reward != "paid" && time.GetUtcNow() < deadline)
@@ -122,8 +122,8 @@ public sealed class PendingClaimFinisher(
             await Task.Delay(Poll, time, cancellationToken);
             state = await client.SubmissionAsync(claim.SubmissionId, TimeSpan.Zero, cancellationToken);
         }
-        await LogClaimAsync(claim, invoice, state.RewardSat, state.Status, state.Verdict, state.Deposit, null, cancellationToken);
-        return new ClaimProgress(claim, "claimed", state.Verdict, invoice is null ? 0 : state.RewardSat, state.Deposit, true);
+        await LogClaimAsync(claim, invoice, state.RewardSats, state.Status, state.Verdict, state.Deposit, null, cancellationToken);
+        return new ClaimProgress(claim, "claimed", state.Verdict, invoice is null ? 0 : state.RewardSats, state.Deposit, true);
     }
 
     private static bool IsFinal(string deposit) => deposit is "refunded" or "forfeited";

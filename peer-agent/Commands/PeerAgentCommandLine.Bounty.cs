@@ -43,7 +43,7 @@ public sealed partial class PeerAgentCommandLine
                 foreach (var b in bounties)
                 {
                     table.AddRow(Markup.Escape(b.Id), Markup.Escape(b.Title), b.Status, $"{Markup.Escape(b.Metric)} ({b.Direction})", Score(b.BestScore), $"v{b.Version}",
-                        $"{b.RemainingSat}", $"{b.TotalSat}", b.Deadline?.ToString("u", CultureInfo.InvariantCulture) ?? "-");
+                        $"{b.RemainingSats}", $"{b.TotalSats}", b.Deadline.ToString("u", CultureInfo.InvariantCulture));
                 }
                 Screen(parse).Write(table);
                 return 0;
@@ -78,11 +78,11 @@ public sealed partial class PeerAgentCommandLine
                 Row("status", b.Status);
                 Row("metric", $"{b.Metric} ({b.Direction}), best {Score(b.BestScore)} at v{b.Version}");
                 Row("eval", b.EvalCommand);
-                Row("targets", string.Join(", ", b.TargetGlobs));
-                Row("reward", string.Create(CultureInfo.InvariantCulture, $"{b.RateSatPerUnit} sat per unit of improvement, minimum {b.MinImprovement}, {b.RemainingSat} sat left, fee {b.CoordinatorFeePct}%"));
+                Row("targets", string.Join(", ", b.TargetFiles));
+                Row("reward", string.Create(CultureInfo.InvariantCulture, $"{b.RateSatsPerUnit} sat per unit of improvement, minimum {b.MinImprovement}, {b.RemainingSats} sat left, fee {b.CoordinatorFeePct}%"));
                 Row("limits", $"diff ≤ {b.MaxDiffBytes} bytes, eval {b.EvalTimeoutS} s / {b.EvalMemoryMb} MiB, {b.Repeats} repeat(s)");
-                Row("held-out", $"sha256 {b.HeldoutSha256}");
-                Row("deadline", b.Deadline?.ToString("u", CultureInfo.InvariantCulture) ?? "-");
+                Row("held-out", $"sha256 {b.HeldOutHash}");
+                Row("deadline", b.Deadline.ToString("u", CultureInfo.InvariantCulture));
                 Row("baseline", workspace.Folder);
                 console.Write(grid);
                 if (b.Description is { Length: > 0 } d) console.WriteLine(d);
@@ -200,8 +200,8 @@ public sealed partial class PeerAgentCommandLine
                 var table = new Table().AddColumns("rank", "agent", "held-out", "improvement", "reward (sat)", "version", "submission", "accepted");
                 foreach (var e in board.Entries)
                 {
-                    table.AddRow($"{e.Rank}", Markup.Escape(e.Agent ?? "-"), Score(e.HeldoutScore), Score(e.Improvement), $"{e.RewardSat}", $"v{e.Version}",
-                        e.SubmissionId.Length > 12 ? e.SubmissionId[..12] + "…" : e.SubmissionId, e.AcceptedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-");
+                    table.AddRow($"{e.Rank}", Markup.Escape(e.Agent ?? "-"), Score(e.HeldoutScore), Score(e.Improvement), $"{e.RewardSats}", $"v{e.Version}",
+                        e.SubmissionId.Length > 12 ? e.SubmissionId[..12] + "…" : e.SubmissionId, e.AcceptedAt.ToString("u", CultureInfo.InvariantCulture));
                 }
                 console.Write(table);
                 return 0;

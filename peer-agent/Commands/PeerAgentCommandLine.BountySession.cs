@@ -73,7 +73,7 @@ public sealed partial class PeerAgentCommandLine
     private static void PrintOutcome(IAnsiConsole console, BountySubmissionOutcome o) =>
         console.Write(new Table().AddColumns("submission", "verdict", "reason", "public", "held-out", "reward (sat)", "fee (sat)", "deposit", "version")
             .AddRow(o.SubmissionId.Length > 12 ? o.SubmissionId[..12] + "…" : o.SubmissionId, o.Status, Markup.Escape(o.Reason ?? "-"), Score(o.PublicScore),
-                Score(o.HeldoutScore), $"{o.RewardSat}", $"{o.FeeSat}", $"{o.Deposit} ({o.DepositSat} sat)", o.NewVersion is { } v ? $"v{v}" : "-"));
+                Score(o.HeldoutScore), $"{o.RewardSats}", $"{o.FeeSats}", $"{o.Deposit} ({o.DepositSats} sat)", o.NewVersion is { } v ? $"v{v}" : "-"));
 
     private static string Score(double? value) => value is { } v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "-";
 

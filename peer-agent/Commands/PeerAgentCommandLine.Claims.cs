@@ -59,7 +59,7 @@ public sealed partial class PeerAgentCommandLine
         if (finished.Count == 0) return finished;
         var table = new Table().AddColumns("submission", "state", "verdict", "reward (sat)", "deposit", "pending");
         foreach (var f in finished)
-            table.AddRow(f.Claim.SubmissionId[..12] + "…", f.State, Markup.Escape(f.Verdict ?? "-"), $"{f.RewardSat}", f.Deposit, f.Done ? "no" : "yes");
+            table.AddRow(f.Claim.SubmissionId[..12] + "…", f.State, Markup.Escape(f.Verdict ?? "-"), $"{f.RewardSats}", f.Deposit, f.Done ? "no" : "yes");
         console.Write(table);
         return finished;
     }

@@ -66,7 +66,7 @@ public sealed partial class PeerAgentCommandLine
                 var client = new BountyClient(http);
                 var created = await client.CreateAsync(packed.Request, ct);
                 var funding = await wallet.DecodeAsync(created.FundingInvoice, ct);
-                console.MarkupLineInterpolated($"posted [bold]{created.Id}[/]; paying its funding invoice ({funding.Amount?.ToSatsFloor().Value ?? packed.Request.TotalSat} sat)");
+                console.MarkupLineInterpolated($"posted [bold]{created.Id}[/]; paying its funding invoice ({funding.Amount?.ToSatsFloor().Value ?? packed.Request.TotalSats} sat)");
                 var payment = await wallet.PayAsync(new PaymentRequest(created.FundingInvoice, new Sats(parse.GetValue(maxFee)).ToMilliSats(), TimeSpan.FromSeconds(60)), ct);
                 var log = new ProvenanceLog(parse.GetValue(results)!, TimeProvider.System);
                 await log.AppendAsync(new ProvenanceEntry(log.Now, "fund", created.Id, PaymentHash: payment.Hash.ToHex(), Preimage: payment.Preimage?.ToHex(),
@@ -78,7 +78,7 @@ public sealed partial class PeerAgentCommandLine
                 }
                 var credentials = await SaveSponsorCredentialAsync(folder, created, payment, ct);
                 var active = await WaitUntilActiveAsync(client, created.Id, TimeSpan.FromSeconds(parse.GetValue(wait)), ct);
-                console.MarkupLineInterpolated($"funded {created.Id}: {(active ? "listed as active" : "paid, not listed as active yet (the coordinator checks the funding shortly)")}; held-out sha256 {created.HeldoutSha256}");
+                console.MarkupLineInterpolated($"funded {created.Id}: {(active ? "listed as active" : "paid, not listed as active yet (the coordinator checks the funding shortly)")}; held-out sha256 {created.HeldOutHash}");
                 console.MarkupLineInterpolated($"your sponsor macaroon (submissions, cancel) is in [bold]{credentials}[/]; the payment is in {Path.GetFullPath(parse.GetValue(results)!)}");
                 return active ? 0 : 1;
             });
@@ -91,20 +91,20 @@ public sealed partial class PeerAgentCommandLine
         var b = packed.Request;
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));
-        Row("title", b.Title);
+        Row("title", b.Title ?? "");
         Row("metric", $"{b.Metric} ({b.Direction})");
-        Row("eval", b.EvalCommand);
-        Row("targets", string.Join(", ", b.TargetGlobs));
-        Row("pool", string.Create(CultureInfo.InvariantCulture, $"{b.TotalSat} sat, {b.RateSatPerUnit} sat per unit of improvement, minimum {b.MinImprovement}"));
-        Row("limits", $"diff ≤ {b.MaxDiffBytes} bytes, eval {b.EvalTimeoutS} s / {b.EvalMemoryMb} MiB, {b.Repeats} repeat(s), forbidden: {(b.ForbiddenPatterns.Count == 0 ? "-" : string.Join(", ", b.ForbiddenPatterns))}");
-        Row("deadline", b.Deadline.ToString("u", CultureInfo.InvariantCulture));
+        Row("eval", b.EvalCommand ?? "");
+        Row("targets", string.Join(", ", b.TargetFiles ?? []));
+        Row("pool", string.Create(CultureInfo.InvariantCulture, $"{b.TotalSats} sat, {b.RateSatsPerUnit} sat per unit of improvement, minimum {b.MinImprovement}"));
+        Row("limits", $"diff ≤ {b.MaxDiffBytes} bytes, eval {b.EvalTimeoutS} s / {b.EvalMemoryMb} MiB, {b.Repeats} repeat(s), forbidden: {(b.ForbiddenPatterns is not { Count: > 0 } forbidden ? "-" : string.Join(", ", forbidden))}");
+        Row("deadline", b.Deadline?.ToString("u", CultureInfo.InvariantCulture) ?? "-");
         Row("baseline", $"{packed.BaselineFiles} files, {packed.BaselineBytes} bytes packed");
         Row("held-out", $"{packed.HeldOutFiles} files, {packed.HeldOutBytes} bytes packed (revealed when the bounty closes)");
         return grid;
     }
 
     // The sponsor macaroon is the only key to the submissions and to cancel: keep it beside the terms, readable by the owner only.
-    private static async Task<string> SaveSponsorCredentialAsync(string folder, CreatedBounty created, Payment payment, CancellationToken ct)
+    private static async Task<string> SaveSponsorCredentialAsync(string folder, BountyCreated created, Payment payment, CancellationToken ct)
     {
         var path = Path.Combine(folder, $"sponsor-{created.Id}.json");
         var json = JsonSerializer.Serialize(new
@@ -113,7 +113,7 @@ public sealed partial class PeerAgentCommandLine
             sponsor_macaroon = created.SponsorMacaroon,
             funding_payment_hash = payment.Hash.ToHex(),
             funding_preimage = payment.Preimage?.ToHex(),
-            heldout_sha256 = created.HeldoutSha256,
+            heldout_sha256 = created.HeldOutHash,
         }, new JsonSerializerOptions { WriteIndented = true });
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

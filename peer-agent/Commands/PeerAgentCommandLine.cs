@@ -65,7 +65,7 @@ public sealed partial class PeerAgentCommandLine
             {
                 var result = await console.Status().StartAsync($"round {r + 1}: training and submitting", _ => trainer.RunRoundAsync(ct));
                 table.AddRow($"{result.Round}", $"v{result.BaseVersion}", result.Verdict ?? "-", result.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",
-                    result.Deposit, $"{result.RewardSat}", $"{result.TrainSeconds:0.0}", $"{result.UploadSeconds:0.0}", $"{result.VerdictSeconds:0.0}");
+                    result.Deposit, $"{result.RewardSats}", $"{result.TrainSeconds:0.0}", $"{result.UploadSeconds:0.0}", $"{result.VerdictSeconds:0.0}");
             }
             console.Write(table);
             // The peer waited for its own verdicts; an earlier run's submission filed in the same round may still be
@@ -87,7 +87,7 @@ public sealed partial class PeerAgentCommandLine
             var console = Screen(parse);
             if (status.Training is not { } t) { console.MarkupLine("the coordinator runs no training"); return 0; }
             console.Write(new Table().AddColumns("round", "status", "base version", "deadline", "model", "deposit (sat)", "checkpoint (sat)")
-                .AddRow($"{t.Round}", t.RoundStatus, $"v{t.BaseVersion}", t.Deadline.ToString("u", CultureInfo.InvariantCulture), t.Setup.Model, $"{t.DepositSat}", $"{t.CheckpointPriceSat}"));
+                .AddRow($"{t.Round}", t.RoundStatus, $"v{t.BaseVersion}", t.Deadline.ToString("u", CultureInfo.InvariantCulture), t.Setup.Model, $"{t.DepositSats}", $"{t.CheckpointPriceSats}"));
             return 0;
         });
         return command;

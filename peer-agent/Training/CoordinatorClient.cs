@@ -7,22 +7,8 @@ using L402Train.L402.Client;
 
 namespace L402Train.PeerAgent.Training;
 
-/// <summary>The training part of the coordinator's <c>/status</c>.</summary>
-public sealed record RemoteTrainingStatus(int Round, string RoundStatus, int BaseVersion, DateTimeOffset Deadline, RemoteCheckpoint? Checkpoint,
-    RemoteTrainingSetup Setup, long DepositSat, long CheckpointPriceSat);
-
-/// <summary>A checkpoint version as <c>/status</c> shows it.</summary>
-public sealed record RemoteCheckpoint(int Version, string Sha256, long Bytes);
-
-/// <summary>A submission's state as the coordinator reports it.</summary>
-public sealed record RemoteSubmission(string SubmissionId, string PeerId, int Round, int BaseVersion, string Status, string? Verdict,
-    double? Score, double? Quality, string? Detail, string Deposit, long DepositSat, long RewardSat, string Reward, string? ClaimFailure);
-
-/// <summary>The status document.</summary>
-public sealed record RemoteStatus(string Version, string Store, string SiloId, IReadOnlyList<string> Roles, RemoteTrainingStatus? Training);
-
 /// <summary>What an upload returned: the submission id and the credential that paid the deposit (it authorizes the claim).</summary>
-public sealed record UploadResult(string SubmissionId, string DepositCredential, long DepositSat);
+public sealed record UploadResult(string SubmissionId, string DepositCredential, long DepositSats);
 
 /// <summary>Typed calls to a coordinator's training API through an <see cref="HttpClient"/> that pays L402 challenges.</summary>
 public sealed class CoordinatorClient(HttpClient http)
@@ -35,8 +21,8 @@ public sealed class CoordinatorClient(HttpClient http)
     };
 
     /// <summary>GET /status.</summary>
-    public async Task<RemoteStatus> StatusAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync<RemoteStatus>("status", Json, cancellationToken) ?? throw new InvalidDataException("empty /status");
+    public async Task<SiloStatus> StatusAsync(CancellationToken cancellationToken) =>
+        await http.GetFromJsonAsync<SiloStatus>("status", Json, cancellationToken) ?? throw new InvalidDataException("empty /status");
 
     /// <summary>GET /checkpoint (pays the fee); returns the safetensors bytes.</summary>
     public async Task<byte[]> CheckpointAsync(CancellationToken cancellationToken)
@@ -62,8 +48,8 @@ public sealed class CoordinatorClient(HttpClient http)
     }
 
     /// <summary>GET /submissions/{id}?wait=…</summary>
-    public async Task<RemoteSubmission> SubmissionAsync(string id, TimeSpan wait, CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync<RemoteSubmission>($"submissions/{id}?wait={(int)wait.TotalSeconds}", Json, cancellationToken)
+    public async Task<SubmissionView> SubmissionAsync(string id, TimeSpan wait, CancellationToken cancellationToken) =>
+        await http.GetFromJsonAsync<SubmissionView>($"submissions/{id}?wait={(int)wait.TotalSeconds}", Json, cancellationToken)
         ?? throw new InvalidDataException("empty submission");
 
     /// <summary>POST /submissions/{id}/claim with the deposit's credential.</summary>

@@ -40,9 +40,9 @@ public sealed record PeerTrainerOptions
 /// <param name="SubmissionId">Its submission.</param>
 /// <param name="Verdict">The verdict reason.</param>
 /// <param name="Score">The verdict's score.</param>
-/// <param name="DepositSat">The deposit paid.</param>
+/// <param name="DepositSats">The deposit paid.</param>
 /// <param name="Deposit">What happened to it.</param>
-/// <param name="RewardSat">Reward received.</param>
+/// <param name="RewardSats">Reward received.</param>
 /// <param name="PayloadBytes">Upload size.</param>
 /// <param name="TrainSeconds">Local training time.</param>
 /// <param name="CompressSeconds">Compression time.</param>
@@ -50,8 +50,8 @@ public sealed record PeerTrainerOptions
 /// <param name="VerdictSeconds">Time from upload to verdict.</param>
 /// <param name="LastLoss">Training loss of the last local step.</param>
 /// <param name="TrainCpuSeconds">CPU time of the local training (thread CPU time; the model trains on one thread by default).</param>
-public sealed record PeerRoundResult(int Round, int BaseVersion, string SubmissionId, string? Verdict, double? Score, long DepositSat, string Deposit,
-    long RewardSat, int PayloadBytes, double TrainSeconds, double CompressSeconds, double UploadSeconds, double VerdictSeconds, double? LastLoss,
+public sealed record PeerRoundResult(int Round, int BaseVersion, string SubmissionId, string? Verdict, double? Score, long DepositSats, string Deposit,
+    long RewardSats, int PayloadBytes, double TrainSeconds, double CompressSeconds, double UploadSeconds, double VerdictSeconds, double? LastLoss,
     double TrainCpuSeconds);
 
 /// <summary>
@@ -70,7 +70,7 @@ public sealed class PeerTrainer(
     IProgress<string>? progress = null)
 {
     // The coordinator's setup (model, corpus, codec), shared with its validators, and the public corpus built from it once.
-    private RemoteTrainingSetup? setup;
+    private TrainingSetupView? setup;
     private TokenStream? tokens;
     private GptModel? model;
     private LocalTrainer? trainer;
@@ -114,14 +114,14 @@ public sealed class PeerTrainer(
         var verdict = await WaitForVerdictAsync(upload.SubmissionId, cancellationToken);
         var verdictSeconds = time.GetElapsedTime(clock).TotalSeconds;
         long reward = 0;
-        if (verdict.RewardSat > 0) reward = await ClaimAsync(upload, verdict, cancellationToken);
+        if (verdict.RewardSats > 0) reward = await ClaimAsync(upload, verdict, cancellationToken);
         verdict = await WaitForDepositAsync(upload.SubmissionId, cancellationToken);
         progress?.Report($"{peerId}: round {round} {verdict.Verdict} (score {verdict.Score:0.0000}), deposit {verdict.Deposit}, reward {reward} sat");
-        return new PeerRoundResult(round, checkpointVersion, upload.SubmissionId, verdict.Verdict, verdict.Score, verdict.DepositSat, verdict.Deposit,
+        return new PeerRoundResult(round, checkpointVersion, upload.SubmissionId, verdict.Verdict, verdict.Score, verdict.DepositSats, verdict.Deposit,
             reward, payload.Length, trainSeconds, compressSeconds, uploadSeconds, verdictSeconds, lastLoss, trainCpu.TotalSeconds);
     }
 
-    private async Task<RemoteTrainingStatus> WaitForNewRoundAsync(CancellationToken cancellationToken)
+    private async Task<TrainingStatusView> WaitForNewRoundAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -140,12 +140,12 @@ public sealed class PeerTrainer(
         checkpointVersion = (int)loaded.Version;
         if (model is null)
         {
-            model = GptModel.FromParameters(setup.Config, loaded.Parameters.Clone(), options.Threads);
+            model = GptModel.FromParameters(setup!.Config, loaded.Parameters.Clone(), options.Threads);
             var inner = profile == PeerProfile.Mediocre
                 ? new AdamWOptions { LearningRate = options.LearningRate / 100 }
                 : new AdamWOptions { LearningRate = options.LearningRate, WarmupSteps = Math.Min(5, options.InnerSteps) };
             trainer = new LocalTrainer(model, inner);
-            encoder = new SparseLoCoEncoder(setup.Manifest, setup.Compression);
+            encoder = new SparseLoCoEncoder(setup!.Manifest, setup!.Compression);
         }
         progress?.Report($"{peerId}: checkpoint v{checkpointVersion} ({bytes.Length:N0} bytes)");
     }
@@ -171,16 +171,16 @@ public sealed class PeerTrainer(
     private async Task<byte[]> CopyAsync(int round, CancellationToken cancellationToken)
     {
         var original = await (board ?? throw new InvalidOperationException("A copycat needs a board to copy from.")).TakeAsync(round, cancellationToken);
-        var decoded = new SparseLoCoDecoder(setup!.Manifest, setup.Compression).Decode(original);
+        var decoded = new SparseLoCoDecoder(setup!.Manifest, setup!.Compression).Decode(original);
         var dense = decoded.Submission.Densify();
         var noise = new Random(unchecked((int)options.DataSeed));
         foreach (var tensor in dense)
             for (var i = 0; i < tensor.Length; i++) if (tensor[i] != 0) tensor[i] *= 1 + (float)((noise.NextDouble() - 0.5) * 0.02);
-        var copy = new SparseLoCoEncoder(setup.Manifest, setup.Compression).Compress(dense.Select(t => (ReadOnlyMemory<float>)t).ToList());
+        var copy = new SparseLoCoEncoder(setup!.Manifest, setup!.Compression).Compress(dense.Select(t => (ReadOnlyMemory<float>)t).ToList());
         return copy.ToBytes(options.Wire, PayloadMetadata.Create(checkpointVersion, peerId));
     }
 
-    private async Task<RemoteSubmission> WaitForVerdictAsync(string id, CancellationToken cancellationToken)
+    private async Task<SubmissionView> WaitForVerdictAsync(string id, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.VerdictTimeout;
         while (true)
@@ -191,7 +191,7 @@ public sealed class PeerTrainer(
         }
     }
 
-    private async Task<RemoteSubmission> WaitForDepositAsync(string id, CancellationToken cancellationToken)
+    private async Task<SubmissionView> WaitForDepositAsync(string id, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -201,15 +201,15 @@ public sealed class PeerTrainer(
         }
     }
 
-    private async Task<long> ClaimAsync(UploadResult upload, RemoteSubmission verdict, CancellationToken cancellationToken)
+    private async Task<long> ClaimAsync(UploadResult upload, SubmissionView verdict, CancellationToken cancellationToken)
     {
         var invoice = await wallet.CreateInvoiceAsync(
-            new CreateInvoiceRequest(new Sats(verdict.RewardSat).ToMilliSats(), $"reward {upload.SubmissionId[..12]}", TimeSpan.FromHours(1)), cancellationToken);
+            new CreateInvoiceRequest(new Sats(verdict.RewardSats).ToMilliSats(), $"reward {upload.SubmissionId[..12]}", TimeSpan.FromHours(1)), cancellationToken);
         await coordinator.ClaimAsync(upload.SubmissionId, invoice.PaymentRequest, upload.DepositCredential, cancellationToken);
         while (true)
         {
             var state = await coordinator.SubmissionAsync(upload.SubmissionId, TimeSpan.Zero, cancellationToken);
-            if (state.Reward == "paid") return state.RewardSat;
+            if (state.Reward == "paid") return state.RewardSats;
             if (state.ClaimFailure is { } failure) throw new InvalidOperationException($"Claim of {upload.SubmissionId} failed: {failure}");
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }

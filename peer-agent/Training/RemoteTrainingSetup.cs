@@ -5,44 +5,27 @@ using L402Train.Model.Gpt;
 namespace L402Train.PeerAgent.Training;
 
 /// <summary>
-/// The training setup as <c>/status</c> shows it (the coordinator's <c>TrainingSetup</c>, read from its JSON):
-/// what a peer needs to build the same model, corpus and codec as the validators. A copy of the shape rather
-/// than a reference, so that the peer-agent needs neither the grains nor Orleans; a test in
-/// L402Train.Training.Tests reads the coordinator's JSON into it and compares field by field.
+/// What a peer derives from the coordinator's training setup (<see cref="TrainingSetupView"/>, read from
+/// <c>/status</c>): the same model, corpus and codec as the validators. The setup itself is the protocol's
+/// record, so the peer-agent needs neither the grains nor Orleans; a test in L402Train.Training.Tests reads
+/// the coordinator's JSON and compares what both sides derive.
 /// </summary>
-public sealed record RemoteTrainingSetup
+public static class RemoteTrainingSetup
 {
-    /// <summary>Model configuration name (<c>tiny</c>, <c>small</c>).</summary>
-    public required string Model { get; init; }
+    extension(TrainingSetupView setup)
+    {
+        /// <summary>The model architecture.</summary>
+        public GptConfig Config => GptConfig.FromName(setup.Model);
 
-    /// <summary>Seed of the initial weights (version 0).</summary>
-    public required ulong InitSeed { get; init; }
+        /// <summary>The tensors a gradient payload carries, in order.</summary>
+        public TensorManifest Manifest => new(GptModel.LayoutOf(setup.Config).Select(t => new Compression.TensorSpec(t.Name, [.. t.Shape])));
 
-    /// <summary>Seed of the public training corpus (the shipped story generator).</summary>
-    public required ulong CorpusSeed { get; init; }
+        /// <summary>The compression settings peers and validators share.</summary>
+        public CompressionSettings Compression =>
+            CompressionSettings.Default with { TopK = setup.TopK, ErrorFeedbackDecay = setup.ErrorFeedbackDecay, MaxDegreeOfParallelism = 1 };
 
-    /// <summary>Stories in the public training corpus.</summary>
-    public required int CorpusStories { get; init; }
-
-    /// <summary>Tokens per training and evaluation sequence.</summary>
-    public required int SequenceLength { get; init; }
-
-    /// <summary>Top-k per 4,096-element chunk.</summary>
-    public required int TopK { get; init; }
-
-    /// <summary>β of each peer's error feedback.</summary>
-    public required float ErrorFeedbackDecay { get; init; }
-
-    /// <summary>The model architecture.</summary>
-    public GptConfig Config => GptConfig.FromName(Model);
-
-    /// <summary>The tensors a gradient payload carries, in order.</summary>
-    public TensorManifest Manifest => new(GptModel.LayoutOf(Config).Select(t => new Compression.TensorSpec(t.Name, [.. t.Shape])));
-
-    /// <summary>The compression settings peers and validators share.</summary>
-    public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, ErrorFeedbackDecay = ErrorFeedbackDecay, MaxDegreeOfParallelism = 1 };
-
-    /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
-    public TokenStream TrainingTokens() =>
-        TokenStream.FromDocuments(new StoryGenerator(CorpusSeed).Generate(CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+        /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
+        public TokenStream TrainingTokens() =>
+            TokenStream.FromDocuments(new StoryGenerator(setup.CorpusSeed).Generate(setup.CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+    }
 }

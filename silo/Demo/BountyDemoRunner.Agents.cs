@@ -74,7 +74,7 @@ public sealed partial class BountyDemoRunner
         }, TimeProvider.System, who.Log);
 
     private void Add(Participant who, string role, BountySubmissionOutcome o, Action refresh) =>
-        Show(new DemoBountyAgent(who.Name, role, o.Status, o.Reason, o.PublicScore, o.HeldoutScore, o.RewardSat, o.Deposit, o.DepositSat, o.CreditedTo), refresh);
+        Show(new DemoBountyAgent(who.Name, role, o.Status, o.Reason, o.PublicScore, o.HeldoutScore, o.RewardSats, o.Deposit, o.DepositSats, o.CreditedTo), refresh);
 
     private void Skipped(Participant who, string role, string? why, double publicScore, Action refresh) =>
         Show(new DemoBountyAgent(who.Name, role, "skipped", why, publicScore, null, 0, "none", 0, null), refresh);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using L402Train.Protocol.Bounties;
 using L402Train.Bounties.Shipped;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
@@ -91,10 +92,13 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
     {
         var generated = ShippedBounty.Generate(options.Seed, options.PublicCount, options.HeldOutCount);
         var task = ShippedBounty.Task;
-        var created = await sponsor.Client.CreateAsync(new NewBounty(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs,
-            Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)), options.PoolSat,
-            TimeProvider.System.GetUtcNow().AddHours(1), RateSatPerUnit: 100_000, MinImprovement: 0.01, MaxDiffBytes: task.MaxDiffBytes,
-            ForbiddenPatterns: ["curl", "wget"], EvalTimeoutS: 30, EvalMemoryMb: 256, Repeats: 1), cancellationToken);
+        var created = await sponsor.Client.CreateAsync(new CreateBountyRequest
+        {
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetFiles = task.TargetGlobs,
+            BaselineTarball = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldOutTarball = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSats = options.PoolSat, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatsPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            ForbiddenPatterns = ["curl", "wget"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
+        }, cancellationToken);
         var payment = await sponsor.Wallet.PayAsync(new PaymentRequest(created.FundingInvoice, new Sats(10).ToMilliSats(), TimeSpan.FromSeconds(60)), cancellationToken);
         if (payment.Status != PaymentStatus.Succeeded) throw new InvalidOperationException($"The sponsor could not fund {created.Id}: {payment.FailureReason}");
         var deadline = TimeProvider.System.GetUtcNow().AddMinutes(2);
@@ -103,7 +107,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
             if (TimeProvider.System.GetUtcNow() > deadline) throw new TimeoutException($"{created.Id} did not become active after its funding was paid.");
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
-        console.MarkupLine($"sponsor funded [bold]{created.Id}[/] with {options.PoolSat} sat (held-out sha256 {created.HeldoutSha256[..16]}…)");
+        console.MarkupLine($"sponsor funded [bold]{created.Id}[/] with {options.PoolSat} sat (held-out sha256 {created.HeldOutHash[..16]}…)");
         return (created.Id, created.SponsorMacaroon);
     }
 
@@ -115,7 +119,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var paid = submissions.Where(s => s.Reward == "paid").ToList();
         return new DemoBounty(id, submissions.Count(s => s.Status == "accepted"),
             submissions.Where(s => s.Status == "rejected").GroupBy(s => s.Reason ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-            paid.Sum(s => s.ClaimableSat), paid.Sum(s => s.FeeSat), summary.RemainingSat, board.BestScore, board.BaselineScore, board.Version, [.. rows], false, 0);
+            paid.Sum(s => s.ClaimableSats), paid.Sum(s => s.FeeSats), summary.RemainingSats, board.BestScore, board.BaselineScore, board.Version, [.. rows], false, 0);
     }
 
     private static Participant CreateParticipant(string name, Uri baseUri, SimnetNetwork network, ProvenanceLog log)

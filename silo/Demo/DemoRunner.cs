@@ -106,7 +106,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
             var net = (endBalances[i].Local.ToSatsFloor().Value + endBalances[i].PendingOutgoing.ToSatsFloor().Value) - startBalances[i].Local.ToSatsFloor().Value;
             peerRows.Add(new DemoPeer(names[i], options.Profiles[i].Name(), mine.Count(x => x.Verdict == "accepted"),
                 mine.GroupBy(x => x.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count()),
-                mine.Sum(x => x.RewardSat), mine.Where(x => x.Deposit == "forfeited").Sum(x => x.DepositSat), net));
+                mine.Sum(x => x.RewardSats), mine.Where(x => x.Deposit == "forfeited").Sum(x => x.DepositSats), net));
         }
         var figures = await FiguresAsync(grains, results, rounds);
         PrintSummary(peerRows, figures, ledger, rounds);
@@ -150,7 +150,7 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
         return new DemoRound(round.Number, round.LossBefore, round.LossAfter, round.Submissions.Count,
             round.Submissions.Count(s => s.Reason == VerdictReason.Accepted), rejected,
             submissions.Count(s => s.Deposit == DepositStatus.Refunded), submissions.Count(s => s.Deposit == DepositStatus.Forfeited),
-            outcomes.Sum(o => o.RewardSat), ((round.AggregatedAt ?? round.OpenedAt) - round.OpenedAt).TotalSeconds,
+            outcomes.Sum(o => o.RewardSats), ((round.AggregatedAt ?? round.OpenedAt) - round.OpenedAt).TotalSeconds,
             outcomes.Average(o => o.TrainSeconds), outcomes.Average(o => o.CompressSeconds), outcomes.Average(o => o.UploadSeconds), validate,
             ((round.AggregatedAt ?? round.OpenedAt) - (round.ClosedAt ?? round.OpenedAt)).TotalSeconds);
     }

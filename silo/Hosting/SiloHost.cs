@@ -42,7 +42,7 @@ public static class SiloHost
             document.Info.Title = "L402Train coordinator";
             document.Info.Description = "Training and bounty tracks; paid endpoints answer 402 with an L402 challenge (see docs/PROTOCOL.md).";
             return Task.CompletedTask;
-        }));
+        }).AddL402Extensions());
         return builder;
     }
 
@@ -59,6 +59,7 @@ public static class SiloHost
         app.MapStatusApi();
         app.MapSiloMetrics();
         app.MapOpenApi();
+        app.MapDiscoveryApi();
         if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
         {
             app.MapLightning();

@@ -163,7 +163,9 @@ public sealed partial class BountyGrain(
             BestPublicScores = [.. request.PublicScores], BestHeldOutScores = [.. request.HeldOutScores],
             Pool = pool, Leaderboard = [.. State.Leaderboard, entry],
         };
-        bounty.State = pool.RemainingSat == 0 ? Closed(next, BountyCloseReason.PoolExhausted, now) : next;
+        bounty.State = pool.RemainingSat == 0 ? Closed(next, BountyCloseReason.PoolExhausted, now)
+            : Terms.Reaches(entry.HeldOutScore) ? Closed(next, BountyCloseReason.TargetReached, now)
+            : next;
         await bounty.WriteStateAsync();
         await PostFeeAsync(entry);
         return new MergeResult(MergeOutcome.Merged, entry.Version, reward, fee);

@@ -46,6 +46,14 @@ public sealed record BountyTerms(
     [Id(16)]
     public double? ScoreMax { get; init; }
 
+    /// <summary>The held-out score at which the bounty closes, its goal met (<c>target_improvement</c>); null: none.</summary>
+    [Id(17)]
+    public double? TargetScore { get; init; }
+
+    /// <summary>True when <paramref name="heldOutScore"/> reaches <see cref="TargetScore"/> in the metric's direction.</summary>
+    public bool Reaches(double heldOutScore) =>
+        TargetScore is { } target && (Direction == MetricDirection.Maximize ? heldOutScore >= target : heldOutScore <= target);
+
     /// <summary>
     /// The diff rules; throws <see cref="ArgumentException"/> for a glob or pattern that does not compile.
     /// <paramref name="evalFiles"/> (<see cref="EvalFiles.Find"/> of the tree) are protected unless listed as targets.
@@ -111,4 +119,6 @@ public enum BountyCloseReason
     Cancelled,
     /// <summary>The funding invoice expired unpaid.</summary>
     FundingExpired,
+    /// <summary>An accepted improvement reached the sponsor's <c>target_improvement</c>.</summary>
+    TargetReached,
 }

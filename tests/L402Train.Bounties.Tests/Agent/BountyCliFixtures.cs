@@ -18,9 +18,13 @@ internal static class BountyCliFixtures
         var client = new BountyClient(http);
         var generated = ShippedBounty.Generate(42);
         var task = ShippedBounty.Task;
-        var created = await client.CreateAsync(new NewBounty(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs,
-            Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)), 20_000,
-            TimeProvider.System.GetUtcNow().AddHours(1), 100_000, 0.01, task.MaxDiffBytes, ["curl"], 30, 256, 1), ct);
+        var created = await client.CreateAsync(new CreateBountyRequest
+        {
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetFiles = task.TargetGlobs,
+            BaselineTarball = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldOutTarball = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSats = 20_000, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatsPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            ForbiddenPatterns = ["curl"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
+        }, ct);
         var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), ct);
         Assert.Equal(PaymentStatus.Succeeded, paid.Status);
         // Activation is a job; the long-poll-free list is read until it shows (as the other CLI tests do).

@@ -156,7 +156,7 @@ public sealed class BountyCliTests : IAsyncLifetime
 
         Assert.Equal(System.Net.HttpStatusCode.Conflict, whileOpen.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrongSponsor.StatusCode);
-        Assert.Equal(("closed", 20_000), (cancelled.Status, cancelled.RefundSat));
+        Assert.Equal(("closed", 20_000), (cancelled.Status, cancelled.RefundSats));
         Assert.Equal(heldOutSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(heldOut)));
         Assert.Equal(ShippedBounty.HeldOutArchive(ShippedBounty.Generate(42)), heldOut);
         Assert.Empty(await client.SubmissionsAsync(id, sponsorMacaroon, Ct));
@@ -166,7 +166,7 @@ public sealed class BountyCliTests : IAsyncLifetime
             Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the refund was not paid within 60 s");
             await Task.Delay(50, Ct);
         }
-        Assert.Contains(await client.ListAsync("closed", Ct), b => b.Id == id && b.RemainingSat == 0);
+        Assert.Contains(await client.ListAsync("closed", Ct), b => b.Id == id && b.RemainingSats == 0);
     }
 
     private string[] Wallet(string name, SimnetNode node) =>
@@ -182,9 +182,13 @@ public sealed class BountyCliTests : IAsyncLifetime
         var client = new BountyClient(http);
         var generated = ShippedBounty.Generate(42);
         var task = ShippedBounty.Task;
-        var created = await client.CreateAsync(new NewBounty(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs,
-            Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)), 20_000,
-            TimeProvider.System.GetUtcNow().AddHours(1), 100_000, 0.01, task.MaxDiffBytes, ["curl"], 30, 256, 1), Ct);
+        var created = await client.CreateAsync(new CreateBountyRequest
+        {
+            Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetFiles = task.TargetGlobs,
+            BaselineTarball = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldOutTarball = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
+            TotalSats = 20_000, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatsPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
+            ForbiddenPatterns = ["curl"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
+        }, Ct);
         var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
         Assert.Equal(PaymentStatus.Succeeded, paid.Status);
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
@@ -193,7 +197,7 @@ public sealed class BountyCliTests : IAsyncLifetime
             Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"{created.Id} is not active 60 s after its funding was paid");
             await Task.Delay(50, Ct);
         }
-        return (created.Id, created.SponsorMacaroon, created.HeldoutSha256);
+        return (created.Id, created.SponsorMacaroon, created.HeldOutHash);
     }
 
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

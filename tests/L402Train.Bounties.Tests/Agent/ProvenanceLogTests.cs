@@ -73,9 +73,9 @@ public sealed class ProvenanceLogTests : IDisposable
     public async Task A_workspace_unpacks_the_shipped_bounty_and_scores_its_public_set()
     {
         var bounty = ShippedBounty.Generate(42, publicCount: 120, heldOutCount: 40);
-        var remote = new RemoteBounty("b-0123456789abcdef", "Spam", null, "accuracy", "maximize", "active", ShippedBounty.Task.EvalCommand,
+        var remote = new BountyDetail("b-0123456789abcdef", "Spam", null, "accuracy", "maximize", "active", ShippedBounty.Task.EvalCommand,
             ShippedBounty.Task.TargetGlobs, 0, null, Convert.ToBase64String(ShippedBounty.BaselineArchive(bounty)), 0.01, 100_000, 5000, 16_384, [],
-            30, 256, 1, null, null, 5);
+            30, 256, 1, DateTimeOffset.UnixEpoch, "", 5, null, null);
 
         var workspace = BountyWorkspace.Unpack(remote, Path.Combine(dir.FullName, "tree"), sandbox: null, TimeProvider.System);
         var score = await workspace.Evaluator.ScoreAsync(workspace.TargetFiles(), Ct);

@@ -29,14 +29,14 @@ public sealed class BountyApiFlowTests
         var id = created.GetProperty("id").GetString()!;
         Assert.Matches("^b-[0-9a-f]{16}$", id);
         Assert.Equal("awaiting_funding", created.GetProperty("status").GetString());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ShippedBounty.HeldOutArchive(host.Shipped))), created.GetProperty("heldout_sha256").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ShippedBounty.HeldOutArchive(host.Shipped))), created.GetProperty("held_out_hash").GetString());
         var sponsorMacaroon = created.GetProperty("sponsor_macaroon").GetString()!;
         using (var early = await host.Http.GetAsync($"/bounty/{id}", Ct)) Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
 
         var funding = await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
         Assert.Equal(PaymentStatus.Succeeded, funding.Status);
-        var listed = await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
-        Assert.Equal(20_000, listed.GetProperty("bounties").EnumerateArray().Single(b => b.GetProperty("id").GetString() == id).GetProperty("remaining_sat").GetInt64());
+        var listed = await host.PollAsync("/bounties?status=active", j => j.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        Assert.Equal(20_000, listed.EnumerateArray().Single(b => b.GetProperty("id").GetString() == id).GetProperty("remaining_sats").GetInt64());
 
         // An unpaid download's 402 writes nothing; its invoice carries what its fee would be for.
         using (var challenge = await host.Http.GetAsync($"/bounty/{id}", Ct))
@@ -53,7 +53,7 @@ public sealed class BountyApiFlowTests
         var detail = await bought.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(HttpStatusCode.OK, bought.StatusCode);
         Assert.Equal(0, detail.GetProperty("version").GetInt32());
-        var config = ConfigOf(detail.GetProperty("baseline_archive").GetString()!);
+        var config = ConfigOf(detail.GetProperty("baseline_tarball").GetString()!);
         var diff = Edits.Diff(config, Edits.Tuned(config));
 
         // Commit, then reveal behind a hold deposit.
@@ -66,7 +66,7 @@ public sealed class BountyApiFlowTests
         using (var again = await host.Http.PostAsJsonAsync($"/bounty/{id}/commit", new { commitment, agent = "agent" }, Ct))
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var body = new { diff, base_version = 0, claimed_score = 0.9, nonce = "n0nce", agent = "agent" };
-        var (submitted, deposit) = await host.PaidAsync(() => BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", body), agent);
+        var (submitted, deposit) = await host.PaidAsync(() => BountyApiHost.RespondAsync(BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", body)), agent);
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var sid = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("submission_id").GetString()!;
 
@@ -76,7 +76,7 @@ public sealed class BountyApiFlowTests
         Assert.Equal("refunded", verdict.GetProperty("deposit").GetString());
         Assert.Equal(1, verdict.GetProperty("new_version").GetInt32());
         Assert.Equal(1, verdict.GetProperty("commit_sequence").GetInt32());
-        var payout = verdict.GetProperty("reward_sat").GetInt64() - verdict.GetProperty("fee_sat").GetInt64();
+        var payout = verdict.GetProperty("reward_sats").GetInt64() - verdict.GetProperty("fee_sats").GetInt64();
         Assert.True(payout > 0);
 
         var board = await host.Http.GetFromJsonAsync<JsonElement>($"/bounty/{id}/leaderboard", Ct);
@@ -105,18 +105,18 @@ public sealed class BountyApiFlowTests
 
         // The held-out set stays hidden until the sponsor cancels; the refund is exactly what is left.
         using (var hidden = await host.Http.GetAsync($"/bounty/{id}/heldout", Ct)) Assert.Equal(HttpStatusCode.Conflict, hidden.StatusCode);
-        var remaining = 20_000 - verdict.GetProperty("reward_sat").GetInt64();
+        var remaining = 20_000 - verdict.GetProperty("reward_sats").GetInt64();
         var refund = await sponsor.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(remaining).ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
         using (var cancel = await host.Http.SendAsync(BountyApiHost.Bearer(HttpMethod.Post, $"/bounty/{id}/cancel", sponsorMacaroon, new { invoice = refund.PaymentRequest }), Ct))
         {
             var cancelled = await cancel.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.True(cancel.StatusCode == HttpStatusCode.Accepted, cancelled.ToString());
-            Assert.Equal(remaining, cancelled.GetProperty("refund_sat").GetInt64());
+            Assert.Equal(remaining, cancelled.GetProperty("refund_sats").GetInt64());
             Assert.Equal("closed", cancelled.GetProperty("status").GetString());
         }
-        await host.PollAsync($"/bounties?status=closed", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        await host.PollAsync($"/bounties?status=closed", j => j.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         var revealed = await host.Http.GetByteArrayAsync($"/bounty/{id}/heldout", Ct);
-        Assert.Equal(created.GetProperty("heldout_sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(revealed)));
+        Assert.Equal(created.GetProperty("held_out_hash").GetString(), Convert.ToHexStringLower(SHA256.HashData(revealed)));
         using var refundWait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         refundWait.CancelAfter(TimeSpan.FromSeconds(60));
         while ((await sponsor.LookupInvoiceAsync(refund.Hash, Ct))!.State != InvoiceState.Settled) await Task.Delay(100, refundWait.Token);
@@ -125,7 +125,7 @@ public sealed class BountyApiFlowTests
         var grains = host.App.Services.GetRequiredService<IGrainFactory>();
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
-        Assert.Equal(verdict.GetProperty("fee_sat").GetInt64(), ledger.TotalKeptSat);
+        Assert.Equal(verdict.GetProperty("fee_sats").GetInt64(), ledger.TotalKeptSat);
         var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.
         Assert.Equal(-1_100_000, reconciliation.DifferenceSat);

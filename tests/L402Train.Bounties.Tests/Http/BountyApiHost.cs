@@ -35,14 +35,21 @@ public sealed class BountyApiHost : IAsyncDisposable
         var body = new Dictionary<string, object?>
         {
             ["title"] = "Spam filter accuracy", ["description"] = "Tune classifier.conf.", ["metric"] = "accuracy", ["direction"] = "maximize",
-            ["eval_command"] = "sh eval.sh", ["target_globs"] = new[] { "classifier.conf" },
-            ["baseline_archive"] = Convert.ToBase64String(ShippedBounty.BaselineArchive(Shipped)),
-            ["heldout_archive"] = Convert.ToBase64String(ShippedBounty.HeldOutArchive(Shipped)),
-            ["total_sat"] = 20_000, ["deadline"] = DateTimeOffset.UtcNow.AddHours(1), ["rate_sat_per_unit"] = 100_000, ["min_improvement"] = 0.01,
+            ["eval_command"] = "sh eval.sh", ["target_files"] = new[] { "classifier.conf" },
+            ["baseline_tarball"] = Convert.ToBase64String(ShippedBounty.BaselineArchive(Shipped)),
+            ["held_out_tarball"] = Convert.ToBase64String(ShippedBounty.HeldOutArchive(Shipped)),
+            ["total_sats"] = 20_000, ["deadline"] = DateTimeOffset.UtcNow.AddHours(1), ["rate_sats_per_unit"] = 100_000, ["min_improvement"] = 0.01,
             ["max_diff_bytes"] = 16_384, ["forbidden_patterns"] = new[] { "system" }, ["eval_timeout_s"] = 30, ["eval_memory_mb"] = 256, ["repeats"] = 1,
         };
         change?.Invoke(body);
         return body;
+    }
+
+    /// <summary>Adds <c>Prefer: respond-async</c>: the submit answers 202 at once instead of waiting for the verdict.</summary>
+    public static HttpRequestMessage RespondAsync(HttpRequestMessage request)
+    {
+        request.Headers.TryAddWithoutValidation("Prefer", "respond-async");
+        return request;
     }
 
     public async Task<JsonElement> PostBountyAsync(Dictionary<string, object?>? body = null)

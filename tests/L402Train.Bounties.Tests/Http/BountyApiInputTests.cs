@@ -31,19 +31,33 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         { "direction", """{"direction": "sideways"}""" },
         { "direction", """{"direction": 7}""" },
         { "deadline", """{"deadline": "9999-12-31T00:00:00Z"}""" },
-        { "target_globs", """{"target_globs": []}""" },
-        { "total_sat", """{"total_sat": 0}""" },
+        { "target_files", """{"target_files": []}""" },
+        { "total_sats", """{"total_sats": 0}""" },
         { "deadline", """{"deadline": "2001-01-01T00:00:00Z"}""" },
-        { "rate_sat_per_unit", """{"rate_sat_per_unit": -5}""" },
+        { "rate_sats_per_unit", """{"rate_sats_per_unit": -5}""" },
         { "min_improvement", """{"min_improvement": -0.1}""" },
         { "repeats", """{"repeats": 0}""" },
         { "eval_timeout_s", """{"eval_timeout_s": 100000}""" },
         { "eval_memory_mb", """{"eval_memory_mb": 1}""" },
         { "max_diff_bytes", """{"max_diff_bytes": 0}""" },
-        { "baseline_archive", """{"baseline_archive": "***not base64***"}""" },
-        { "baseline_archive", """{"baseline_archive": "aGVsbG8gd29ybGQ="}""" },
-        { "heldout_archive", """{"heldout_archive": null}""" },
+        { "baseline_tarball", """{"baseline_tarball": "***not base64***"}""" },
+        { "baseline_tarball", """{"baseline_tarball": "aGVsbG8gd29ybGQ="}""" },
+        { "held_out_tarball", """{"held_out_tarball": null}""" },
+        { "held_out_hash", """{"held_out_hash": "not-hex"}""" },
+        { "target_improvement", """{"target_improvement": 7}""" },
     };
+
+    [Fact]
+    public async Task A_held_out_tarball_that_does_not_hash_to_the_published_held_out_hash_is_a_422_naming_it()
+    {
+        var body = host.BountyBody(b => b["held_out_hash"] = new string('a', 64));
+
+        using var response = await host.Http.PostAsJsonAsync("/bounties", body, Ct);
+
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.StartsWith("held_out_hash", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(BadBounties))]
@@ -122,7 +136,7 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         var created = await host.PostBountyAsync();
         var id = created.GetProperty("id").GetString()!;
         await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
-        await host.PollAsync($"/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        await host.PollAsync($"/bounties?status=active", j => j.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         using (var malformed = await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/bounty/{id}/submit")
         {
             Content = new StringContent("{}"),

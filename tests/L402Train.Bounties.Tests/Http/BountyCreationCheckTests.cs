@@ -58,7 +58,7 @@ public sealed class BountyCreationCheckTests(BountyApiInputTests.Host fixture) :
     public async Task Listing_the_eval_script_as_a_target_is_warned_in_the_creation_response()
     {
         var plain = await host.PostBountyAsync();
-        var risky = await host.PostBountyAsync(host.BountyBody(b => b["target_globs"] = new[] { "classifier.conf", "eval.sh" }));
+        var risky = await host.PostBountyAsync(host.BountyBody(b => b["target_files"] = new[] { "classifier.conf", "eval.sh" }));
 
         Assert.Empty(plain.GetProperty("warnings").EnumerateArray());
         var warning = Assert.Single(risky.GetProperty("warnings").EnumerateArray()).GetString();

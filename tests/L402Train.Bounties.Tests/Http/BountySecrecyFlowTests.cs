@@ -47,7 +47,7 @@ public sealed class BountySecrecyFlowTests
             Assert.Equal(0.5345678, improved.GetProperty("public_score").GetDouble(), 9);
             Assert.Equal(0.03, improved.GetProperty("improvement").GetDouble());
             Assert.Equal(0.63, improved.GetProperty("heldout_score").GetDouble());
-            Assert.Equal(3000, improved.GetProperty("reward_sat").GetInt64());
+            Assert.Equal(3000, improved.GetProperty("reward_sats").GetInt64());
             Assert.DoesNotContain("0.6345678", improved.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("0.0345678", improved.ToString(), StringComparison.Ordinal);
             var board = await host.Http.GetStringAsync($"/bounty/{id}/leaderboard", Ct);
@@ -82,7 +82,7 @@ public sealed class BountySecrecyFlowTests
         Assert.Equal("eval_failed", filler.GetProperty("reason").GetString());
         Assert.Contains("limit hit: DiskSpace", filler.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("No space left on device", filler.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.All(new[] { runaway, filler }, v => Assert.Equal(0, v.GetProperty("reward_sat").GetInt64()));
+        Assert.All(new[] { runaway, filler }, v => Assert.Equal(0, v.GetProperty("reward_sats").GetInt64()));
         var board = await host.Http.GetFromJsonAsync<JsonElement>($"/bounty/{id}/leaderboard", Ct);
         Assert.Empty(board.GetProperty("entries").EnumerateArray());
     }
@@ -94,25 +94,25 @@ public sealed class BountySecrecyFlowTests
         var created = await host.PostBountyAsync(host.BountyBody(b =>
         {
             b["eval_command"] = "sh eval.sh";
-            b["target_globs"] = new[] { Model };
+            b["target_files"] = new[] { Model };
             b["forbidden_patterns"] = Array.Empty<string>();
-            b["baseline_archive"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string>
+            b["baseline_tarball"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string>
             {
                 ["eval.sh"] = "sh model.sh \"$L402_EVAL_DATA\"\n", [Model] = Baseline, ["public/value.txt"] = "0.5\n",
             }));
-            b["heldout_archive"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string> { ["value.txt"] = "0.6\n" }));
+            b["held_out_tarball"] = Convert.ToBase64String(BountyArchive.Create(new Dictionary<string, string> { ["value.txt"] = "0.6\n" }));
         }));
         var id = created.GetProperty("id").GetString()!;
         var funding = await sponsor.PayAsync(new PaymentRequest(created.GetProperty("funding_invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
         Assert.Equal(PaymentStatus.Succeeded, funding.Status);
-        await host.PollAsync("/bounties?status=active", j => j.GetProperty("bounties").EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
+        await host.PollAsync("/bounties?status=active", j => j.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         return (id, created.GetProperty("sponsor_macaroon").GetString()!);
     }
 
     private static async Task<JsonElement> SubmitAndWaitAsync(BountyApiHost host, SimnetNode agent, string id, string diff)
     {
         var body = new { diff, base_version = 0, agent = "agent" };
-        var (submitted, _) = await host.PaidAsync(() => BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", body), agent);
+        var (submitted, _) = await host.PaidAsync(() => BountyApiHost.RespondAsync(BountyApiHost.Json(HttpMethod.Post, $"/bounty/{id}/submit", body)), agent);
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var sid = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("submission_id").GetString()!;
         return await host.PollAsync($"/bounty/{id}/submissions/{sid}?wait=30", j => j.GetProperty("status").GetString() != "validating");

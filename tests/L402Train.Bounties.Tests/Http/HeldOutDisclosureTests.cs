@@ -42,7 +42,7 @@ public sealed class HeldOutDisclosureTests
     [Fact]
     public void An_agent_sees_held_out_figures_floored_to_the_min_improvement_grid_and_no_exact_digits()
     {
-        var view = BountySubmissionView.ForAgents("s1", Decided(Accepted), Bounty(BountyStatus.Active));
+        var view = BountySubmissionViews.ForAgents("s1", Decided(Accepted), Bounty(BountyStatus.Active));
 
         Assert.Equal(0.87, view.HeldoutScore);
         Assert.Equal(0.03, view.Improvement);
@@ -57,7 +57,7 @@ public sealed class HeldOutDisclosureTests
     [Fact]
     public async Task The_sponsor_sees_the_exact_figures()
     {
-        var view = await BountySubmissionView.ForSponsorAsync("s1", Decided(Accepted), _ => Task.FromResult<string?>("diff"));
+        var view = await BountySubmissionViews.ForSponsorAsync("s1", Decided(Accepted), _ => Task.FromResult<string?>("diff"));
 
         Assert.Equal(ExactHeldOut, view.HeldoutScore!.Value, 12);
         Assert.Equal(ExactImprovement, view.Improvement);
@@ -71,8 +71,8 @@ public sealed class HeldOutDisclosureTests
             "the eval passed on the public set but failed on the held-out set; its output, exit code and timing are not shown while the bounty is open",
             PublicScores: [0.9]) { HeldOutFailure = "exit 42, 1.234 s: secret-held-out-line" };
 
-        var agent = Json(BountySubmissionView.ForAgents("s1", Decided(failed), Bounty(BountyStatus.Active)));
-        var sponsor = await BountySubmissionView.ForSponsorAsync("s1", Decided(failed), _ => Task.FromResult<string?>(null));
+        var agent = Json(BountySubmissionViews.ForAgents("s1", Decided(failed), Bounty(BountyStatus.Active)));
+        var sponsor = await BountySubmissionViews.ForSponsorAsync("s1", Decided(failed), _ => Task.FromResult<string?>(null));
 
         Assert.DoesNotContain("secret-held-out-line", agent, StringComparison.Ordinal);
         Assert.DoesNotContain("42", agent, StringComparison.Ordinal);
@@ -84,9 +84,9 @@ public sealed class HeldOutDisclosureTests
     {
         var bounty = Bounty(BountyStatus.Active);
 
-        var board = LeaderboardView.From("b-1", bounty);
-        var summary = BountySummary.From("b-1", bounty);
-        var detail = BountyDetail.From("b-1", bounty, [1, 2, 3]);
+        var board = BountyViews.Leaderboard("b-1", bounty);
+        var summary = BountyViews.Summary("b-1", bounty);
+        var detail = BountyViews.Detail("b-1", bounty, [1, 2, 3]);
 
         Assert.Equal(0.87, board.BestScore);
         Assert.Equal(0.84, board.BaselineScore);
@@ -101,7 +101,7 @@ public sealed class HeldOutDisclosureTests
     [Fact]
     public void Once_the_held_out_set_is_revealed_the_figures_are_exact()
     {
-        var view = BountySubmissionView.ForAgents("s1", Decided(Accepted), Bounty(BountyStatus.Closed));
+        var view = BountySubmissionViews.ForAgents("s1", Decided(Accepted), Bounty(BountyStatus.Closed));
 
         Assert.Equal(ExactImprovement, view.Improvement);
     }

@@ -70,7 +70,7 @@ public sealed class GateStatusCodeTests : IAsyncLifetime
         var challenge = L402Challenge.ParseAll(header)[0];
         Assert.Equal(challenge.Macaroon, body.GetProperty("macaroon").GetString());
         Assert.Equal(challenge.Invoice, body.GetProperty("invoice").GetString());
-        Assert.Equal(10, body.GetProperty("amount_sat").GetInt64());
+        Assert.Equal(10, body.GetProperty("amount_sats").GetInt64());
         Assert.Equal("standard", body.GetProperty("mode").GetString());
         Assert.Equal(402, body.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("detail").GetString()));

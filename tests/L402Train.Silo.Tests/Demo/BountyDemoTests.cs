@@ -30,18 +30,18 @@ public sealed class BountyDemoTests : IDisposable
         var bounty = Assert.Single(json.RootElement.GetProperty("bounties").EnumerateArray().ToList());
         var agents = bounty.GetProperty("agents").EnumerateArray().ToDictionary(a => a.GetProperty("agent").GetString()!, a => a);
         Assert.Equal("accepted", agents["honest-1"].GetProperty("status").GetString());
-        Assert.True(agents["honest-1"].GetProperty("reward_sat").GetInt64() > 0);
+        Assert.True(agents["honest-1"].GetProperty("reward_sats").GetInt64() > 0);
         Assert.Equal("rejected", agents["gamer"].GetProperty("status").GetString());
         Assert.Equal("forfeited", agents["attacker"].GetProperty("deposit").GetString());
         Assert.Equal("diff_rejected:path_traversal", agents["attacker"].GetProperty("reason").GetString());
         Assert.NotEqual("accepted", agents["copier"].GetProperty("status").GetString());
-        Assert.Equal(0, agents["copier"].GetProperty("reward_sat").GetInt64());
+        Assert.Equal(0, agents["copier"].GetProperty("reward_sats").GetInt64());
 
         var accepted = bounty.GetProperty("accepted").GetInt32();
         var rejected = bounty.GetProperty("rejected").EnumerateObject().Sum(p => p.Value.GetInt32());
         Assert.True(accepted >= 1);
         Assert.Equal(agents.Values.Count(a => a.GetProperty("status").GetString() != "skipped"), accepted + rejected);
-        Assert.Equal(20_000, bounty.GetProperty("paid_sat").GetInt64() + bounty.GetProperty("fee_sat").GetInt64() + bounty.GetProperty("remaining_sat").GetInt64());
+        Assert.Equal(20_000, bounty.GetProperty("paid_sats").GetInt64() + bounty.GetProperty("fee_sats").GetInt64() + bounty.GetProperty("remaining_sats").GetInt64());
         Assert.True(bounty.GetProperty("best_score").GetDouble() > bounty.GetProperty("baseline_score").GetDouble());
         Assert.True(bounty.GetProperty("ledger_reconciled").GetBoolean());
     }

@@ -47,8 +47,8 @@ internal sealed class FuzzRequestGenerator(int seed, IReadOnlyList<FuzzEndpoint>
     // Field names the API and the LND facade read, so JSON-ish bodies reach the field checks.
     private static readonly string[] Fields =
     [
-        "title", "description", "metric", "direction", "eval_command", "target_globs", "baseline_archive", "heldout_archive", "total_sat",
-        "deadline", "rate_sat_per_unit", "min_improvement", "max_diff_bytes", "forbidden_patterns", "eval_timeout_s", "eval_memory_mb",
+        "title", "description", "metric", "direction", "eval_command", "target_files", "baseline_tarball", "held_out_tarball", "total_sats",
+        "deadline", "rate_sats_per_unit", "min_improvement", "max_diff_bytes", "forbidden_patterns", "eval_timeout_s", "eval_memory_mb",
         "repeats", "commitment", "agent", "diff", "base_version", "claimed_score", "nonce", "invoice", "value", "value_msat", "memo", "expiry",
         "hash", "preimage", "payment_request", "payment_hash", "r_hash", "timeout_seconds", "fee_limit_sat", "fee_limit_msat", "amt",
         "amt_msat", "cltv_expiry", "private", "no_inflight_updates", "name", "balance_sat",

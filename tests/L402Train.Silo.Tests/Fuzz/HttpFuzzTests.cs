@@ -7,6 +7,7 @@ using System.Text.Json;
 using L402Train.L402.Client;
 using L402Train.Lightning;
 using L402Train.PeerAgent.Bounties;
+using L402Train.Protocol.Bounties;
 using L402Train.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -151,7 +152,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
         var bounty = SponsorFolder.Pack(folder, TimeProvider.System.GetUtcNow()).Request;
         using var created = await silo.Http.PostAsJsonAsync("bounties", bounty, BountyClient.Json, Ct);
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
-        var id = (await created.Content.ReadFromJsonAsync<CreatedBounty>(BountyClient.Json, Ct))!.Id;
+        var id = (await created.Content.ReadFromJsonAsync<BountyCreated>(BountyClient.Json, Ct))!.Id;
         return new FuzzTargets("fuzz", node.MacaroonHex, id, invoice.PaymentRequest, invoice.Hash.ToHex(), JsonSerializer.Serialize(bounty, BountyClient.Json));
     }
 }

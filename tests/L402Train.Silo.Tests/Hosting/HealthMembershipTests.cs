@@ -1,5 +1,6 @@
 using System.Reflection;
 using L402Train.Gateway.Apis;
+using L402Train.Protocol.Status;
 using L402Train.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

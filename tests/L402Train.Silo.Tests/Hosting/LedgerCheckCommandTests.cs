@@ -113,7 +113,7 @@ public sealed class LedgerCheckCommandTests : IDisposable
         var paid = await payer.PayAsync(new PaymentRequest(challenge.GetProperty("invoice").GetString()!, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct);
         Assert.Equal(PaymentStatus.Succeeded, paid.Status);
         await app.StopAsync(Ct);
-        return challenge.GetProperty("amount_sat").GetInt64();
+        return challenge.GetProperty("amount_sats").GetInt64();
     }
 
     private async Task<(int Code, string Out, string Error)> LedgerCheckAsync()

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using L402Train.Gateway.Apis;
+using L402Train.Protocol.Status;
 using L402Train.Runtime;
 using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -42,7 +42,7 @@ public sealed class StatusEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Status_reports_version_store_kind_silo_id_and_roles()
     {
-        var status = await http!.GetFromJsonAsync<L402Train.Gateway.Apis.SiloStatus>("/status", L402Train.Gateway.Apis.HttpJson.Options);
+        var status = await http!.GetFromJsonAsync<L402Train.Protocol.Status.SiloStatus>("/status", L402Train.Gateway.Apis.HttpJson.Options);
 
         Assert.Equal("sqlite", status!.Store);
         Assert.Equal("silo-test", status.SiloId);

@@ -46,7 +46,7 @@ public sealed class SponsorCommandsTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = new Uri(Url + "/") };
         var active = await new BountyClient(http).ListAsync("active", Ct);
         var bounty = Assert.Single(active);
-        Assert.Equal(20_000, bounty.TotalSat);
+        Assert.Equal(20_000, bounty.TotalSats);
         var fund = Assert.Single(ProvenanceLog.Read(results));
         Assert.Equal(("fund", bounty.Id, 20_000L), (fund.Action, fund.Bounty, fund.Sats));
         Assert.NotNull(fund.Preimage);
@@ -98,8 +98,8 @@ public sealed class SponsorCommandsTests : IAsyncLifetime
         var heldOut = await TarAsync(Path.Combine(folder, SponsorFolder.HeldOutFolder), Path.Combine(work.FullName, "heldout.tgz"));
         var request = SponsorFolder.Pack(folder, DateTimeOffset.UtcNow).Request with
         {
-            BaselineArchive = Convert.ToBase64String(baseline),
-            HeldoutArchive = Convert.ToBase64String(heldOut),
+            BaselineTarball = Convert.ToBase64String(baseline),
+            HeldOutTarball = Convert.ToBase64String(heldOut),
         };
 
         using var http = new HttpClient { BaseAddress = new Uri(Url + "/") };

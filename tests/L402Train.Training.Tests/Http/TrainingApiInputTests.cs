@@ -34,7 +34,7 @@ public sealed class TrainingApiInputTests : IAsyncLifetime
         Assert.StartsWith("L402 macaroon=", response.Headers.WwwAuthenticate.ToString());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("hold", body.GetProperty("mode").GetString());
-        Assert.Equal(1000, body.GetProperty("amount_sat").GetInt64());
+        Assert.Equal(1000, body.GetProperty("amount_sats").GetInt64());
     }
 
     [Fact]

@@ -21,6 +21,15 @@ public sealed class PeerAgentDependencyTests
 
         Assert.Empty(forbidden);
         Assert.Contains(edges, e => e.From == "peer-agent" && e.To == "L402Train.Bounties");
+        Assert.Contains(edges, e => e.From == "peer-agent" && e.To == "L402Train.Protocol");
+    }
+
+    [Fact]
+    public void The_protocol_references_nothing_but_the_framework()
+    {
+        var edges = ReferenceEdges(typeof(L402Train.Protocol.ProtocolJson).Assembly);
+
+        Assert.Empty(edges.Where(e => !IsFramework(e.To)).Select(e => $"{e.From} -> {e.To}"));
     }
 
     /// <summary>Every (referrer, referenced) pair reachable from <paramref name="root"/>, through the framework's own assemblies excluded.</summary>

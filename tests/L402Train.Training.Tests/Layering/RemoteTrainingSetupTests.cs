@@ -2,6 +2,7 @@ using System.Text.Json;
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Training;
 using L402Train.PeerAgent.Training;
+using L402Train.Protocol.Training;
 using Xunit;
 
 namespace L402Train.Training.Tests.Layering;
@@ -18,7 +19,7 @@ public sealed class RemoteTrainingSetupTests
         };
 
         var json = JsonSerializer.Serialize(coordinator, HttpJson.Options);
-        var peer = JsonSerializer.Deserialize<RemoteTrainingSetup>(json, CoordinatorClient.Json)!;
+        var peer = JsonSerializer.Deserialize<TrainingSetupView>(json, CoordinatorClient.Json)!;
 
         Assert.Equal(
             (coordinator.Model, coordinator.InitSeed, coordinator.CorpusSeed, coordinator.CorpusStories, coordinator.SequenceLength, coordinator.TopK, coordinator.ErrorFeedbackDecay),
@@ -34,6 +35,6 @@ public sealed class RemoteTrainingSetupTests
     {
         var json = JsonSerializer.Serialize(new TrainingSetup(), HttpJson.Options).Replace("\"top_k\"", "\"top_k_renamed\"", StringComparison.Ordinal);
 
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<RemoteTrainingSetup>(json, CoordinatorClient.Json));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<TrainingSetupView>(json, CoordinatorClient.Json));
     }
 }

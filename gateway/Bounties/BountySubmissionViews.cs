@@ -1,6 +1,8 @@
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Training;
+using L402Train.Protocol;
+using L402Train.Protocol.Bounties;
 
 namespace L402Train.Gateway.Bounties;
 
@@ -8,21 +10,8 @@ namespace L402Train.Gateway.Bounties;
 /// A bounty submission as <c>GET /bounty/{id}/submissions/{sid}</c> shows it (held-out score only after
 /// the verdict): <see cref="ForAgents"/> to everyone, <see cref="ForSponsorAsync"/> with the sponsor's credential.
 /// </summary>
-public sealed record BountySubmissionView(
-    string SubmissionId, string BountyId, string Agent, int BaseVersion, string Status, string? Reason, string? Detail,
-    double? PublicScore, double? HeldoutScore, double? Improvement, int? NewVersion, long RewardSat, long FeeSat,
-    string Deposit, bool DepositFinal, string Reward, string? CreditedTo, string? ClaimFailure, int ArrivalSequence, int? CommitSequence,
-    DateTimeOffset ReceivedAt, DateTimeOffset? DecidedAt)
+public static class BountySubmissionViews
 {
-    /// <summary>The diff (sponsor view only).</summary>
-    public string? Diff { get; init; }
-
-    /// <summary>The end of the first public run's stdout (sponsor view only).</summary>
-    public string? PublicStdoutTail { get; init; }
-
-    /// <summary>How the held-out eval failed, when it did (sponsor view only).</summary>
-    public string? HeldoutFailure { get; init; }
-
     /// <summary>
     /// The view of everyone but the sponsor: held-out figures coarsened (<see cref="HeldOutDisclosure"/>)
     /// while the bounty is open.
@@ -69,7 +58,7 @@ public sealed record BountySubmissionView(
                 _ => "forfeited",
             },
             state.DepositResolvedAt is not null,
-            System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.Reward.ToString()),
+            ProtocolJson.Name(state.Reward),
             verdict?.CreditedTo, state.ClaimFailure, state.ArrivalSequence, state.CommitSequence, state.ReceivedAt, state.DecidedAt);
     }
 }
