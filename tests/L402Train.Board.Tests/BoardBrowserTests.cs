@@ -55,7 +55,7 @@ public sealed class BoardBrowserTests(DemoBoardFixture demo) : IClassFixture<Dem
             Assert.Equal(submission.GetProperty("peer_id").GetString(), cells[2]);
             Assert.Equal("accepted", cells[3]); // honest peers
             Assert.Equal("refunded", cells[6]);
-            Assert.Equal($"{submission.GetProperty("reward_sat").GetInt64().ToString("N0", CultureInfo.InvariantCulture)} sat", cells[7]);
+            Assert.Equal($"{submission.GetProperty("reward_sats").GetInt64().ToString("N0", CultureInfo.InvariantCulture)} sat", cells[7]);
         }
         await page.ScreenshotAsync(new() { Path = Path.Combine(DemoBoardFixture.Artifacts, "round-1.png"), FullPage = true });
     }

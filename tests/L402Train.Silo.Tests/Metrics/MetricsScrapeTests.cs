@@ -54,7 +54,7 @@ public sealed class MetricsScrapeTests : IDisposable
         Assert.Equal(submitted, refunded + forfeited);
         Assert.Equal(refunded, scrape.Sum("l402train_money_deposits_refunded_total", ("purpose", "gradient_deposit")));
         Assert.Equal(forfeited, scrape.Sum("l402train_money_deposits_forfeited_total", ("purpose", "gradient_deposit")));
-        Assert.Equal(round.GetProperty("rewards_paid_sat").GetInt64(), scrape.Sum("l402train_money_rewards_paid_sats_total", ("purpose", "training_reward")));
+        Assert.Equal(round.GetProperty("rewards_paid_sats").GetInt64(), scrape.Sum("l402train_money_rewards_paid_sats_total", ("purpose", "training_reward")));
         Assert.Equal(submitted, scrape.Sum("l402train_money_settle_duration_seconds_count", ("operation", "settle"))
             + scrape.Sum("l402train_money_settle_duration_seconds_count", ("operation", "cancel")));
 
@@ -93,7 +93,7 @@ public sealed class MetricsScrapeTests : IDisposable
         Assert.Equal(agents.Count(a => a.GetProperty("deposit").GetString() == "refunded"), scrape.Sum("l402train_money_deposits_refunded_total", ("purpose", "bounty_deposit")));
         Assert.Equal(agents.Count(a => a.GetProperty("deposit").GetString() == "forfeited"), scrape.Sum("l402train_money_deposits_forfeited_total", ("purpose", "bounty_deposit")));
         Assert.Equal(agents.Count(a => a.GetProperty("deposit").GetString() is "refunded" or "forfeited"), scrape.Sum("l402train_money_deposits_held_total", ("purpose", "bounty_deposit")));
-        Assert.Equal(bounty.GetProperty("paid_sat").GetInt64(), scrape.Sum("l402train_money_rewards_paid_sats_total", ("purpose", "bounty_payout")));
+        Assert.Equal(bounty.GetProperty("paid_sats").GetInt64(), scrape.Sum("l402train_money_rewards_paid_sats_total", ("purpose", "bounty_payout")));
 
         // The baseline check and every submission that applied ran in the sandbox; honest runs print a score.
         Assert.True(scrape.Sum("l402train_sandbox_evaluations_total", ("outcome", "scored")) >= 2 * (accepted + 1));
