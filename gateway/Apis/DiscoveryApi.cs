@@ -187,6 +187,8 @@ public static class DiscoveryApi
         [
             ("/status.json", "1.0"), ("/llms.txt", "0.9"), ("/.well-known/ai.json", "0.9"), ("/api/openapi.yaml", "0.8"), ("/api/openapi.json", "0.7"),
             ("/llms-full.txt", "0.7"), ("/bounties", "0.6"), ("/reward-schedule", "0.5"),
+            // The web board's pages, for people.
+            .. Board.BoardLayout.Sections.Select(s => (s.Path, s.Path == "/" ? "1.0" : "0.8")),
         ];
         var document = new XDocument(new XElement(ns + "urlset",
             pages.Select(p => new XElement(ns + "url", new XElement(ns + "loc", url + p.Path), new XElement(ns + "lastmod", today), new XElement(ns + "priority", p.Priority)))));
