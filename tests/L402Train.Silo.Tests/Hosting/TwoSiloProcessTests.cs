@@ -87,7 +87,8 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         Assert.Equal(2, verdicts.Count(v => v.Reason == "diff_rejected"));
 
         // Four gradient submissions and the bounty's: one deposit each, settled or cancelled by exactly one completed job.
-        var jobs = await DepositJobsAsync(schema.ConnectionString);
+        // (An agent returns at its verdict, not at its deposit's settle: the last settle may still be running.)
+        var jobs = await DepositJobsSettledAsync(schema.ConnectionString, 4 + verdicts.Count);
         Assert.Equal(4 + verdicts.Count, jobs.Count);
         Assert.Equal(jobs.Count, jobs.Select(j => j.Key).Distinct().Count());
         Assert.All(jobs, j => Assert.Equal("completed", j.State));
@@ -237,6 +238,33 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
         var names = new List<string>();
         while (await reader.ReadAsync(Ct)) names.Add(reader.GetString(0));
         return names;
+    }
+
+    // Polls the jobs table (another process runs them: there is nothing to await) until every expected deposit job completed, at most 30 s.
+    private static async Task<List<(string Type, string Key, string State)>> DepositJobsSettledAsync(string connectionString, int expected)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        var jobs = await DepositJobsAsync(connectionString);
+        while (jobs.Count < expected || jobs.Any(j => j.State is "available" or "running"))
+        {
+            if (!await WaitAsync(tick, timeout.Token)) break;
+            jobs = await DepositJobsAsync(connectionString);
+        }
+        return jobs;
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer tick, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tick.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            return false; // timed out: the assertions that follow say what was left
+        }
     }
 
     private static async Task<List<(string Type, string Key, string State)>> DepositJobsAsync(string connectionString)

@@ -9,7 +9,7 @@ namespace L402Train.Silo.Tests.Metrics;
 /// The project's meters are process-wide: this collection runs alone, so the demo's scrape counts
 /// only what the demo did, not what tests running beside it did.
 /// </summary>
-[CollectionDefinition(DisableParallelization = true)]
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
 public sealed class MetricsCollection;
 
 /// <summary>
