@@ -6,6 +6,13 @@ if (args.Contains("--quick"))
     return QuickBench.Run();
 }
 
+// --engine: against PyTorch (OpenBLAS) and the fp32 peak, tiny and small, 1 thread and all cores, plus
+// KV-cache generation; --no-torch leaves PyTorch out.
+if (args.Contains("--engine"))
+{
+    return EngineFigures.Run(withTorch: !args.Contains("--no-torch"));
+}
+
 if (args.Contains("--profile"))
 {
     Profile.Run(L402Train.Model.Gpt.GptConfig.Tiny, 1, 8, 64, 5);

@@ -18,6 +18,12 @@ public sealed record RemoteTrainingSetup
     /// <summary>Seed of the initial weights (version 0).</summary>
     public required ulong InitSeed { get; init; }
 
+    /// <summary>The training text: <c>generated</c> (built from <see cref="CorpusSeed"/>) or <c>kjv</c> (downloaded from <c>GET /corpus</c>).</summary>
+    public string Corpus { get; init; } = CorpusNames.Generated;
+
+    /// <summary>With <c>kjv</c>: SHA-256 of the text <c>GET /corpus</c> serves.</summary>
+    public string? CorpusSha256 { get; init; }
+
     /// <summary>Seed of the public training corpus (the shipped story generator).</summary>
     public required ulong CorpusSeed { get; init; }
 
@@ -42,7 +48,9 @@ public sealed record RemoteTrainingSetup
     /// <summary>The compression settings peers and validators share.</summary>
     public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, ErrorFeedbackDecay = ErrorFeedbackDecay, MaxDegreeOfParallelism = 1 };
 
-    /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
-    public TokenStream TrainingTokens() =>
-        TokenStream.FromDocuments(new StoryGenerator(CorpusSeed).Generate(CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+    /// <summary>The generated training corpus as token stream (every peer builds the same one).</summary>
+    /// <exception cref="InvalidOperationException">The corpus is downloaded, not generated (see <see cref="CoordinatorClient.TrainingTextAsync"/>).</exception>
+    public TokenStream TrainingTokens() => Corpus == CorpusNames.Generated
+        ? TokenStream.FromDocuments(new StoryGenerator(CorpusSeed).Generate(CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance)
+        : throw new InvalidOperationException($"The '{Corpus}' corpus is downloaded from GET /corpus, not generated.");
 }

@@ -34,13 +34,18 @@ public static class TrainingComposition
         var services = builder.Services;
         var keys = new RootKeyRing(LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")));
         var heldOutSeed = LoadOrCreateSeed(Path.Combine(dataDir, "heldout-seed"));
+        // The KJV is cut with the held-out seed: peers get the training side (GET /corpus, checked
+        // against corpus_sha256 in /status), validators score on the rest.
+        var corpus = TrainingCorpus.Build(options.Setup, heldOutSeed);
+        options = options with { Setup = options.Setup with { CorpusSha256 = corpus.Kjv?.TrainingTextSha256 } };
+        services.AddSingleton(corpus);
         services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
         services.AddSingleton<IL402ChallengeObserver, StandardFeeWatch>();
         services.AddL402Gate(keys);
         services.AddSingleton(options.Setup);
         services.AddSingleton(options.Schedule);
         services.AddSingleton(new SubmissionValidator(options.Setup, options.Schedule));
-        services.AddSingleton(new HeldOutSet(heldOutSeed, options.Setup, options.Schedule));
+        services.AddSingleton(new HeldOutSet(heldOutSeed, corpus.HeldOut, options.Setup, options.Schedule));
         services.AddSingleton<ICheckpointStore>(sp => new BlobCheckpointStore(sp.GetRequiredService<IBlobStore>(), options.Setup.Config, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IGradientStore>(sp => new BlobGradientStore(sp.GetRequiredService<IBlobStore>()));
         services.AddSingleton<IDepositPreimages>(new KeyRingDepositPreimages(keys));
@@ -55,6 +60,7 @@ public static class TrainingComposition
     public static WebApplication MapTrainingTrack(this WebApplication app)
     {
         app.MapTrainingApi();
+        app.MapCorpusApi(app.Services.GetRequiredService<TrainingCorpus>());
         return app;
     }
 

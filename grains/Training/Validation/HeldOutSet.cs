@@ -17,11 +17,17 @@ public sealed class HeldOutSet
 
     /// <summary>Builds the set from a secret seed.</summary>
     public HeldOutSet(ulong secretSeed, TrainingSetup setup, RewardSchedule schedule, int stories = 600)
+        : this(secretSeed, TrainingCorpus.HeldOutTokens(setup, secretSeed, stories), setup, schedule)
     {
+    }
+
+    /// <summary>Builds the set over held-out tokens already cut (see <see cref="TrainingCorpus.HeldOut"/>).</summary>
+    public HeldOutSet(ulong secretSeed, TokenStream tokens, TrainingSetup setup, RewardSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(schedule);
         this.secretSeed = secretSeed;
-        var tokens = TrainingCorpus.HeldOutTokens(setup, secretSeed, stories);
         sampler = new BatchSampler(tokens, schedule.HeldOutBatchSize, setup.SequenceLength);
         Batches = schedule.HeldOutBatches;
     }
