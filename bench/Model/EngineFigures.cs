@@ -18,7 +18,7 @@ internal static class EngineFigures
     private const int Batch = 8;
     private const int Seq = 64;
 
-    public static int Run(bool withTorch)
+    public static int Run(bool withTorch, int? onlyThreads = null, bool generate = true)
     {
         var peak = MachinePeak.Read();
         Print("load_average_start", LoadAverage());
@@ -27,14 +27,14 @@ internal static class EngineFigures
         var corpus = TextCorpus.Generated(seed: 1, stories: 300);
         var batch = new BatchSampler(corpus.Train, Batch, Seq).Sample(1, 0, 0);
         var blasPrinted = false;
-        foreach (var threads in new[] { 1, Environment.ProcessorCount }.Distinct())
+        foreach (var threads in onlyThreads is { } only ? [only] : new[] { 1, Environment.ProcessorCount }.Distinct())
         {
             foreach (var config in new[] { GptConfig.Tiny, GptConfig.Small })
             {
                 var name = $"{config.Name}_t{threads}";
-                var (trainMs, forwardMs) = MeasureEngine(config, batch, threads);
-                Report("train", name, trainMs, StepFlops.Training(config, Batch, Seq), peak.GFlops(threads));
-                Report("forward", name, forwardMs, StepFlops.Forward(config, Batch, Seq), peak.GFlops(threads));
+                var (trainMs, trainCpuMs, forwardMs, forwardCpuMs) = MeasureEngine(config, batch, threads);
+                Report("train", name, trainMs, trainCpuMs, StepFlops.Training(config, Batch, Seq), peak, threads);
+                Report("forward", name, forwardMs, forwardCpuMs, StepFlops.Forward(config, Batch, Seq), peak, threads);
                 if (!withTorch) continue;
                 var torchTrain = PyTorchStep.Measure(config.Name, Batch, Seq, threads);
                 var torchForward = PyTorchStep.Measure(config.Name, Batch, Seq, threads, forwardOnly: true);
@@ -55,38 +55,60 @@ internal static class EngineFigures
                 Print($"pytorch_train_step_ms_{name}", torchTrain.StepMs);
                 Print($"pytorch_train_gflops_{name}", StepFlops.Training(config, Batch, Seq) / torchTrain.StepMs / 1e6);
                 Print($"train_step_ratio_vs_pytorch_{name}", trainMs / torchTrain.StepMs);
+                Print($"pytorch_train_cpu_ms_{name}", torchTrain.CpuMs);
+                Print($"train_cpu_ratio_vs_pytorch_{name}", trainCpuMs / torchTrain.CpuMs);
                 Print($"pytorch_forward_ms_{name}", torchForward.StepMs);
                 Print($"forward_ratio_vs_pytorch_{name}", forwardMs / torchForward.StepMs);
+                Print($"pytorch_forward_cpu_ms_{name}", torchForward.CpuMs);
+                Print($"forward_cpu_ratio_vs_pytorch_{name}", forwardCpuMs / torchForward.CpuMs);
             }
         }
 
-        MeasureGeneration(GptConfig.Small, threads: 1, newTokens: 128);
+        if (generate) MeasureGeneration(GptConfig.Small, threads: 1, newTokens: 128);
         Print("load_average_end", LoadAverage());
         return 0;
     }
 
-    private static void Report(string kind, string name, double ms, double flops, double peakGFlops)
+    /// <summary>
+    /// Wall-clock figures against the peak of the cores used, and CPU-time figures: GFLOP/s per
+    /// CPU-second against one core's peak, which is what a step costs when other work shares the
+    /// cores (wall time then mostly measures the waiting).
+    /// </summary>
+    private static void Report(string kind, string name, double ms, double cpuMs, double flops, MachinePeak peak, int threads)
     {
         var gflops = flops / ms / 1e6;
+        var perCpu = flops / cpuMs / 1e6;
         Print($"engine_{kind}_ms_{name}", ms);
         Print($"engine_{kind}_gflops_{name}", gflops);
-        Print($"engine_{kind}_pct_of_peak_{name}", 100 * gflops / peakGFlops);
+        Print($"engine_{kind}_pct_of_peak_{name}", 100 * gflops / peak.GFlops(threads));
+        Print($"engine_{kind}_cpu_ms_{name}", cpuMs);
+        Print($"engine_{kind}_pct_of_core_peak_per_cpu_s_{name}", 100 * perCpu / peak.GFlops(1));
     }
 
-    /// <summary>Mean training step (forward, backward, AdamW) and forward-only pass, after a warm-up long enough for tiered compilation.</summary>
-    private static (double TrainMs, double ForwardMs) MeasureEngine(GptConfig config, TokenBatch batch, int threads)
+    /// <summary>
+    /// Mean training step (forward, backward, AdamW) and forward-only pass, wall and CPU time
+    /// (the calling thread's at one thread, where the kernels run inline; the process's otherwise),
+    /// after a warm-up long enough for tiered compilation.
+    /// </summary>
+    private static (double TrainMs, double TrainCpuMs, double ForwardMs, double ForwardCpuMs) MeasureEngine(GptConfig config, TokenBatch batch, int threads)
     {
         var model = GptModel.Create(config, seed: 1, threads);
         var trainer = new LocalTrainer(model, new AdamWOptions());
         var steps = config == GptConfig.Tiny ? 8 : 4;
         for (var i = 0; i < 6; i++) trainer.Step(batch);
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < steps; i++) trainer.Step(batch);
-        var trainMs = watch.Elapsed.TotalMilliseconds / steps;
+        var (trainMs, trainCpuMs) = Time(threads, steps, () => trainer.Step(batch));
         for (var i = 0; i < 30; i++) model.Loss(batch);
-        watch.Restart();
-        for (var i = 0; i < steps * 2; i++) model.Loss(batch);
-        return (trainMs, watch.Elapsed.TotalMilliseconds / (steps * 2));
+        var (forwardMs, forwardCpuMs) = Time(threads, steps * 2, () => model.Loss(batch));
+        return (trainMs, trainCpuMs, forwardMs, forwardCpuMs);
+    }
+
+    private static (double Ms, double CpuMs) Time(int threads, int repeats, Func<double> work)
+    {
+        TimeSpan Cpu() => threads == 1 && ThreadCpuTime.IsCpuTime ? ThreadCpuTime.Now() : Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = Cpu();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < repeats; i++) work();
+        return (watch.Elapsed.TotalMilliseconds / repeats, (Cpu() - cpu).TotalMilliseconds / repeats);
     }
 
     /// <summary>Tokens per second generating from a 16-token prompt, with the KV cache and without, same model and options.</summary>

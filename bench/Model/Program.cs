@@ -7,10 +7,12 @@ if (args.Contains("--quick"))
 }
 
 // --engine: against PyTorch (OpenBLAS) and the fp32 peak, tiny and small, 1 thread and all cores, plus
-// KV-cache generation; --no-torch leaves PyTorch out.
+// KV-cache generation; --no-torch leaves PyTorch out, --threads N measures only N threads, --no-generate skips generation.
 if (args.Contains("--engine"))
 {
-    return EngineFigures.Run(withTorch: !args.Contains("--no-torch"));
+    var at = Array.IndexOf(args, "--threads");
+    int? threads = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
+    return EngineFigures.Run(withTorch: !args.Contains("--no-torch"), threads, generate: !args.Contains("--no-generate"));
 }
 
 if (args.Contains("--profile"))

@@ -5,10 +5,11 @@ namespace L402Train.Bench.Model;
 
 /// <summary>What one pytorch_step.py run measured.</summary>
 /// <param name="StepMs">Mean milliseconds per step (or per forward pass).</param>
+/// <param name="CpuMs">Mean CPU milliseconds per step, all of the process's threads.</param>
 /// <param name="Blas">The BLAS library torch loaded (real path).</param>
 /// <param name="Threads">torch.get_num_threads().</param>
 /// <param name="OpenBlasThreads">OPENBLAS_NUM_THREADS it ran under.</param>
-internal sealed record TorchTiming(double StepMs, string Blas, int Threads, int OpenBlasThreads);
+internal sealed record TorchTiming(double StepMs, double CpuMs, string Blas, int Threads, int OpenBlasThreads);
 
 /// <summary>
 /// Runs pytorch_step.py (same architecture and batch) when a python3 with torch is installed. Both
@@ -43,7 +44,8 @@ internal static class PyTorchStep
             var values = output.Split('\n').Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
             if (values.TryGetValue("step_ms", out var ms))
             {
-                return new TorchTiming(double.Parse(ms, CultureInfo.InvariantCulture), values.GetValueOrDefault("blas", "unknown"),
+                return new TorchTiming(double.Parse(ms, CultureInfo.InvariantCulture), double.Parse(values.GetValueOrDefault("step_cpu_ms", ms), CultureInfo.InvariantCulture),
+                    values.GetValueOrDefault("blas", "unknown"),
                     int.Parse(values.GetValueOrDefault("threads", "0"), CultureInfo.InvariantCulture), blasThreads);
             }
         }
