@@ -3,7 +3,9 @@ using L402Train.Bench.Model;
 
 if (args.Contains("--quick"))
 {
-    return QuickBench.Run();
+    // --corpus kjv|generated: the text of the loss figures (default generated, as the documented figures).
+    var at = Array.IndexOf(args, "--corpus");
+    return QuickBench.Run(at >= 0 && at + 1 < args.Length ? args[at + 1] : L402Train.Model.Corpus.CorpusNames.Generated);
 }
 
 // --engine: against PyTorch (OpenBLAS) and the fp32 peak, tiny and small, 1 thread and all cores, plus

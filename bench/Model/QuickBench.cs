@@ -12,9 +12,18 @@ internal static class QuickBench
     private const int Batch = 8;
     private const int Seq = 64;
 
-    public static int Run()
+    public static int Run(string corpusName)
     {
-        var corpus = TextCorpus.Generated(seed: 1, stories: 2000);
+        var chosen = CorpusNames.Parse(corpusName);
+        if (chosen is null || (chosen == CorpusNames.Kjv && !KjvBible.IsInstalled))
+        {
+            Console.Error.WriteLine(chosen is null ? $"error: --corpus must be one of {string.Join(", ", CorpusNames.All)}" : $"error: {KjvBible.MissingMessage}");
+            return 2;
+        }
+
+        // The KJV split here uses a fixed public seed: a bench has no secret to keep.
+        var corpus = chosen == CorpusNames.Kjv ? TextCorpus.Kjv(secretSeed: 1) : TextCorpus.Generated(seed: 1, stories: 2000);
+        Console.WriteLine($"corpus={chosen}");
         var threads = Environment.ProcessorCount;
         Console.WriteLine($"threads={threads}");
         Console.WriteLine($"batch={Batch}");
