@@ -3,7 +3,18 @@ using L402Train.Bench.Model;
 
 if (args.Contains("--quick"))
 {
-    return QuickBench.Run();
+    // --corpus kjv|generated: the text of the loss figures (default generated, as the documented figures).
+    var at = Array.IndexOf(args, "--corpus");
+    return QuickBench.Run(at >= 0 && at + 1 < args.Length ? args[at + 1] : L402Train.Model.Corpus.CorpusNames.Generated);
+}
+
+// --engine: against PyTorch (OpenBLAS) and the fp32 peak, tiny and small, 1 thread and all cores, plus
+// KV-cache generation; --no-torch leaves PyTorch out, --threads N measures only N threads, --no-generate skips generation.
+if (args.Contains("--engine"))
+{
+    var at = Array.IndexOf(args, "--threads");
+    int? threads = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
+    return EngineFigures.Run(withTorch: !args.Contains("--no-torch"), threads, generate: !args.Contains("--no-generate"));
 }
 
 if (args.Contains("--profile"))

@@ -2,7 +2,11 @@
 
 Same architecture as L402Train.Model: byte vocabulary, learned position embeddings, pre-LayerNorm
 blocks with causal multi-head attention and a tanh-GELU MLP, final LayerNorm, LM head tied to the
-token embedding, mean cross-entropy. Prints `step_ms=<mean milliseconds>` and `loss=<last loss>`.
+token embedding, mean cross-entropy. Prints `step_ms=<mean milliseconds>`, `loss=<last loss>`,
+`threads=<torch threads>` and `blas=<the BLAS library loaded into this process>` (read from
+/proc/self/maps after a matrix product, so it names the library actually used, whatever the
+libblas.so.3 alternative points to). With --forward-only it times the forward pass (no_grad) instead.
+Thread counts come from the caller's environment (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) and --threads.
 
 Install on Debian: apt-get install -y python3-torch   (then run with /usr/bin/python3)
 Usage: python3 pytorch_step.py --config tiny --batch 8 --seq 64 --threads 2 --steps 10
@@ -74,6 +78,7 @@ def main():
     parser.add_argument("--seq", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--forward-only", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -83,6 +88,10 @@ def main():
     idx = torch.randint(1, v, (args.batch, args.seq + 1))
     inputs, targets = idx[:, :-1].contiguous(), idx[:, 1:].contiguous()
 
+    def forward():
+        with torch.no_grad():
+            return model(inputs, targets).item()
+
     def step():
         optimizer.zero_grad(set_to_none=True)
         loss = model(inputs, targets)
@@ -91,13 +100,34 @@ def main():
         optimizer.step()
         return loss.item()
 
-    step()  # warm-up (allocator, thread pool)
+    run = forward if args.forward_only else step
+    run()  # warm-up (allocator, thread pool)
+    run()
     start = time.perf_counter()
+    cpu = time.process_time()
     for _ in range(args.steps):
-        loss = step()
+        loss = run()
     elapsed = time.perf_counter() - start
+    cpu_elapsed = time.process_time() - cpu
     print(f"step_ms={elapsed * 1000 / args.steps:.3f}")
+    # CPU time of the whole process (every thread): on a shared machine it is the cost without the waiting.
+    print(f"step_cpu_ms={cpu_elapsed * 1000 / args.steps:.3f}")
     print(f"loss={loss:.4f}")
+    print(f"threads={torch.get_num_threads()}")
+    print(f"blas={loaded_blas()}")
+
+
+def loaded_blas():
+    """The BLAS shared object mapped into this process (libblas, openblas, mkl), resolved to its real path."""
+    import os
+    names = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            base = os.path.basename(path)
+            if any(key in base for key in ("blas", "mkl_", "libmkl")):
+                names.add(os.path.realpath(path))
+    return ",".join(sorted(names)) or "none"
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ using L402Train.Model.Training;
 namespace L402Train.Bench.Training;
 
 /// <summary>The size of a loss-gap run.</summary>
-internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true, int DataSeed = 0, int ReportEvery = 0)
+internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true, int DataSeed = 0, int ReportEvery = 0, string Corpus = "generated")
 {
     /// <summary>Whether held-out loss is measured after <paramref name="round"/>: every <see cref="ReportEvery"/> rounds, and the last.</summary>
     public bool IsReportRound(int round) => round == Rounds || (ReportEvery > 0 && round % ReportEvery == 0);
@@ -24,8 +24,8 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
     /// <summary>Runs the three variants from the same initial weights, peers, data seeds and held-out batches.</summary>
     public static LossGap Measure(LossGapRun run)
     {
-        var setup = new TrainingSetup { TopK = run.TopK, ErrorFeedbackDecay = run.ErrorFeedbackDecay };
-        var corpus = setup.TrainingTokens();
+        var setup = new TrainingSetup { TopK = run.TopK, ErrorFeedbackDecay = run.ErrorFeedbackDecay, Corpus = run.Corpus };
+        var corpus = TrainingCorpus.Build(setup, secretSeed: 11).Train;
         var plain = new RewardSchedule();
         var heldOut = new HeldOutSet(secretSeed: 11, setup, plain with { HeldOutBatches = 16 }).ForRound(0);
         var initial = GptModel.Create(setup.Config, setup.InitSeed, threads: 1);

@@ -31,7 +31,7 @@ public static class TrainingViews
         ArgumentNullException.ThrowIfNull(s);
         return new()
         {
-            Model = s.Model, InitSeed = s.InitSeed, CorpusSeed = s.CorpusSeed, CorpusStories = s.CorpusStories,
+            Model = s.Model, InitSeed = s.InitSeed, Corpus = s.Corpus, CorpusSha256 = s.CorpusSha256, CorpusSeed = s.CorpusSeed, CorpusStories = s.CorpusStories,
             SequenceLength = s.SequenceLength, TopK = s.TopK, ErrorFeedbackDecay = s.ErrorFeedbackDecay,
         };
     }

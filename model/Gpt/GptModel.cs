@@ -1,3 +1,4 @@
+using L402Train.Model.Inference;
 using L402Train.Model.Tensors;
 using L402Train.Model.Training;
 
@@ -93,6 +94,37 @@ public sealed class GptModel
         _engine.Backward();
         return loss;
     }
+
+    /// <summary>
+    /// A new key/value cache for generating one sequence over these weights (see <see cref="GptSequence"/>).
+    /// </summary>
+    /// <param name="threads">Threads for its kernels (default: the model's).</param>
+    public GptSequence StartSequence(int threads = 0) => new(this, threads > 0 ? threads : Threads);
+
+    /// <summary>
+    /// Logits (V values) for the token after <paramref name="context"/>, from a full forward pass
+    /// over the whole context: what generation costs without a KV cache. The logits are copied, as
+    /// the next pass reuses the buffers.
+    /// </summary>
+    /// <exception cref="ArgumentException">The context is empty or longer than the model's.</exception>
+    public float[] NextTokenLogits(ReadOnlySpan<int> context)
+    {
+        if (context.IsEmpty || context.Length > Config.MaxSequenceLength)
+        {
+            throw new ArgumentException($"The context must hold 1 to {Config.MaxSequenceLength} tokens, not {context.Length}.", nameof(context));
+        }
+
+        // Targets only feed the loss, which is not used here.
+        var targets = new int[context.Length];
+        _engine.Forward(context, targets, 1, context.Length, forTraining: false);
+        return _engine.LastLogits[^Config.VocabSize..].ToArray();
+    }
+
+    /// <summary>The flat weight buffer (what <see cref="Parameters"/> views).</summary>
+    internal float[] ParameterBuffer => _engine.Parameters;
+
+    /// <summary>Where each tensor sits in <see cref="ParameterBuffer"/>.</summary>
+    internal GptLayout Layout => _engine.Layout;
 
     /// <summary>A copy of the current weights.</summary>
     public ParameterSet Snapshot() => Parameters.Clone();

@@ -34,6 +34,9 @@ internal readonly record struct MatrixView<T>(T[] Data, int Offset, int RowStrid
 /// </summary>
 internal static class MatMul
 {
+    /// <summary>Depth of a K block: 128 rows of B, at most 128 × 1,024 floats (512 KB), fit in a core's L2 with A and C.</summary>
+    private const int KBlock = 128;
+
     public static void Gemm<T>(
         WorkSplitter work, T[] c, int cOffset, int ldc, MatrixView<T> a, T[] b, int bOffset, int ldb,
         int m, int n, int k, GemmStart start, T[]? bias = null, int biasOffset = 0)
@@ -115,21 +118,40 @@ internal static class MatMul
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int rowStart, int rowEnd)
         {
-            var row = rowStart;
-            for (; row + 4 <= rowEnd; row += 4)
+            // K in blocks of KBlock: a block of B (KBlock × n) stays in L2 while every row tile of
+            // the range reads it, instead of all of B streaming from L3 once per row tile. Later
+            // blocks continue from the partial sums stored in C, so each element still sums
+            // k = 0..K−1 in order with the same fused multiply-adds: results are unchanged.
+            for (var k0 = 0; k0 < k || k0 == 0; k0 += KBlock)
             {
-                Tile4(row);
-            }
+                var k1 = Math.Min(k, k0 + KBlock);
+                var first = k0 == 0;
+                var row = rowStart;
+                for (; row + 4 <= rowEnd; row += 4)
+                {
+                    Tile4(row, k0, k1, first);
+                }
 
-            for (; row < rowEnd; row++)
-            {
-                Tile1(row);
+                for (; row < rowEnd; row++)
+                {
+                    Tile1(row, k0, k1, first);
+                }
+
+                if (k1 >= k)
+                {
+                    break;
+                }
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<T> Begin(int row, int col)
+        private Vector256<T> Begin(int row, int col, bool first)
         {
+            if (!first)
+            {
+                return Vector256.LoadUnsafe(ref At(c, cOffset + row * ldc + col));
+            }
+
             return start switch
             {
                 GemmStart.Zero => Vector256<T>.Zero,
@@ -139,8 +161,13 @@ internal static class MatMul
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private T BeginScalar(int row, int col)
+        private T BeginScalar(int row, int col, bool first)
         {
+            if (!first)
+            {
+                return c[cOffset + row * ldc + col];
+            }
+
             return start switch
             {
                 GemmStart.Zero => T.Zero,
@@ -154,7 +181,7 @@ internal static class MatMul
             ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Tile4(int row)
+        private void Tile4(int row, int k0, int k1, bool first)
         {
             var w = Vector256<T>.Count;
             var rs = a.RowStride;
@@ -164,11 +191,11 @@ internal static class MatMul
             var col = 0;
             for (; col + 4 * w <= n; col += 4 * w)
             {
-                Vector256<T> c00 = Begin(row, col), c01 = Begin(row, col + w), c02 = Begin(row, col + 2 * w), c03 = Begin(row, col + 3 * w);
-                Vector256<T> c10 = Begin(row + 1, col), c11 = Begin(row + 1, col + w), c12 = Begin(row + 1, col + 2 * w), c13 = Begin(row + 1, col + 3 * w);
-                Vector256<T> c20 = Begin(row + 2, col), c21 = Begin(row + 2, col + w), c22 = Begin(row + 2, col + 2 * w), c23 = Begin(row + 2, col + 3 * w);
-                Vector256<T> c30 = Begin(row + 3, col), c31 = Begin(row + 3, col + w), c32 = Begin(row + 3, col + 2 * w), c33 = Begin(row + 3, col + 3 * w);
-                for (var kk = 0; kk < k; kk++)
+                Vector256<T> c00 = Begin(row, col, first), c01 = Begin(row, col + w, first), c02 = Begin(row, col + 2 * w, first), c03 = Begin(row, col + 3 * w, first);
+                Vector256<T> c10 = Begin(row + 1, col, first), c11 = Begin(row + 1, col + w, first), c12 = Begin(row + 1, col + 2 * w, first), c13 = Begin(row + 1, col + 3 * w, first);
+                Vector256<T> c20 = Begin(row + 2, col, first), c21 = Begin(row + 2, col + w, first), c22 = Begin(row + 2, col + 2 * w, first), c23 = Begin(row + 2, col + 3 * w, first);
+                Vector256<T> c30 = Begin(row + 3, col, first), c31 = Begin(row + 3, col + w, first), c32 = Begin(row + 3, col + 2 * w, first), c33 = Begin(row + 3, col + 3 * w, first);
+                for (var kk = k0; kk < k1; kk++)
                 {
                     ref var bRow = ref Unsafe.Add(ref bBase, kk * ldb + col);
                     var b0 = Vector256.LoadUnsafe(ref bRow);
@@ -194,12 +221,12 @@ internal static class MatMul
 
             for (var r = row; r < row + 4; r++)
             {
-                Edge(r, col);
+                Edge(r, col, k0, k1, first);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Tile1(int row)
+        private void Tile1(int row, int k0, int k1, bool first)
         {
             var w = Vector256<T>.Count;
             var cs = a.ColStride;
@@ -208,8 +235,8 @@ internal static class MatMul
             var col = 0;
             for (; col + 4 * w <= n; col += 4 * w)
             {
-                Vector256<T> c00 = Begin(row, col), c01 = Begin(row, col + w), c02 = Begin(row, col + 2 * w), c03 = Begin(row, col + 3 * w);
-                for (var kk = 0; kk < k; kk++)
+                Vector256<T> c00 = Begin(row, col, first), c01 = Begin(row, col + w, first), c02 = Begin(row, col + 2 * w, first), c03 = Begin(row, col + 3 * w, first);
+                for (var kk = k0; kk < k1; kk++)
                 {
                     ref var bRow = ref Unsafe.Add(ref bBase, kk * ldb + col);
                     var x = Vector256.Create(Unsafe.Add(ref a0, kk * cs));
@@ -222,12 +249,12 @@ internal static class MatMul
                 Store(row, col, c00, c01, c02, c03);
             }
 
-            Edge(row, col);
+            Edge(row, col, k0, k1, first);
         }
 
         /// <summary>Columns right of the last full 4-vector strip: one vector at a time, then scalars.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Edge(int row, int col)
+        private void Edge(int row, int col, int k0, int k1, bool first)
         {
             var w = Vector256<T>.Count;
             var cs = a.ColStride;
@@ -235,8 +262,8 @@ internal static class MatMul
             ref var bBase = ref At(b, bOffset);
             for (; col + w <= n; col += w)
             {
-                var acc = Begin(row, col);
-                for (var kk = 0; kk < k; kk++)
+                var acc = Begin(row, col, first);
+                for (var kk = k0; kk < k1; kk++)
                 {
                     acc = Simd.Fma(Vector256.Create(Unsafe.Add(ref a0, kk * cs)), Vector256.LoadUnsafe(ref Unsafe.Add(ref bBase, kk * ldb + col)), acc);
                 }
@@ -246,8 +273,8 @@ internal static class MatMul
 
             for (; col < n; col++)
             {
-                var acc = BeginScalar(row, col);
-                for (var kk = 0; kk < k; kk++)
+                var acc = BeginScalar(row, col, first);
+                for (var kk = k0; kk < k1; kk++)
                 {
                     acc = T.FusedMultiplyAdd(Unsafe.Add(ref a0, kk * cs), Unsafe.Add(ref bBase, kk * ldb + col), acc);
                 }

@@ -43,16 +43,28 @@ public sealed partial class PeerAgentCommandLine
         var steps = new Option<int>("--inner-steps") { Description = "K: local steps per round", DefaultValueFactory = _ => 30 };
         var peerId = new Option<string?>("--peer-id") { Description = "Your name at the coordinator (default: your node id)" };
         var seed = new Option<ulong>("--data-seed") { Description = "Seed of your batch sampling", DefaultValueFactory = _ => 1 };
+        var corpus = new Option<string?>("--corpus") { Description = $"The training text you expect ({string.Join(" | ", L402Train.Model.Corpus.CorpusNames.All)}); the coordinator decides, and a different one stops here. Default: whatever it runs" };
         var command = new Command("train", "Sync, train K local steps, submit the compressed pseudo-gradient behind a deposit, wait for the verdict, claim the reward.")
         {
-            coordinator, lnd, macaroon, cert, budget, dailyBudget, rounds, steps, peerId, seed, walletDir,
+            coordinator, lnd, macaroon, cert, budget, dailyBudget, rounds, steps, peerId, seed, walletDir, corpus,
         };
         command.Subcommands.Add(TrainClaimCommand());
         command.SetAction(async (parse, ct) =>
         {
             if (Url(parse.GetValue(coordinator)) is not { } baseUri) return await Fail(parse, "--coordinator must be an http(s) URL such as http://127.0.0.1:8402/");
+            var expected = parse.GetValue(corpus);
+            if (expected is not null && L402Train.Model.Corpus.CorpusNames.Parse(expected) is null)
+                return await Fail(parse, $"--corpus must be one of {string.Join(", ", L402Train.Model.Corpus.CorpusNames.All)}");
             if (OpenWallet(parse) is not { } wallet) return await Fail(parse, "--lnd (an http(s) URL) and --macaroon are required: the wallet that pays deposits and receives rewards");
             using var owned = wallet as IDisposable;
+            if (expected is not null)
+            {
+                // The corpus is the coordinator's choice (its validators score on the held-out side of it): only check it.
+                using var plain = new HttpClient { BaseAddress = baseUri };
+                var running = (await new CoordinatorClient(plain).StatusAsync(ct)).Training?.Setup.Corpus;
+                if (running is not null && !string.Equals(running, L402Train.Model.Corpus.CorpusNames.Parse(expected), StringComparison.Ordinal))
+                    return await Fail(parse, $"--corpus {expected}: the coordinator trains on '{running}'");
+            }
             var console = Screen(parse);
             var id = parse.GetValue(peerId) ?? (await wallet.GetInfoAsync(ct)).Id.ToHex()[..16];
             await ResumeClaimsAsync(parse, Claims.ClaimKinds.Training, baseUri, wallet, console, ct);

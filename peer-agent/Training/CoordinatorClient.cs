@@ -24,6 +24,24 @@ public sealed class CoordinatorClient(HttpClient http)
     public async Task<SiloStatus> StatusAsync(CancellationToken cancellationToken) =>
         await http.GetFromJsonAsync<SiloStatus>("status", Json, cancellationToken) ?? throw new InvalidDataException("empty /status");
 
+    /// <summary>
+    /// GET /corpus: the training text of a corpus the coordinator cuts with its secret, checked
+    /// against the SHA-256 its <c>/status</c> announced, and read back into documents.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The text's hash differs from <paramref name="expectedSha256"/>.</exception>
+    public async Task<IReadOnlyList<string>> TrainingTextAsync(string expectedSha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expectedSha256);
+        using var response = await http.GetAsync("corpus", cancellationToken);
+        await EnsureAsync(response, "GET /corpus", cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"GET /corpus sent text with SHA-256 {actual}, but /status announced {expectedSha256}.");
+        using var reader = new StringReader(System.Text.Encoding.UTF8.GetString(bytes));
+        return L402Train.Model.Corpus.CorpusLoader.ReadPlainText(reader);
+    }
+
     /// <summary>GET /checkpoint (pays the fee); returns the safetensors bytes.</summary>
     public async Task<byte[]> CheckpointAsync(CancellationToken cancellationToken)
     {

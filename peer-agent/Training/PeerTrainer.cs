@@ -86,7 +86,11 @@ public sealed class PeerTrainer(
         if (setup is null)
         {
             setup = status.Setup;
-            tokens = setup.TrainingTokens();
+            tokens = setup.Corpus == CorpusNames.Generated
+                ? setup.TrainingTokens()
+                : TokenStream.FromDocuments(await coordinator.TrainingTextAsync(setup.CorpusSha256
+                    ?? throw new InvalidDataException($"/status names the '{setup.Corpus}' corpus without its corpus_sha256."), cancellationToken),
+                    L402Train.Model.Tokenizer.ByteTokenizer.Instance);
         }
         var round = status.Round;
         if (checkpointVersion != status.BaseVersion && !(profile == PeerProfile.Stale && checkpointVersion >= 0))

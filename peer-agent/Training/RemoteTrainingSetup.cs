@@ -24,8 +24,10 @@ public static class RemoteTrainingSetup
         public CompressionSettings Compression =>
             CompressionSettings.Default with { TopK = setup.TopK, ErrorFeedbackDecay = setup.ErrorFeedbackDecay, MaxDegreeOfParallelism = 1 };
 
-        /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
-        public TokenStream TrainingTokens() =>
-            TokenStream.FromDocuments(new StoryGenerator(setup.CorpusSeed).Generate(setup.CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+        /// <summary>The generated training corpus as token stream (every peer builds the same one).</summary>
+        /// <exception cref="InvalidOperationException">The corpus is downloaded, not generated (see <see cref="CoordinatorClient.TrainingTextAsync"/>).</exception>
+        public TokenStream TrainingTokens() => setup.Corpus == CorpusNames.Generated
+            ? TokenStream.FromDocuments(new StoryGenerator(setup.CorpusSeed).Generate(setup.CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance)
+            : throw new InvalidOperationException($"The '{setup.Corpus}' corpus is downloaded from GET /corpus, not generated.");
     }
 }

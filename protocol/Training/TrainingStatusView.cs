@@ -43,6 +43,16 @@ public sealed record TrainingSetupView
     /// <summary>Seed of the initial weights (version 0).</summary>
     [JsonPropertyName("init_seed")] public required ulong InitSeed { get; init; }
 
+    /// <summary>
+    /// The training text: <c>generated</c> (stories from <see cref="CorpusSeed"/>, built by every peer alike) or
+    /// <c>kjv</c> (the King James Bible, split by chapter with the coordinator's secret; peers download the
+    /// training side from <c>GET /corpus</c>). A coordinator that predates the field trains on <c>generated</c>.
+    /// </summary>
+    [JsonPropertyName("corpus")] public string Corpus { get; init; } = "generated";
+
+    /// <summary>With <c>kjv</c>: SHA-256 (lower-case hex) of the text <c>GET /corpus</c> serves; null otherwise.</summary>
+    [JsonPropertyName("corpus_sha256")] public string? CorpusSha256 { get; init; }
+
     /// <summary>Seed of the public training corpus (the shipped story generator).</summary>
     [JsonPropertyName("corpus_seed")] public required ulong CorpusSeed { get; init; }
 

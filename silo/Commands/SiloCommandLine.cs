@@ -163,8 +163,13 @@ public sealed class SiloCommandLine
     private Command ServeCommand()
     {
         var serve = new Command("serve", "Start a silo: the HTTP gateway (status, L402-priced training API, simnet facade), validators and settlers, by --roles.");
+        var corpusOption = CorpusChoice.CreateOption();
+        serve.Options.Add(corpusOption);
         serve.SetAction(WithStore(async (parse, settings, ct) =>
         {
+            var corpus = await CorpusChoice.ResolveAsync(parse.GetValue(corpusOption), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            if (corpus is null) return SettingError;
+            var training = TrainingOptions.Default with { Setup = TrainingOptions.Default.Setup with { Corpus = corpus } };
             WebApplication? app = null;
             try
             {
@@ -172,14 +177,14 @@ public sealed class SiloCommandLine
                 var starting = true;
                 var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
                 {
-                    app = SiloHost.Build(settings, builder => StartupFailure.HideHostStartLog(builder, () => starting));
+                    app = SiloHost.Build(settings, builder => StartupFailure.HideHostStartLog(builder, () => starting), training: training);
                     await app.StartAsync(ct);
                     starting = false;
                     return 0;
                 });
                 if (started != 0 || app is null) return started;
                 await parse.InvocationConfiguration.Output.WriteLineAsync(
-                    $"silo {settings.SiloId} ({string.Join(",", settings.Roles)}) on {string.Join(" ", app.Urls)}, store {settings.Store}");
+                    $"silo {settings.SiloId} ({string.Join(",", settings.Roles)}) on {string.Join(" ", app.Urls)}, store {settings.Store}, corpus {corpus}");
                 await app.WaitForShutdownAsync(ct);
                 return 0;
             }

@@ -30,6 +30,8 @@ public static class DemoCommand
         {
             peers, rounds, profiles, report, innerSteps, dataDir, track, bountyAgents, bountyIterations, bwrap,
         };
+        var corpusOption = Commands.CorpusChoice.CreateOption();
+        command.Options.Add(corpusOption);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -71,10 +73,13 @@ public static class DemoCommand
             if (sandboxProblem is not null) await output.WriteLineAsync($"bounty track skipped: {sandboxProblem}");
             if (which is "training" or "all")
             {
+                var corpus = await Commands.CorpusChoice.ResolveAsync(parse.GetValue(corpusOption), output, error);
+                if (corpus is null) return 2;
                 var options = new DemoOptions(all, parse.GetValue(rounds), parse.GetValue(innerSteps), folder)
                 {
                     BubblewrapPath = bubblewrap,
                     ValidatesBounties = sandboxProblem is null,
+                    Corpus = corpus,
                 };
                 var result = await new DemoRunner(options, console).RunAsync(cancellationToken);
                 json = (JsonObject)JsonSerializer.SerializeToNode(result, HttpJson.Options)!;

@@ -25,6 +25,9 @@ public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds
 
     /// <summary>False on a host without the sandbox: the validator then validates training only.</summary>
     public bool ValidatesBounties { get; init; } = true;
+
+    /// <summary>The training text (<c>generated</c> or <c>kjv</c>); the command line picks kjv where it is installed.</summary>
+    public string Corpus { get; init; } = L402Train.Model.Corpus.CorpusNames.Generated;
 }
 
 /// <summary>
@@ -54,14 +57,14 @@ public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
             SimnetFaucet = true, // the demo is development: wallets from the faucet
         };
         var schedule = new RewardSchedule { RoundQuota = options.Profiles.Count, RoundDuration = TimeSpan.FromMinutes(30) };
-        await using var app = SiloHost.Build(settings, training: new TrainingOptions(new TrainingSetup(), schedule));
+        await using var app = SiloHost.Build(settings, training: new TrainingOptions(new TrainingSetup { Corpus = options.Corpus }, schedule));
         var network = app.Services.GetRequiredService<SimnetNetwork>();
         var names = options.Profiles.Select((p, i) => $"peer{i + 1}-{p.Name()}").ToList();
         foreach (var name in names) network.CreateFundedNode(name, new Sats(PeerFundingSat)); // before the ledger opens: capital, not revenue
         await app.StartAsync(cancellationToken);
         var baseUri = new Uri(app.Urls.First().TrimEnd('/') + "/");
         var grains = app.Services.GetRequiredService<IGrainFactory>();
-        console.MarkupLine($"[bold]L402Train demo[/]: coordinator at {baseUri}, {names.Count} peers ({string.Join(", ", options.Profiles.Select(p => p.Name()))}), {options.Rounds} rounds, K={options.InnerSteps}");
+        console.MarkupLine($"[bold]L402Train demo[/]: coordinator at {baseUri}, {names.Count} peers ({string.Join(", ", options.Profiles.Select(p => p.Name()))}), {options.Rounds} rounds, K={options.InnerSteps}, corpus {options.Corpus}");
 
         var board = new CopyBoard();
         var peers = names.Select((name, i) => CreatePeer(name, options.Profiles[i], (ulong)(i + 1), baseUri, network, board)).ToList();

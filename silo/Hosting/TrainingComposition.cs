@@ -37,6 +37,11 @@ public static class TrainingComposition
         var services = builder.Services;
         var keys = new RootKeyRing(secretFile is null ? LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")) : LoadSecret(secretFile));
         var heldOutSeed = LoadOrCreateSeed(Path.Combine(dataDir, "heldout-seed"));
+        // The KJV is cut with the held-out seed: peers get the training side (GET /corpus, checked
+        // against corpus_sha256 in /status), validators score on the rest.
+        var corpus = TrainingCorpus.Build(options.Setup, heldOutSeed);
+        options = options with { Setup = options.Setup with { CorpusSha256 = corpus.Kjv?.TrainingTextSha256 } };
+        services.AddSingleton(corpus);
         services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
         services.AddL402Gate(keys);
         // What the fee sweep and the ledger check count as a fee: read from each invoice's memo, no row per challenge.
@@ -44,7 +49,7 @@ public static class TrainingComposition
         services.AddSingleton(options.Setup);
         services.AddSingleton(options.Schedule);
         services.AddSingleton(new SubmissionValidator(options.Setup, options.Schedule));
-        services.AddSingleton(new HeldOutSet(heldOutSeed, options.Setup, options.Schedule));
+        services.AddSingleton(new HeldOutSet(heldOutSeed, corpus.HeldOut, options.Setup, options.Schedule));
         services.AddSingleton<ICheckpointStore>(sp => new BlobCheckpointStore(sp.GetRequiredService<IBlobStore>(), options.Setup.Config, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IGradientStore>(sp => new BlobGradientStore(sp.GetRequiredService<IBlobStore>()));
         services.AddSingleton<IDepositPreimages>(new KeyRingDepositPreimages(keys));
@@ -60,6 +65,7 @@ public static class TrainingComposition
     public static WebApplication MapTrainingTrack(this WebApplication app)
     {
         app.MapTrainingApi();
+        app.MapCorpusApi(app.Services.GetRequiredService<TrainingCorpus>());
         return app;
     }
 

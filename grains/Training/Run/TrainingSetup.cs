@@ -18,6 +18,16 @@ public sealed record TrainingSetup
     /// <summary>Seed of the initial weights (version 0).</summary>
     public ulong InitSeed { get; init; } = 42;
 
+    /// <summary>
+    /// The training text: <c>generated</c> (stories from <see cref="CorpusSeed"/>, built by every peer
+    /// alike) or <c>kjv</c> (the King James Bible split by chapter with the coordinator's secret; peers
+    /// download the training side from <c>GET /corpus</c> and check it against <see cref="CorpusSha256"/>).
+    /// </summary>
+    public string Corpus { get; init; } = CorpusNames.Generated;
+
+    /// <summary>With <c>kjv</c>: SHA-256 (lower-case hex) of the training text <c>GET /corpus</c> serves; null otherwise.</summary>
+    public string? CorpusSha256 { get; init; }
+
     /// <summary>Seed of the public training corpus (the shipped story generator).</summary>
     public ulong CorpusSeed { get; init; } = 2026;
 
@@ -37,6 +47,7 @@ public sealed record TrainingSetup
     public string? Validate()
     {
         if (!GptConfig.Names.Contains(Model)) return $"model must be one of {string.Join(", ", GptConfig.Names)}";
+        if (CorpusNames.Parse(Corpus) != Corpus) return $"corpus must be one of {string.Join(", ", CorpusNames.All)}";
         if (CorpusStories < 10) return "corpus_stories must be at least 10";
         if (SequenceLength < 8 || SequenceLength > GptConfig.FromName(Model).MaxSequenceLength) return "sequence_length is out of range for the model";
         if (TopK < 1 || TopK > 4096) return "top_k must be in [1, 4096]";
@@ -56,7 +67,9 @@ public sealed record TrainingSetup
     [JsonIgnore]
     public CompressionSettings Compression => CompressionSettings.Default with { TopK = TopK, ErrorFeedbackDecay = ErrorFeedbackDecay, MaxDegreeOfParallelism = 1 };
 
-    /// <summary>The public training corpus as token stream (every peer builds the same one).</summary>
-    public TokenStream TrainingTokens() =>
-        TokenStream.FromDocuments(new StoryGenerator(CorpusSeed).Generate(CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
+    /// <summary>The generated training corpus as token stream (every peer builds the same one).</summary>
+    /// <exception cref="InvalidOperationException">The corpus is <c>kjv</c>, whose training side only the coordinator can cut (see <see cref="TrainingCorpus"/>).</exception>
+    public TokenStream TrainingTokens() => Corpus == CorpusNames.Generated
+        ? TokenStream.FromDocuments(new StoryGenerator(CorpusSeed).Generate(CorpusStories), L402Train.Model.Tokenizer.ByteTokenizer.Instance)
+        : throw new InvalidOperationException($"The '{Corpus}' training text is cut with the coordinator's secret: build it with TrainingCorpus.Build or download it from GET /corpus.");
 }

@@ -4,8 +4,9 @@ using L402Train.Model.Training;
 namespace L402Train.Grains.Training;
 
 /// <summary>
-/// The coordinator's held-out data: stories drawn from the same generator as the public corpus
-/// but with a secret seed, so they are never served and no peer can train on them. Each round
+/// The coordinator's held-out data: with the generated corpus, stories drawn from the same
+/// generator as the public corpus but with a secret seed; with the KJV, the chapters the secret
+/// split holds out (see <see cref="TrainingCorpus"/>). Either way they are never served. Each round
 /// draws its M batches deterministically from (secret, round), so every validator scores on the
 /// same batches.
 /// </summary>
@@ -16,11 +17,17 @@ public sealed class HeldOutSet
 
     /// <summary>Builds the set from a secret seed.</summary>
     public HeldOutSet(ulong secretSeed, TrainingSetup setup, RewardSchedule schedule, int stories = 600)
+        : this(secretSeed, TrainingCorpus.HeldOutTokens(setup, secretSeed, stories), setup, schedule)
     {
+    }
+
+    /// <summary>Builds the set over held-out tokens already cut (see <see cref="TrainingCorpus.HeldOut"/>).</summary>
+    public HeldOutSet(ulong secretSeed, TokenStream tokens, TrainingSetup setup, RewardSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(schedule);
         this.secretSeed = secretSeed;
-        var tokens = TokenStream.FromDocuments(new StoryGenerator(secretSeed).Generate(stories), L402Train.Model.Tokenizer.ByteTokenizer.Instance);
         sampler = new BatchSampler(tokens, schedule.HeldOutBatchSize, setup.SequenceLength);
         Batches = schedule.HeldOutBatches;
     }

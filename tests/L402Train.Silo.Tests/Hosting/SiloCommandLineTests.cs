@@ -32,6 +32,7 @@ public sealed class SiloCommandLineTests : IDisposable
     [InlineData(new[] { "migrate", "--store", "postgres:Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3" }, "--store", "cannot open the store")]
     [InlineData(new[] { "serve", "--store", "memory", "--advertise-ip", "silo-a.local" }, "--advertise-ip", "'silo-a.local' is not an IP address")]
     [InlineData(new[] { "serve", "--store", "memory", "--cluster-id", "two words" }, "--cluster-id", "'two words' is not a cluster name")]
+    [InlineData(new[] { "serve", "--store", "memory", "--corpus", "tinystories" }, "--corpus", "must be one of generated, kjv, not 'tinystories'")]
     public async Task A_wrong_setting_stops_start_up_with_one_line_naming_it_and_exit_code_2(string[] args, string setting, string fix)
     {
         var (code, _, error) = await RunAsync(args);

@@ -108,6 +108,23 @@ public sealed class PeerAgentCliTests : IAsyncLifetime
         Assert.Contains("123456", balance.Output);
     }
 
+    [Fact]
+    public async Task Train_expecting_another_corpus_than_the_coordinator_runs_stops_before_paying_anything()
+    {
+        var node = silo!.Network.CreateFundedNode("erin", new Sats(1_000_000));
+        var before = await node.GetBalanceAsync(Ct);
+
+        var other = await Run("train", "--coordinator", url, "--lnd", $"{url}/simnet/erin", "--macaroon", node.MacaroonHex,
+            "--rounds", "1", "--inner-steps", "2", "--wallet-dir", walletDir.FullName, "--corpus", "kjv");
+        var unknown = await Run("train", "--coordinator", url, "--lnd", $"{url}/simnet/erin", "--macaroon", node.MacaroonHex, "--corpus", "bible");
+
+        Assert.Equal(2, other.Code);
+        Assert.Equal("error: --corpus kjv: the coordinator trains on 'generated'", other.Error.Trim());
+        Assert.Equal(2, unknown.Code);
+        Assert.Equal("error: --corpus must be one of generated, kjv", unknown.Error.Trim());
+        Assert.Equal(before.Local, (await node.GetBalanceAsync(Ct)).Local);
+    }
+
     [Theory]
     [InlineData("train", "--coordinator", "not a url")]
     [InlineData("train", "--coordinator", "http://127.0.0.1:1/")]

@@ -16,6 +16,7 @@ public sealed class RemoteTrainingSetupTests
         var coordinator = new TrainingSetup
         {
             Model = "tiny", InitSeed = 7, CorpusSeed = 99, CorpusStories = 123, SequenceLength = 32, TopK = 16, ErrorFeedbackDecay = 0.5f,
+            Corpus = "kjv", CorpusSha256 = new string('a', 64),
         };
 
         var json = JsonSerializer.Serialize(coordinator, HttpJson.Options);
@@ -24,10 +25,19 @@ public sealed class RemoteTrainingSetupTests
         Assert.Equal(
             (coordinator.Model, coordinator.InitSeed, coordinator.CorpusSeed, coordinator.CorpusStories, coordinator.SequenceLength, coordinator.TopK, coordinator.ErrorFeedbackDecay),
             (peer.Model, peer.InitSeed, peer.CorpusSeed, peer.CorpusStories, peer.SequenceLength, peer.TopK, peer.ErrorFeedbackDecay));
+        Assert.Equal((coordinator.Corpus, coordinator.CorpusSha256), (peer.Corpus, peer.CorpusSha256));
         Assert.Equal(coordinator.Config, peer.Config);
         Assert.Equal(coordinator.Compression, peer.Compression);
         Assert.Equal(coordinator.Manifest.Tensors, peer.Manifest.Tensors);
         Assert.Equal(coordinator.Manifest.Fingerprint(), peer.Manifest.Fingerprint());
+    }
+
+    [Fact]
+    public void A_corpus_the_coordinator_does_not_know_is_refused_naming_the_field()
+    {
+        Assert.Null(new TrainingSetup { Corpus = "kjv" }.Validate());
+        Assert.Equal("corpus must be one of generated, kjv", new TrainingSetup { Corpus = "KJV " }.Validate());
+        Assert.Throws<InvalidOperationException>(() => new TrainingSetup { Corpus = "kjv" }.TrainingTokens());
     }
 
     [Fact]
