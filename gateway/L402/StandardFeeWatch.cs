@@ -23,6 +23,7 @@ public sealed class StandardFeeWatch(IServiceProvider services) : IL402Challenge
     {
         [TrainingApi.CheckpointCapability] = InvoicePurpose.CheckpointFee,
         [BountyApi.ReadCapability] = InvoicePurpose.BountyAccess,
+        [InferenceApi.Capability] = InvoicePurpose.Inference,
     };
 
     /// <inheritdoc/>

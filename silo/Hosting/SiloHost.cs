@@ -60,6 +60,7 @@ public static class SiloHost
             app.MapLightning();
             app.MapTrainingTrack();
             app.MapBountyTrack();
+            app.MapInference();
         }
         return app;
     }
@@ -75,6 +76,7 @@ public static class SiloHost
         builder.AddLightning(settings.Lightning, settings.DataDir);
         builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
         builder.AddBountyTrack(settings.Bounties, settings.DataDir);
+        builder.AddInference(settings.Inference);
         builder.AddRetention(settings.Retention);
         configure?.Invoke(builder);
         var app = builder.Build().MapGateway();
