@@ -16,6 +16,7 @@ public static class GatewayFees
     {
         [TrainingApi.CheckpointCapability] = InvoicePurpose.CheckpointFee,
         [BountyApi.ReadCapability] = InvoicePurpose.BountyAccess,
+        [InferenceApi.Capability] = InvoicePurpose.Inference,
     };
 
     /// <summary>The fee invoices of a gate with <paramref name="options"/>.</summary>

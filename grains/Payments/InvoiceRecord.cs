@@ -34,6 +34,8 @@ public enum InvoicePurpose
     CoordinatorFee,
     /// <summary>Capital the simnet development faucet put on the coordinator's side of a new channel (no invoice).</summary>
     SimnetFaucet,
+    /// <summary>A standard L402 fee for an inference completion (<c>POST /v1/chat/completions</c>).</summary>
+    Inference,
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>

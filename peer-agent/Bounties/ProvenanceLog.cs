@@ -24,7 +24,9 @@ namespace L402Train.PeerAgent.Bounties;
 /// <param name="Verdict">accepted or rejected.</param>
 /// <param name="Reason">The verdict's reason code.</param>
 /// <param name="Deposit">held, refunded or forfeited.</param>
-/// <param name="Url">What was bought (for <c>llm</c>).</param>
+/// <param name="Url">What was bought (for <c>llm</c>; the provider for <c>infer</c>).</param>
+/// <param name="Model">The model a paid completion (<c>infer</c>) named.</param>
+/// <param name="Tokens">Tokens that completion generated.</param>
 public sealed record ProvenanceEntry(
     DateTimeOffset At,
     string Action,
@@ -42,7 +44,9 @@ public sealed record ProvenanceEntry(
     string? Verdict = null,
     string? Reason = null,
     string? Deposit = null,
-    string? Url = null);
+    string? Url = null,
+    string? Model = null,
+    int? Tokens = null);
 
 /// <summary>
 /// The append-only provenance log (<c>results.jsonl</c>): one JSON object per line, each line

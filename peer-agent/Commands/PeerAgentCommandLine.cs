@@ -28,6 +28,8 @@ public sealed partial class PeerAgentCommandLine
         Root.Subcommands.Add(BountyCommand());
         Root.Subcommands.Add(PayCommand());
         Root.Subcommands.Add(WalletCommand());
+        Root.Subcommands.Add(ProbeCommand());
+        Root.Subcommands.Add(InferCommand());
     }
 
     /// <summary>The root command.</summary>

@@ -34,6 +34,10 @@ public sealed class SiloCommandLine
     private readonly Option<string?> suspiciousGap = new("--suspicious-gap") { Description = "Public gain above held-out gain that rejects a bounty submission (default 0.1)" };
     private readonly Option<string?> significance = new("--significance-level") { Description = "One-sided test level over bounty eval repeats: 0.05, 0.025 or 0.01 (default 0.05)" };
     private readonly Option<string?> bwrap = new("--bwrap") { Description = $"The bubblewrap executable validators evaluate bounty submissions under (default {SiloSettings.DefaultBubblewrapPath}; apt-get install bubblewrap)" };
+    private readonly Option<string?> inferenceBase = new("--inference-base-sat") { Description = "Base price of a chat completion, POST /v1/chat/completions (default 1)" };
+    private readonly Option<string?> inferencePerToken = new("--inference-msat-per-token") { Description = "Price per requested max_tokens in millisats, added to the base (default 100)" };
+    private readonly Option<string?> inferenceMaxTokens = new("--inference-max-tokens") { Description = "Largest max_tokens a completion may ask for (default 1024)" };
+    private readonly Option<string?> inferenceConcurrency = new("--inference-concurrency") { Description = "Completions generated at once; more get 429 (default half the cores)" };
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly string workingDirectory;
 
@@ -75,6 +79,7 @@ public sealed class SiloCommandLine
         command.Options.Add(simnetFaucetMax);
         command.Options.Add(retentionDays);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
+        foreach (var inference in new[] { inferenceBase, inferencePerToken, inferenceMaxTokens, inferenceConcurrency }) command.Options.Add(inference);
         Root.Subcommands.Add(command);
         return command;
     }
@@ -106,6 +111,10 @@ public sealed class SiloCommandLine
         ["SuspiciousGap"] = parse.GetValue(suspiciousGap),
         ["SignificanceLevel"] = parse.GetValue(significance),
         ["Bwrap"] = parse.GetValue(bwrap),
+        ["InferenceBaseSat"] = parse.GetValue(inferenceBase),
+        ["InferenceMsatPerToken"] = parse.GetValue(inferencePerToken),
+        ["InferenceMaxTokens"] = parse.GetValue(inferenceMaxTokens),
+        ["InferenceConcurrency"] = parse.GetValue(inferenceConcurrency),
     }, environment, workingDirectory);
 
     /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>

@@ -66,6 +66,7 @@ public static class SiloHost
             app.MapTrainingTrack();
             app.MapBountyTrack();
             app.MapBoard();
+            app.MapInference();
         }
         return app;
     }
@@ -81,6 +82,7 @@ public static class SiloHost
         builder.AddLightning(settings.Lightning, settings.DataDir);
         builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir, settings.ServerSecretFile);
         builder.AddBountyTrack(settings.Bounties, settings.DataDir);
+        builder.AddInference(settings.Inference);
         builder.AddRetention(settings.Retention);
         configure?.Invoke(builder);
         var app = builder.Build().MapGateway();

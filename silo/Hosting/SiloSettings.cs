@@ -24,6 +24,9 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The bounty track's settings (deposit, price, coordinator fee, gap and significance thresholds).</summary>
     public Grains.Bounties.Catalog.BountyRules Bounties { get; init; } = new();
 
+    /// <summary>Inference prices and limits (<c>--inference-base-sat</c>, <c>--inference-msat-per-token</c>, <c>--inference-max-tokens</c>, <c>--inference-concurrency</c>).</summary>
+    public Gateway.Inference.InferenceOptions Inference { get; init; } = new();
+
     /// <summary>The bubblewrap executable a validator evaluates bounty submissions under (<c>--bwrap</c>; default /usr/bin/bwrap).</summary>
     public string BubblewrapPath { get; init; } = DefaultBubblewrapPath;
 
@@ -149,6 +152,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         {
             Lightning = lightning,
             Bounties = BountyComposition.Parse(config),
+            Inference = InferenceComposition.Parse(config),
             SimnetFaucet = faucet,
             SimnetFaucetMaxSat = faucetMax,
             Retention = RetentionComposition.Parse(config["RetentionDays"]),

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace L402Train.PeerAgent.Inference;
+
+/// <summary>What this client measured of one provider: outcomes, latencies and what it paid per 1k tokens.</summary>
+public sealed record ProviderRecord
+{
+    /// <summary>The provider's base URL.</summary>
+    [JsonPropertyName("url")] public required string Url { get; init; }
+    /// <summary>Completions answered.</summary>
+    [JsonPropertyName("successes")] public int Successes { get; init; }
+    /// <summary>Attempts that failed (refused connection, timeout, 5xx, broken stream).</summary>
+    [JsonPropertyName("failures")] public int Failures { get; init; }
+    /// <summary>The latest latencies to the first byte of the answer, in milliseconds (at most 50).</summary>
+    [JsonPropertyName("latencies_ms")] public IReadOnlyList<double> LatenciesMs { get; init; } = [];
+    /// <summary>Sats paid per 1000 requested tokens, last measured; null before the first payment.</summary>
+    [JsonPropertyName("sat_per_1k_tokens")] public double? SatPer1kTokens { get; init; }
+    /// <summary>When this record last changed.</summary>
+    [JsonPropertyName("updated_at")] public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Share of attempts answered; 1 before any attempt (a new provider gets its chance).</summary>
+    [JsonIgnore] public double SuccessRate => Successes + Failures == 0 ? 1 : (double)Successes / (Successes + Failures);
+
+    /// <summary>The median latency, or null with none measured.</summary>
+    [JsonIgnore] public double? LatencyP50Ms => LatenciesMs.Count == 0 ? null : LatenciesMs.Order().ElementAt(LatenciesMs.Count / 2);
+}
+
+/// <summary>
+/// Provider history cached on disk (<c>providers.json</c>) for a time to live (4 h by default): a
+/// restarted agent ranks from what it measured, and stale measurements expire. Writes replace the
+/// file through a temporary one so a crash never leaves half a file.
+/// </summary>
+public sealed class ProviderHistory(string path, TimeProvider time, TimeSpan? ttl = null)
+{
+    /// <summary>The default time to live of a measurement.</summary>
+    public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(4);
+
+    private const int KeptLatencies = 50;
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    /// <summary>The cache file.</summary>
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    /// <summary>How long a record is trusted.</summary>
+    public TimeSpan Ttl { get; } = ttl ?? DefaultTtl;
+
+    /// <summary>The records not older than <see cref="Ttl"/>, by URL.</summary>
+    public async Task<IReadOnlyDictionary<string, ProviderRecord>> ReadAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await LoadAsync(cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Records an answered completion.</summary>
+    public Task RecordSuccessAsync(string url, TimeSpan latency, double? satPer1k, CancellationToken cancellationToken) =>
+        UpdateAsync(url, r => r with
+        {
+            Successes = r.Successes + 1,
+            LatenciesMs = [.. r.LatenciesMs.TakeLast(KeptLatencies - 1), latency.TotalMilliseconds],
+            SatPer1kTokens = satPer1k ?? r.SatPer1kTokens,
+        }, cancellationToken);
+
+    /// <summary>Records a failed attempt.</summary>
+    public Task RecordFailureAsync(string url, CancellationToken cancellationToken) =>
+        UpdateAsync(url, r => r with { Failures = r.Failures + 1 }, cancellationToken);
+
+    private async Task UpdateAsync(string url, Func<ProviderRecord, ProviderRecord> change, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var records = new Dictionary<string, ProviderRecord>(await LoadAsync(cancellationToken), StringComparer.Ordinal);
+            var record = records.GetValueOrDefault(url) ?? new ProviderRecord { Url = url };
+            records[url] = change(record) with { UpdatedAt = time.GetUtcNow() };
+            if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+            var temporary = Path + ".tmp";
+            await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(records.Values.OrderBy(r => r.Url, StringComparer.Ordinal)), cancellationToken);
+            File.Move(temporary, Path, overwrite: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Dictionary<string, ProviderRecord>> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path)) return new(StringComparer.Ordinal);
+        ProviderRecord[]? records;
+        try
+        {
+            records = JsonSerializer.Deserialize<ProviderRecord[]>(await File.ReadAllTextAsync(Path, cancellationToken));
+        }
+        catch (JsonException)
+        {
+            // A damaged cache is only lost measurements: start again rather than refuse to work.
+            return new(StringComparer.Ordinal);
+        }
+        var oldest = time.GetUtcNow() - Ttl;
+        return (records ?? []).Where(r => r.UpdatedAt >= oldest).ToDictionary(r => r.Url, StringComparer.Ordinal);
+    }
+}
+
+/// <summary>Orders providers from measured history.</summary>
+public static class ProviderRanking
+{
+    /// <summary>
+    /// Healthy first (success rate ≥ 0.5; an unmeasured provider counts healthy), then cheapest per 1k
+    /// tokens (unmeasured after measured), then fastest median latency; ties keep the given order.
+    /// </summary>
+    public static IReadOnlyList<string> Rank(IEnumerable<string> providers, IReadOnlyDictionary<string, ProviderRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(history);
+        return [.. providers.Distinct(StringComparer.Ordinal)
+            .Select(url => (url, record: history.GetValueOrDefault(url)))
+            .OrderByDescending(p => (p.record?.SuccessRate ?? 1) >= 0.5)
+            .ThenBy(p => p.record?.SatPer1kTokens ?? double.MaxValue)
+            .ThenBy(p => p.record?.LatencyP50Ms ?? double.MaxValue)
+            .Select(p => p.url)];
+    }
+}
