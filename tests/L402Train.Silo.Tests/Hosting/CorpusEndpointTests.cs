@@ -56,7 +56,7 @@ public sealed class CorpusEndpointTests : IAsyncLifetime
         RequireKjv();
         var ct = TestContext.Current.CancellationToken;
         using var http = await StartAsync(CorpusNames.Kjv);
-        var status = await http.GetFromJsonAsync<RemoteStatus>("/status", CoordinatorClient.Json, ct);
+        var status = await http.GetFromJsonAsync<L402Train.Protocol.Status.SiloStatus>("/status", CoordinatorClient.Json, ct);
         var setup = status!.Training!.Setup;
         Assert.Equal(CorpusNames.Kjv, setup.Corpus);
 
@@ -97,7 +97,7 @@ public sealed class CorpusEndpointTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
         Assert.Contains("corpus_seed", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var status = await http.GetFromJsonAsync<RemoteStatus>("/status", CoordinatorClient.Json, ct);
+        var status = await http.GetFromJsonAsync<L402Train.Protocol.Status.SiloStatus>("/status", CoordinatorClient.Json, ct);
         Assert.Equal(CorpusNames.Generated, status!.Training!.Setup.Corpus);
         Assert.Null(status.Training.Setup.CorpusSha256);
     }

@@ -6,7 +6,6 @@ using System.Text.Json;
 using L402Train.Grains.Payments;
 using L402Train.L402.Client;
 using L402Train.Lightning;
-using L402Train.Runtime;
 using L402Train.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -88,7 +87,7 @@ public sealed class InferenceApiTests : IAsyncLifetime
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         var fee = Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.Inference);
         Assert.Equal(3, fee.InSat);
-        var check = await LedgerReconciliation.CheckAsync(grains, silo.App.Services.GetRequiredService<IGrainStore>(), silo.Network.Coordinator, Ct);
+        var check = await LedgerReconciliation.CheckAsync(grains, silo.Network.Coordinator, silo.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         Assert.True(check.Reconciled, $"differs by {check.DifferenceSat} sat");
     }
 
