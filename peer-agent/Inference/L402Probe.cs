@@ -11,7 +11,7 @@ namespace L402Train.PeerAgent.Inference;
 
 /// <summary>What a 402 offers, read without paying.</summary>
 /// <param name="Status">The HTTP status (402 when priced).</param>
-/// <param name="AdvertisedSat">The price the body names (<c>amount_sat</c>), or null.</param>
+/// <param name="AdvertisedSat">The price the body names (<c>amount_sats</c>, or an older server's <c>amount_sat</c>), or null.</param>
 /// <param name="InvoiceSat">The invoice's own amount, or null for an amountless one.</param>
 /// <param name="Mode"><c>standard</c> or <c>hold</c>.</param>
 /// <param name="ExpiresAt">When the invoice stops being payable.</param>
@@ -44,7 +44,7 @@ public static class L402Probe
         try
         {
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            if (json.RootElement.TryGetProperty("amount_sat", out var a) && a.TryGetInt64(out var sat)) advertised = sat;
+            if ((json.RootElement.TryGetProperty("amount_sats", out var a) || json.RootElement.TryGetProperty("amount_sat", out a)) && a.TryGetInt64(out var sat)) advertised = sat;
             if (json.RootElement.TryGetProperty("mode", out var m) && m.GetString() is { } named) mode = named;
             if (json.RootElement.TryGetProperty("expires_at", out var e) && DateTimeOffset.TryParse(e.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) expires = at;
         }

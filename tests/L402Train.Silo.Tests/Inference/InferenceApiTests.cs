@@ -55,11 +55,11 @@ public sealed class InferenceApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         // 1 sat base + ⌈16 × 100 msat ÷ 1000⌉ = 3 sat.
-        Assert.Equal(3, body.RootElement.GetProperty("amount_sat").GetInt64());
+        Assert.Equal(3, body.RootElement.GetProperty("amount_sats").GetInt64());
         Assert.Equal("standard", body.RootElement.GetProperty("mode").GetString());
         using var expensive = await silo.Http.PostAsync("v1/chat/completions", Json(Chat(512)), Ct);
         using var expensiveBody = JsonDocument.Parse(await expensive.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(1 + 52, expensiveBody.RootElement.GetProperty("amount_sat").GetInt64());
+        Assert.Equal(1 + 52, expensiveBody.RootElement.GetProperty("amount_sats").GetInt64());
     }
 
     [Fact]
