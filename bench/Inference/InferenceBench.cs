@@ -1,3 +1,4 @@
+using L402Train.Protocol.Inference;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;

@@ -1,3 +1,4 @@
+using L402Train.Protocol.Inference;
 using L402Train.Gateway.Inference;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Training;

@@ -1,3 +1,4 @@
+using L402Train.Protocol.Inference;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -67,7 +68,7 @@ public static class InferenceApi
         if (http.RequestServices.GetRequiredService<GenerationSlots>().Saturated && http.Request.Headers.Authorization.Count == 0)
         {
             http.Response.Headers.RetryAfter = "1";
-            return OpenAiError.Result(StatusCodes.Status429TooManyRequests, "Every generation slot is busy; retry after a second.", "rate_limit_exceeded");
+            return OpenAiErrors.Result(StatusCodes.Status429TooManyRequests, "Every generation slot is busy; retry after a second.", "rate_limit_exceeded");
         }
         http.Features.Set(chat!);
         return await next(context);
@@ -85,7 +86,7 @@ public static class InferenceApi
         using var slot = await slots.TryEnterAsync(aborted);
         if (slot is null) return Unavailable(http, "Every generation slot stayed busy; retry with the same token.");
         if (!await tokens.TryUseAsync(token.TokenId, aborted))
-            return OpenAiError.Result(StatusCodes.Status409Conflict, "This L402 token already bought a completion; pay the new challenge.", "invalid_request_error", code: "token_already_used");
+            return OpenAiErrors.Result(StatusCodes.Status409Conflict, "This L402 token already bought a completion; pay the new challenge.", "invalid_request_error", code: "token_already_used");
         // The fee is on the node: into the ledger even if the client goes away now.
         await TrainingApi.RecordFeeAsync(http, grains, node, InvoicePurpose.Inference, CancellationToken.None);
 
@@ -156,6 +157,6 @@ public static class InferenceApi
     private static IResult Unavailable(HttpContext http, string message)
     {
         http.Response.Headers.RetryAfter = "5";
-        return OpenAiError.Result(StatusCodes.Status503ServiceUnavailable, message, "server_error", code: "unavailable");
+        return OpenAiErrors.Result(StatusCodes.Status503ServiceUnavailable, message, "server_error", code: "unavailable");
     }
 }

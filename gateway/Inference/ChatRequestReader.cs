@@ -1,3 +1,4 @@
+using L402Train.Protocol.Inference;
 using System.Text.Json;
 using L402Train.Gateway.Apis;
 using L402Train.Model.Inference;
@@ -20,7 +21,7 @@ public static class ChatRequestReader
         // A JSON-escaped prompt may take up to six bytes a byte; anything beyond is not a prompt we would accept.
         var body = await RequestBody.ReadAsync(request, (options.MaxPromptBytes * 6L) + 4096, cancellationToken);
         if (body.Problem is not null)
-            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, body.Problem.ProblemDetails.Detail ?? "The body is too large.", "invalid_request_error"));
+            return (null, OpenAiErrors.Result(StatusCodes.Status413PayloadTooLarge, body.Problem.ProblemDetails.Detail ?? "The body is too large.", "invalid_request_error"));
         ChatCompletionRequest? parsed;
         try
         {
@@ -29,10 +30,10 @@ public static class ChatRequestReader
         catch (JsonException e)
         {
             var param = Param(e.Path);
-            return (null, OpenAiError.Invalid(
+            return (null, OpenAiErrors.Invalid(
                 param is null ? "The body is not a JSON object of a chat completion request." : $"'{param}' has the wrong type or is not valid JSON.", param, "invalid_json"));
         }
-        if (parsed is null) return (null, OpenAiError.Invalid("The body must be a JSON object with 'model' and 'messages'.", null));
+        if (parsed is null) return (null, OpenAiErrors.Invalid("The body must be a JSON object with 'model' and 'messages'.", null));
         return Validate(parsed, options);
     }
 
@@ -42,37 +43,37 @@ public static class ChatRequestReader
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(request.Model))
-            return (null, OpenAiError.Invalid("you must provide a model parameter", "model", "missing_required_parameter"));
+            return (null, OpenAiErrors.Invalid("you must provide a model parameter", "model", "missing_required_parameter"));
         if (!string.Equals(request.Model, InferenceOptions.ModelId, StringComparison.Ordinal))
-            return (null, OpenAiError.Invalid($"The model '{request.Model}' does not exist; this provider serves '{InferenceOptions.ModelId}' (GET /v1/models).", "model", "model_not_found"));
+            return (null, OpenAiErrors.Invalid($"The model '{request.Model}' does not exist; this provider serves '{InferenceOptions.ModelId}' (GET /v1/models).", "model", "model_not_found"));
         if (request.Messages is not { Count: > 0 } messages)
-            return (null, OpenAiError.Invalid("'messages' must be a non-empty array of {role, content} objects.", "messages", "empty_array"));
+            return (null, OpenAiErrors.Invalid("'messages' must be a non-empty array of {role, content} objects.", "messages", "empty_array"));
         for (var i = 0; i < messages.Count; i++)
         {
             if (messages[i] is not { } message)
-                return (null, OpenAiError.Invalid($"messages[{i}] must be an object with 'role' and 'content'.", $"messages[{i}]"));
+                return (null, OpenAiErrors.Invalid($"messages[{i}] must be an object with 'role' and 'content'.", $"messages[{i}]"));
             if (message.Role is null || !ChatTemplate.Roles.Contains(message.Role))
-                return (null, OpenAiError.Invalid($"messages[{i}].role must be one of 'system', 'user', 'assistant', not '{message.Role}'.", $"messages[{i}].role"));
+                return (null, OpenAiErrors.Invalid($"messages[{i}].role must be one of 'system', 'user', 'assistant', not '{message.Role}'.", $"messages[{i}].role"));
             if (message.Content is null)
-                return (null, OpenAiError.Invalid($"messages[{i}].content must be a string.", $"messages[{i}].content"));
+                return (null, OpenAiErrors.Invalid($"messages[{i}].content must be a string.", $"messages[{i}].content"));
         }
 
         var maxTokens = request.MaxTokens ?? request.MaxCompletionTokens ?? options.DefaultMaxTokens;
         var maxName = request.MaxTokens is null && request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
         if (maxTokens < 1 || maxTokens > options.MaxTokens)
-            return (null, OpenAiError.Invalid($"{maxName} must be between 1 and {options.MaxTokens}, not {maxTokens}.", maxName, "integer_out_of_range"));
+            return (null, OpenAiErrors.Invalid($"{maxName} must be between 1 and {options.MaxTokens}, not {maxTokens}.", maxName, "integer_out_of_range"));
         var temperature = request.Temperature ?? 1.0;
         if (!double.IsFinite(temperature) || temperature is < 0 or > 2)
-            return (null, OpenAiError.Invalid($"temperature must be between 0 and 2, not {temperature}.", "temperature", "decimal_out_of_range"));
+            return (null, OpenAiErrors.Invalid($"temperature must be between 0 and 2, not {temperature}.", "temperature", "decimal_out_of_range"));
         var topP = request.TopP ?? 1.0;
         if (!double.IsFinite(topP) || topP is <= 0 or > 1)
-            return (null, OpenAiError.Invalid($"top_p must be greater than 0 and at most 1, not {topP}.", "top_p", "decimal_out_of_range"));
+            return (null, OpenAiErrors.Invalid($"top_p must be greater than 0 and at most 1, not {topP}.", "top_p", "decimal_out_of_range"));
         if (request.N is { } n && n != 1)
-            return (null, OpenAiError.Invalid($"n must be 1: this provider generates one choice per request, not {n}.", "n", "integer_out_of_range"));
+            return (null, OpenAiErrors.Invalid($"n must be 1: this provider generates one choice per request, not {n}.", "n", "integer_out_of_range"));
 
         var prompt = ByteTokenizer.Instance.Encode(ChatTemplate.Render(messages!.Select(m => m!)));
         if (prompt.Length > options.MaxPromptBytes)
-            return (null, OpenAiError.Invalid($"The messages make a prompt of {prompt.Length} bytes; the limit is {options.MaxPromptBytes}.", "messages", "context_length_exceeded"));
+            return (null, OpenAiErrors.Invalid($"The messages make a prompt of {prompt.Length} bytes; the limit is {options.MaxPromptBytes}.", "messages", "context_length_exceeded"));
         var generation = new GenerationOptions
         {
             MaxNewTokens = maxTokens,

@@ -1,3 +1,4 @@
+using L402Train.Protocol.Inference;
 using System.Text;
 
 namespace L402Train.Gateway.Inference;

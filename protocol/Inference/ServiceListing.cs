@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace L402Train.Gateway.Inference;
+namespace L402Train.Protocol.Inference;
 
 /// <summary>A category of a listed service, as satring writes it.</summary>
 public sealed record ServiceCategory(

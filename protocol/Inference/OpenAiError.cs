@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace L402Train.Gateway.Inference;
+namespace L402Train.Protocol.Inference;
 
 /// <summary>The inside of an OpenAI error body.</summary>
 /// <param name="Message">What is wrong and how to fix it.</param>
@@ -16,13 +14,5 @@ public sealed record OpenAiErrorDetail(
     [property: JsonPropertyName("code")] string? Code);
 
 /// <summary>An OpenAI-shaped error body, <c>{"error":{"message","type","param","code"}}</c>, which the OpenAI SDKs read into their APIError.</summary>
-public sealed record OpenAiError([property: JsonPropertyName("error")] OpenAiErrorDetail Error)
-{
-    /// <summary>A 400 naming the field.</summary>
-    public static JsonHttpResult<OpenAiError> Invalid(string message, string? param, string? code = null) =>
-        Result(StatusCodes.Status400BadRequest, message, "invalid_request_error", param, code);
-
-    /// <summary>Any status with an OpenAI body.</summary>
-    public static JsonHttpResult<OpenAiError> Result(int status, string message, string type, string? param = null, string? code = null) =>
-        TypedResults.Json(new OpenAiError(new OpenAiErrorDetail(message, type, param, code)), statusCode: status);
-}
+/// <param name="Error">The error.</param>
+public sealed record OpenAiError([property: JsonPropertyName("error")] OpenAiErrorDetail Error);

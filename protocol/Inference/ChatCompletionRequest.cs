@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace L402Train.Gateway.Inference;
+namespace L402Train.Protocol.Inference;
 
 /// <summary>One message of a chat (OpenAI's <c>messages[]</c> item, text content only).</summary>
 /// <param name="Role"><c>system</c>, <c>user</c> or <c>assistant</c>.</param>

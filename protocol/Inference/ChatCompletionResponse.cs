@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace L402Train.Gateway.Inference;
+namespace L402Train.Protocol.Inference;
 
 /// <summary>Token counts of a completion; a token is one byte of UTF-8 text.</summary>
 public sealed record ChatUsage(
