@@ -61,6 +61,34 @@ public sealed class TestCluster : IAsyncDisposable
         return started;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, re-checking after every job a running silo
+    /// finishes (a signal, not a sleep). It listens before each check, so a job that finishes between
+    /// the check and the wait is never missed; fails with <paramref name="what"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        using var expiry = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnFinished(JobOutcome _) => finished.TrySetResult();
+            var running = Enumerable.Range(0, Count).Where(i => slots[i] is not null).Select(Silo).ToList();
+            foreach (var silo in running) silo.JobFinished += OnFinished;
+            try
+            {
+                if (await condition()) return;
+                foreach (var silo in running) silo.WakeJobWorkers();
+                try { await finished.Task.WaitAsync(expiry.Token); }
+                catch (OperationCanceledException) { throw new TimeoutException($"Timed out after {timeout} waiting for {what}."); }
+            }
+            finally
+            {
+                foreach (var silo in running) silo.JobFinished -= OnFinished;
+            }
+        }
+    }
+
     /// <summary>The running silo in slot <paramref name="index"/>.</summary>
     public TestSilo Silo(int index) => new(slots[index] ?? throw new InvalidOperationException($"Silo {index} is not running (killed or stopped)."), Store);
 

@@ -184,20 +184,7 @@ public sealed class UnfiledDepositTests
         public Task WaitForJobAsync(string type, PaidDeposit deposit) =>
             WaitAsync(async () => (await Cluster.Store.FindJobAsync(type, deposit.Hash.ToHex()))?.State == JobState.Completed);
 
-        private async Task WaitAsync(Func<Task<bool>> condition)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var silo = Cluster.Silo(0);
-            while (!await condition())
-            {
-                var finished = new TaskCompletionSource();
-                void OnFinished(JobOutcome _) => finished.TrySetResult();
-                silo.JobFinished += OnFinished;
-                silo.WakeJobWorkers();
-                try { await finished.Task.WaitAsync(timeout.Token); }
-                finally { silo.JobFinished -= OnFinished; }
-            }
-        }
+        private Task WaitAsync(Func<Task<bool>> condition) => Cluster.WaitUntilAsync(condition, TimeSpan.FromSeconds(30), "the deposit's job");
 
         public async ValueTask DisposeAsync()
         {
