@@ -24,9 +24,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble AS aspnet
 FROM debian:bookworm-slim AS runtime
 # bubblewrap: the validator's sandbox; util-linux: prlimit and setpriv it runs under; libsecp256k1-1:
 # native signing (~25x faster than the managed fallback); libssl3, ca-certificates, tzdata: .NET (no
-# ICU: the projects build with InvariantGlobalization); curl: the health check.
+# ICU: the projects build with InvariantGlobalization); curl: the health check; bible-kjv: the default
+# training corpus (docs/training.md; without it a silo trains on the generated stories and says so).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends bubblewrap util-linux libsecp256k1-1 libssl3 ca-certificates curl tzdata \
+ && apt-get install -y --no-install-recommends bubblewrap util-linux libsecp256k1-1 libssl3 ca-certificates curl tzdata bible-kjv \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=aspnet /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \

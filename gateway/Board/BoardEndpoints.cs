@@ -39,7 +39,8 @@ public static class BoardEndpoints
         board.MapGet("/board/bounties", async (BoardReader reader, HttpContext http) => Page(http, await BountiesPage.RenderAsync(reader)));
         board.MapGet("/board/bounties/{id}", async (string id, BoardReader reader, HttpContext http) =>
             Page(http, Bounties.BountyGuard.IsBountyId(id) ? await BountyPage.RenderAsync(reader, id) : null, "No bounty has this id."));
-        board.MapGet("/board/workers", async (BoardReader reader, HttpContext http) => Page(http, await WorkersPage.RenderAsync(reader)));
+        board.MapGet("/board/workers", async (BoardReader reader, HttpContext http) =>
+            Page(http, await WorkersPage.RenderAsync(reader, http.RequestServices.GetService<Inference.InferenceOptions>())));
         board.MapGet("/board/assets/{**name}", (string name, HttpContext http) => BoardAssets.Serve(name, http));
         return app;
     }

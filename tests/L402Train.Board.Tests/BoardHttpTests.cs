@@ -28,6 +28,17 @@ public sealed class BoardHttpTests
     }
 
     [Fact]
+    public async Task The_workers_page_shows_the_inference_price_the_silo_runs_with_and_its_paid_completions()
+    {
+        await using var silo = await EmbeddedSilo.StartAsync("board-inference", s => s with { Inference = s.Inference with { BaseSat = 7, MsatPerToken = 250 } },
+            TestContext.Current.CancellationToken);
+        // The encoder writes some characters (+) as entities: compare the text a browser shows.
+        var page = WebUtility.HtmlDecode(await silo.Http.GetStringAsync("/board/workers", TestContext.Current.CancellationToken));
+        Assert.Contains("7 sat + 250 msat per max_tokens", page, StringComparison.Ordinal);
+        Assert.Contains("<dt>Paid completions</dt><dd>0</dd>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Assets_are_served_with_a_content_hash_and_a_repeat_request_is_304()
     {
         await using var silo = await EmbeddedSilo.StartAsync("board-assets", cancellationToken: TestContext.Current.CancellationToken);

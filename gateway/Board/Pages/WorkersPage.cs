@@ -1,37 +1,58 @@
 using System.Globalization;
+using L402Train.Gateway.Inference;
 using L402Train.Grains.Payments;
 
 namespace L402Train.Gateway.Board.Pages;
 
 /// <summary>
-/// <c>/board/workers</c>: paid experiment runs and paid inference. This build's coordinator sells
-/// neither yet; the page says so, and shows the paid endpoints it does sell, from the ledger.
+/// <c>/board/workers</c>: paid experiment runs and paid inference. Inference usage comes from the
+/// ledger (each paid completion's fee is one entry of its own purpose) and the prices from the
+/// running configuration; this build sells no worker runs yet, and the page says so.
 /// </summary>
 internal static class WorkersPage
 {
-    private static readonly InvoicePurpose[] Sold = [InvoicePurpose.CheckpointFee, InvoicePurpose.BountyAccess];
+    private static readonly (InvoicePurpose Purpose, string Endpoint)[] Sold =
+    [
+        (InvoicePurpose.CheckpointFee, "GET /checkpoint"),
+        (InvoicePurpose.BountyAccess, "GET /bounty/{id}"),
+        (InvoicePurpose.Inference, "POST /v1/chat/completions"),
+    ];
 
-    /// <summary>The page.</summary>
-    public static async Task<string> RenderAsync(BoardReader reader)
+    /// <summary>The page; <paramref name="inference"/> is null on a silo that serves no inference.</summary>
+    public static async Task<string> RenderAsync(BoardReader reader, InferenceOptions? inference)
     {
         var ledger = await reader.LedgerAsync();
+        var completions = ledger.Entries.Where(e => e.Purpose == InvoicePurpose.Inference).ToList();
         return BoardLayout.Page("Workers & inference", "workers", html =>
         {
             html.Element("h2", "Worker experiments");
             html.Element("p", "This coordinator does not sell sandboxed experiment runs: no worker silo has joined it.", ("class", "empty"));
             html.Element("h2", "Inference");
-            html.Element("p", "This coordinator does not sell inference: no OpenAI-compatible endpoint is served.", ("class", "empty"));
-            html.Element("h2", "Paid downloads it sells");
+            if (inference is null)
+            {
+                html.Element("p", "This silo serves no inference.", ("class", "empty"));
+            }
+            else
+            {
+                BoardLayout.Tiles(html, "inference",
+                [
+                    ("Model", $"{InferenceOptions.ModelId} (the latest training checkpoint)"),
+                    ("Price", $"{HtmlWriter.Sats(inference.BaseSat)} + {inference.MsatPerToken.ToString(CultureInfo.InvariantCulture)} msat per max_tokens"),
+                    ("Paid completions", completions.Count.ToString(CultureInfo.InvariantCulture)),
+                    ("Inference revenue", HtmlWriter.Sats(completions.Sum(e => e.InSat))),
+                ]);
+            }
+            html.Element("h2", "Paid requests it sells");
             BoardTable.Write(html, "sold", "Standard L402 fees recorded in the ledger",
                 ["Endpoint", "Paid requests", "Revenue"],
-                Sold.Select(p => (p, Entries: ledger.Entries.Where(e => e.Purpose == p).ToList())).Where(g => g.Entries.Count > 0)
+                Sold.Select(s => (s.Endpoint, Entries: ledger.Entries.Where(e => e.Purpose == s.Purpose).ToList())).Where(g => g.Entries.Count > 0)
                     .Select(g => (IReadOnlyList<BoardCell>)
                     [
-                        g.p == InvoicePurpose.CheckpointFee ? "GET /checkpoint" : "GET /bounty/{id}",
+                        g.Endpoint,
                         BoardCell.Num(g.Entries.Count.ToString(CultureInfo.InvariantCulture)),
                         BoardCell.Num(HtmlWriter.Sats(g.Entries.Sum(e => e.InSat))),
                     ]),
-                "No paid download has been recorded yet.", new HashSet<int> { 1, 2 });
+                "No paid request has been recorded yet.", new HashSet<int> { 1, 2 });
         });
     }
 }

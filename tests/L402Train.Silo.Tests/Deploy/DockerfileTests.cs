@@ -28,7 +28,7 @@ public sealed partial class DockerfileTests
     {
         Assert.Equal("debian:bookworm-slim AS runtime", Only("FROM"));
         var install = FinalStage().First(i => i.Instruction == "RUN" && i.Arguments.Contains("apt-get install", StringComparison.Ordinal)).Arguments;
-        foreach (var package in new[] { "bubblewrap", "libsecp256k1-1", "util-linux" })
+        foreach (var package in new[] { "bubblewrap", "libsecp256k1-1", "util-linux", "bible-kjv" })
             Assert.Matches($@"\s{Regex.Escape(package)}\s", install);
         Assert.Matches(@"^[1-9][0-9]*:[1-9][0-9]*$", Only("USER"));
     }
