@@ -26,8 +26,9 @@ public sealed partial class PeerAgentCommandLine
         var command = new Command("probe", "Read a URL's L402 challenge without paying: price, mode, expiry, whether the invoice asks the advertised price, capability.") { url, method, body };
         command.SetAction(async (parse, ct) =>
         {
-            if (Url(parse.GetValue(url)) is not { } target) return await Fail(parse, "url must be an http(s) URL");
-            var chat = target.AbsolutePath.EndsWith("/chat/completions", StringComparison.Ordinal);
+            // The exact URL, not a base URL: Url() would add a slash, and /v1/chat/completions/ is another route.
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https")) return await Fail(parse, "url must be an http(s) URL");
+            var chat = target.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal);
             var verb = parse.GetValue(method) is { } m ? HttpMethod.Parse(m.ToUpperInvariant()) : chat ? HttpMethod.Post : HttpMethod.Get;
             return await Guard(parse, async () =>
             {

@@ -203,4 +203,18 @@ public sealed class InferenceClientTests : IAsyncLifetime
         Assert.True(offer.ExpiresAt > TimeProvider.System.GetUtcNow());
         Assert.Equal(0, await SpentSatAsync());
     }
+
+    [Fact]
+    public async Task The_probe_command_posts_to_the_chat_url_it_is_given_and_prints_the_offer()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await new L402Train.PeerAgent.Commands.PeerAgentCommandLine().InvokeAsync(["probe", Provider + "v1/chat/completions"], output, error);
+
+        Assert.True(code == 0, output.ToString() + error.ToString());
+        Assert.Contains("standard", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("inference", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await SpentSatAsync());
+    }
 }
