@@ -30,6 +30,7 @@ public sealed partial class PeerAgentCommandLine
         Root.Subcommands.Add(WalletCommand());
         Root.Subcommands.Add(ProbeCommand());
         Root.Subcommands.Add(InferCommand());
+        Root.Subcommands.Add(DiscoverCommand());
     }
 
     /// <summary>The root command.</summary>
