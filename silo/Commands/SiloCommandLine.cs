@@ -186,6 +186,7 @@ public sealed class SiloCommandLine
                 var starting = true;
                 var started = await StartupFailure.RunAsync(parse.InvocationConfiguration.Error, async () =>
                 {
+                    ListenCheck.ThrowIfBusy(settings.Urls);
                     app = SiloHost.Build(settings, builder => StartupFailure.HideHostStartLog(builder, () => starting), training: training);
                     await app.StartAsync(ct);
                     starting = false;
