@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using L402Train.Lightning;
-using L402Train.Lightning.Simnet;
 using L402Train.PeerAgent.Inference;
-using L402Train.Testing;
 
 namespace L402Train.Silo.Tests.Inference;
 
@@ -12,43 +7,8 @@ namespace L402Train.Silo.Tests.Inference;
 /// and a coordinator's <c>/.well-known/ai.json</c>: the inference service is found once, probed
 /// without paying, joined with the router's history, and a dead source is reported beside it.
 /// </summary>
-public sealed class DiscoveryTests : IAsyncLifetime
+public sealed class DiscoveryTests() : AgentOnSilo("discover")
 {
-    private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("l402-discover-");
-    private EmbeddedSilo? silo;
-    private ILightningNode? wallet;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private string Provider => silo!.Url + "/";
-
-    private string CachePath => Path.Combine(work.FullName, "providers.json");
-
-    public async ValueTask InitializeAsync()
-    {
-        silo = await EmbeddedSilo.StartAsync("discover", cancellationToken: Ct);
-        wallet = silo.Network.CreateNode("agent");
-        silo.Network.OpenChannel("agent", SimnetNetwork.CoordinatorName, new Sats(100_000).ToMilliSats(), new MilliSats(0));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (silo is not null) await silo.DisposeAsync();
-        work.Delete(recursive: true);
-    }
-
-    private static string DeadUrl()
-    {
-        // A port nobody listens on: bound, read, released.
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return $"http://127.0.0.1:{port}/";
-    }
-
-    private async Task<long> SpentSatAsync() => 100_000 - (await wallet!.GetBalanceAsync(Ct)).Local.ToSatsFloor().Value;
-
     [Fact]
     public async Task Discover_over_the_silo_as_directory_and_coordinator_finds_the_inference_service_once_probes_it_with_its_history_and_pays_nothing()
     {

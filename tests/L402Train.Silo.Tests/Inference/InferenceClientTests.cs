@@ -1,11 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using L402Train.L402.Client;
 using L402Train.Lightning;
-using L402Train.Lightning.Simnet;
 using L402Train.PeerAgent.Bounties;
 using L402Train.PeerAgent.Inference;
 using L402Train.Testing;
@@ -19,32 +17,9 @@ namespace L402Train.Silo.Tests.Inference;
 /// request, logs every paid call to results.jsonl, and its history survives a restart; the local
 /// OpenAI endpoint (<c>infer serve</c>) forwards to it.
 /// </summary>
-public sealed class InferenceClientTests : IAsyncLifetime
+public sealed class InferenceClientTests() : AgentOnSilo("infer-client")
 {
-    private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("l402-infer-");
-    private EmbeddedSilo? silo;
-    private ILightningNode? wallet;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private string Provider => silo!.Url + "/";
-
     private string ResultsPath => Path.Combine(work.FullName, "results.jsonl");
-
-    private string CachePath => Path.Combine(work.FullName, "providers.json");
-
-    public async ValueTask InitializeAsync()
-    {
-        silo = await EmbeddedSilo.StartAsync("infer-client", cancellationToken: Ct);
-        wallet = silo.Network.CreateNode("agent");
-        silo.Network.OpenChannel("agent", SimnetNetwork.CoordinatorName, new Sats(100_000).ToMilliSats(), new MilliSats(0));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (silo is not null) await silo.DisposeAsync();
-        work.Delete(recursive: true);
-    }
 
     private InferenceRouter Router(IEnumerable<string> providers, long budgetSat = 1_000, TimeProvider? historyTime = null) =>
         new(wallet!, new L402ClientOptions { Budget = new L402Budget(new Sats(budgetSat)) },
@@ -59,18 +34,6 @@ public sealed class InferenceClientTests : IAsyncLifetime
         ["temperature"] = 0,
         ["stream"] = stream,
     };
-
-    private static string DeadUrl()
-    {
-        // A port nobody listens on: bound, read, released.
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return $"http://127.0.0.1:{port}/";
-    }
-
-    private async Task<long> SpentSatAsync() => 100_000 - (await wallet!.GetBalanceAsync(Ct)).Local.ToSatsFloor().Value;
 
     [Fact]
     public async Task A_refused_connection_falls_back_to_the_next_provider_which_is_paid_once_and_logged_and_the_ranking_survives_a_restart()
