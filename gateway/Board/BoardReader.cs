@@ -22,6 +22,8 @@ internal sealed class BoardReader(IGrainFactory grains)
 
     private readonly ConcurrentDictionary<int, RoundSummary> finished = new();
 
+    private readonly ConcurrentDictionary<int, RoundState> windowStates = new();
+
     /// <summary>The training run's state (not started: no rounds yet).</summary>
     public Task<TrainingRunState> RunAsync() => grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
 
@@ -48,9 +50,20 @@ internal sealed class BoardReader(IGrainFactory grains)
     }
 
     /// <summary>Full states of the last <see cref="PeerWindowRounds"/> rounds up to <paramref name="current"/>.</summary>
-    public Task<IReadOnlyList<RoundState>> RecentRoundsAsync(int current) =>
-        ReadAllAsync([.. Enumerable.Range(Math.Max(1, current - PeerWindowRounds + 1), Math.Min(current, PeerWindowRounds))],
-            n => grains.GetGrain<IRoundGrain>(n).GetAsync());
+    public async Task<IReadOnlyList<RoundState>> RecentRoundsAsync(int current)
+    {
+        var first = Math.Max(1, current - PeerWindowRounds + 1);
+        // Aggregated rounds in the window are kept, like their summaries: a refresh re-reads only the
+        // open ones. Rounds that left the window are dropped, so at most a window's worth is held.
+        foreach (var old in windowStates.Keys.Where(n => n < first)) windowStates.TryRemove(old, out _);
+        return await ReadAllAsync([.. Enumerable.Range(first, Math.Max(0, current - first + 1))], async n =>
+        {
+            if (windowStates.TryGetValue(n, out var known)) return known;
+            var round = await grains.GetGrain<IRoundGrain>(n).GetAsync();
+            if (round.Status == RoundStatus.Aggregated) windowStates[n] = round;
+            return round;
+        });
+    }
 
     /// <summary>The submissions of a round as their grains hold them (deposit and reward status).</summary>
     public Task<IReadOnlyList<SubmissionState>> SubmissionsAsync(RoundState round) =>
