@@ -121,9 +121,15 @@ public sealed class BountyApiFlowTests
         refundWait.CancelAfter(TimeSpan.FromSeconds(60));
         while ((await sponsor.LookupInvoiceAsync(refund.Hash, Ct))!.State != InvoiceState.Settled) await Task.Delay(100, refundWait.Token);
 
-        // Every sat in and out (funding, access fee, payout, refund; the fee kept) matches the node.
+        // Every sat in and out (funding, access fee, payout, refund; the fee kept) matches the node. The refund job posts
+        // to the ledger after the node reports the payment, so the sponsor's settled invoice can come first: wait for the post.
         var grains = host.App.Services.GetRequiredService<IGrainFactory>();
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
+        while (!ledger.Entries.Any(e => e.Purpose == InvoicePurpose.BountyRefund))
+        {
+            await Task.Delay(100, refundWait.Token);
+            ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
+        }
         Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
         Assert.Equal(verdict.GetProperty("fee_sats").GetInt64(), ledger.TotalKeptSat);
         var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
