@@ -6,6 +6,8 @@ using L402Train.Lightning;
 using L402Train.Protocol.Research;
 using L402Train.Runtime;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -43,7 +45,7 @@ public static class WorkerApi
             .Produces<ExperimentView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("An experiment's state and result (metrics with val_bpb, timings, worker id, train_hash); ?wait=N long-polls up to N seconds for the result.");
         api.MapGet(ResearchNames.RegistrationPath, RegistrationAsync)
-            .Produces<AgentRegistration>()
+            .Produces<AgentRegistration>().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("This worker's ERC-8004-style registration (services, OASF skills, price, hardware, best_val_bpb), signed with its Lightning node key.");
         return app;
     }
@@ -109,10 +111,16 @@ public static class WorkerApi
         return TypedResults.Json(ExperimentViews.View(hash, state), ExperimentViews.Json);
     }
 
-    private static async Task<JsonHttpResult<AgentRegistration>> RegistrationAsync(HttpContext http, WorkerRegistration registration, CancellationToken cancellationToken)
+    // The endpoint the document names comes from the worker's settings or the address it listens on, never from the
+    // request's Host header: a signed document naming a host of the caller's choosing could be replayed to the index.
+    private static async Task<Results<JsonHttpResult<AgentRegistration>, ProblemHttpResult>> RegistrationAsync(
+        HttpContext http, WorkerRegistration registration, WorkerOptions options, IServer server, CancellationToken cancellationToken)
     {
-        var request = http.Request;
-        var baseUrl = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var baseUrl = options.PublicUrl
+            ?? (listening is not null && Uri.TryCreate(listening.TrimEnd('/') + "/", UriKind.Absolute, out var bound) && bound.Host is not ("0.0.0.0" or "[::]" or "+" or "*") ? bound : null);
+        if (baseUrl is null)
+            return TypedResults.Problem("This worker listens on every address and has no public URL to name: start it with --worker-public-url.", statusCode: StatusCodes.Status503ServiceUnavailable);
         return TypedResults.Json(await registration.SignedAsync(baseUrl, cancellationToken), Protocol.ProtocolJson.Options);
     }
 

@@ -16,11 +16,11 @@ public sealed class WorkerRegistration(ILightningNode node, IMessageSigner signe
     /// <summary>The OASF schema version the capability entry names.</summary>
     public const string OasfVersion = "0.8.0";
 
-    /// <summary>The registration for a worker reached at <paramref name="baseUrl"/> (its <see cref="WorkerOptions.PublicUrl"/> wins), signed now.</summary>
+    /// <summary>The registration for a worker reached at <paramref name="baseUrl"/>, signed now.</summary>
     public async Task<AgentRegistration> SignedAsync(Uri baseUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
-        var root = options.PublicUrl ?? baseUrl;
+        var root = baseUrl;
         var info = await node.GetInfoAsync(cancellationToken);
         var stats = await grains.GetGrain<IWorkerStatsGrain>(IWorkerStatsGrain.Key).GetAsync();
         var pubkey = info.Id.ToHex();

@@ -33,8 +33,8 @@ public sealed record WorkerOptions
     public string? Name { get; init; }
 
     /// <summary>
-    /// The public base URL of this worker (<c>--worker-public-url</c>) its registration names; null uses the URL
-    /// the request for the registration came in on.
+    /// The public base URL of this worker (<c>--worker-public-url</c>) its registration names; null uses the address
+    /// the silo listens on (never the request's Host header, which the caller chooses).
     /// </summary>
     public Uri? PublicUrl { get; init; }
 

@@ -41,7 +41,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> workerPrice = new("--worker-price-sats") { Description = "Price of one experiment on a worker silo, POST /experiment, held until the result is delivered (default 50)" };
     private readonly Option<string?> workerMaxSteps = new("--worker-max-steps") { Description = "Most steps a built-in trainer experiment may ask for (default 2000)" };
     private readonly Option<string?> workerDeadline = new("--worker-deadline-s") { Description = "Seconds a worker gives itself to deliver an experiment; past it the buyer is refunded (default 600)" };
-    private readonly Option<string?> workerPublicUrl = new("--worker-public-url") { Description = "The worker's public base URL named in its registration (default: the URL a request came in on)" };
+    private readonly Option<string?> workerPublicUrl = new("--worker-public-url") { Description = "The worker's public base URL named in its signed registration (default: the address the silo listens on)" };
     private readonly Option<string?> workerIndexUrl = new("--worker-index-url") { Description = "A coordinator whose agent index this worker registers with and refreshes (default: none)" };
     private readonly Option<string?> workerName = new("--worker-name") { Description = "The worker's name in its registration (default l402train-worker-<node key prefix>)" };
     private readonly IReadOnlyDictionary<string, string?> environment;

@@ -91,4 +91,17 @@ public sealed class WorkerRegistrationTests
         Assert.Contains("board-worker", page, StringComparison.Ordinal);
         Assert.Contains(result.GetProperty("val_bpb").GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)[..3], page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_forged_host_header_does_not_change_the_endpoint_the_worker_signs()
+    {
+        await using var host = await WorkerHost.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, ResearchNames.RegistrationPath);
+        request.Headers.Host = "evil.example";
+        using var response = await host.Http.SendAsync(request, Ct);
+        var registration = await response.Content.ReadFromJsonAsync<AgentRegistration>(ProtocolJson.Options, Ct);
+
+        var experiment = Assert.Single(registration!.Services, s => s.Name == ResearchNames.ExperimentService);
+        Assert.Equal(new Uri(host.Http.BaseAddress!, "experiment").ToString(), experiment.Endpoint);
+    }
 }
