@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using L402Train.Gateway.Apis;
+using L402Train.Gateway.L402;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Workers;
 using L402Train.Lightning;
@@ -88,6 +90,26 @@ public sealed class WorkerCrashTests
         Assert.Equal(Price, Assert.Single(ledger.Entries).InSat);
     }
 
+    [Fact]
+    public async Task A_paid_experiment_request_that_never_files_is_refunded_by_the_unfiled_deposit_job()
+    {
+        await using var harness = await Harness.StartAsync(new InstantRunner());
+        var (hash, token, buyerBefore) = await harness.PaidUnfiledAsync();
+        var caveats = new[] { new L402.Caveats.Caveat("l402train_capabilities", WorkerApi.Capability) };
+        var unfiled = UnfiledDepositJob.For(hash, token, caveats, new Sats(Price))!;
+        Assert.Equal(ExperimentGrain.OwnerKind, unfiled.OwnerKind);
+
+        await harness.Cluster.Silo(0).EnqueueJobAsync(unfiled.ToRequest(harness.Clock.GetUtcNow()), Ct);
+        var state = await harness.WaitForPaymentAsync(hash, ExperimentPaymentStage.Cancelled, advanceClock: false);
+
+        Assert.Equal(ExperimentStage.Abandoned, state.Stage);
+        await harness.AssertRefundedAsync(hash, buyerBefore);
+        // A late filing of the refunded payment files nothing: the gateway answers 409.
+        var late = await harness.Experiment(hash).FileAsync(new ExperimentFiling("exp-late", ExperimentRunKind.Trainer, TrainerSettings.Default,
+            null, null, null, 0, "sha256:00", token, Price, "00"));
+        Assert.Equal("", late.Filing!.ExperimentId);
+    }
+
     private sealed class Harness : IAsyncDisposable
     {
         private readonly Dictionary<string, Preimage> preimages = [];
@@ -116,7 +138,8 @@ public sealed class WorkerCrashTests
                     (TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)))
                 .AddJobHandler(WorkerJobTypes.Run, s => ActivatorUtilities.CreateInstance<RunExperimentHandler>(s))
                 .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-                .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s)), harness.Clock);
+                .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
+                .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler()), harness.Clock);
             var balance = await harness.Network.Coordinator.GetBalanceAsync();
             await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
             return harness;
@@ -139,6 +162,20 @@ public sealed class WorkerCrashTests
             await Experiment(hash).FileAsync(new ExperimentFiling("exp-20260101-" + hash.ToHex(), ExperimentRunKind.Trainer, TrainerSettings.Default,
                 null, null, null, 0, "sha256:00", token, Price, Network.Coordinator.Id.ToHex()));
             return (hash, before);
+        }
+
+        /// <summary>A hold invoice locked by the buyer and nothing filed (the request was cut off after the gate).</summary>
+        public async Task<(PaymentHash Hash, string Token, MilliSats BuyerBefore)> PaidUnfiledAsync()
+        {
+            var before = (await Buyer.GetBalanceAsync(Ct)).Local;
+            var preimage = Preimage.Random();
+            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            preimages[token] = preimage;
+            var invoice = await Network.Coordinator.CreateHoldInvoiceAsync(
+                new CreateHoldInvoiceRequest(preimage.Hash, new Sats(Price).ToMilliSats(), "experiment", TimeSpan.FromMinutes(60), 80), Ct);
+            await foreach (var update in Buyer.SendPaymentAsync(new PaymentRequest(invoice.PaymentRequest, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct))
+                if (update.Status == PaymentStatus.InFlight) break;
+            return (preimage.Hash, token, before);
         }
 
         /// <summary>Waits, on the jobs' signals, until the experiment's payment reaches <paramref name="stage"/>; moves the clock past leases when asked.</summary>
