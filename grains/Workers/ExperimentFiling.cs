@@ -48,7 +48,7 @@ public sealed record TrainerSettings(
 }
 
 /// <summary>What the gateway files for a paid experiment (the grain's key is the payment hash).</summary>
-/// <param name="ExperimentId">The public id (<c>exp-yyyyMMdd-</c> and 12 hex digits of the payment hash).</param>
+/// <param name="ExperimentId">The public id (<c>exp-yyyyMMdd-</c> and the payment hash).</param>
 /// <param name="Kind">Which runner.</param>
 /// <param name="Trainer">The trainer's settings, for <see cref="ExperimentRunKind.Trainer"/>.</param>
 /// <param name="ArchiveBlob">The archive's blob hash, for <see cref="ExperimentRunKind.Archive"/>.</param>
