@@ -53,7 +53,12 @@ public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<H
         await token.WriteStateAsync();
         if (unfiled is not null)
         {
-            MoneyMetrics.DepositHeld(unfiled.OwnerKind == SubmissionGrain.OwnerKind ? InvoicePurpose.GradientDeposit : InvoicePurpose.BountyDeposit, unfiled.AmountSat);
+            MoneyMetrics.DepositHeld(unfiled.OwnerKind switch
+            {
+                SubmissionGrain.OwnerKind => InvoicePurpose.GradientDeposit,
+                Grains.Workers.ExperimentGrain.OwnerKind => InvoicePurpose.ExperimentPayment,
+                _ => InvoicePurpose.BountyDeposit,
+            }, unfiled.AmountSat);
         }
         return true;
     }

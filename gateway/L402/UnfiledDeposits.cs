@@ -46,6 +46,7 @@ public sealed record UnfiledDepositJob(string PaymentHash, string TokenIdHex, lo
             TrainingApi.GradientCapability => new(paymentHash.ToHex(), tokenIdHex, amount.Value, SubmissionGrain.OwnerKind, null),
             BountyApi.SubmitCapability => new(paymentHash.ToHex(), tokenIdHex, amount.Value, BountySubmissionGrain.OwnerKind,
                 caveats.FirstOrDefault(c => c.Condition == SponsorCredential.ScopeKey).Value),
+            WorkerApi.Capability => new(paymentHash.ToHex(), tokenIdHex, amount.Value, Grains.Workers.ExperimentGrain.OwnerKind, null),
             _ => null,
         };
     }
@@ -77,6 +78,9 @@ public sealed class RefundUnfiledDepositHandler : IJobHandler
                 await job.Grains.GetGrain<IBountySubmissionGrain>(deposit.PaymentHash).RefuseAsync(
                     new NewBountySubmission(deposit.BountyId ?? "", "anonymous", -1, null, null, 0, null, null, deposit.PaymentHash, deposit.TokenIdHex, deposit.AmountSat),
                     UnfiledDepositJob.Reason);
+                break;
+            case Grains.Workers.ExperimentGrain.OwnerKind:
+                await job.Grains.GetGrain<Grains.Workers.IExperimentGrain>(deposit.PaymentHash).RefuseAsync(deposit.TokenIdHex, deposit.AmountSat, UnfiledDepositJob.Reason);
                 break;
             default:
                 throw new InvalidDataException($"Deposit {deposit.PaymentHash} names an unknown owner kind '{deposit.OwnerKind}'.");

@@ -36,6 +36,8 @@ public enum InvoicePurpose
     SimnetFaucet,
     /// <summary>A standard L402 fee for an inference completion (<c>POST /v1/chat/completions</c>).</summary>
     Inference,
+    /// <summary>A worker's hold invoice for one experiment (<c>POST /experiment</c>): settled when the result is delivered, cancelled when the worker fails to deliver.</summary>
+    ExperimentPayment,
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>

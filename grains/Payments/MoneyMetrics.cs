@@ -90,7 +90,7 @@ public static class MoneyMetrics
     /// <summary>The label value of a purpose: <c>gradient_deposit</c>, <c>bounty_payout</c>...</summary>
     public static string PurposeName(InvoicePurpose purpose) => JsonNamingPolicy.SnakeCaseLower.ConvertName(purpose.ToString());
 
-    private static bool IsDeposit(InvoicePurpose purpose) => purpose is InvoicePurpose.GradientDeposit or InvoicePurpose.BountyDeposit;
+    private static bool IsDeposit(InvoicePurpose purpose) => purpose is InvoicePurpose.GradientDeposit or InvoicePurpose.BountyDeposit or InvoicePurpose.ExperimentPayment;
 
     private static KeyValuePair<string, object?> PurposeTag(InvoicePurpose purpose) => new("purpose", PurposeName(purpose));
 }

@@ -48,6 +48,13 @@ public sealed class PaymentOwners
         return this;
     }
 
+    /// <summary>Registers an owner kind whose grain owns deposits (hold invoices) and never rewards.</summary>
+    public PaymentOwners AddDepositOwner<TGrain>(string kind) where TGrain : IDepositOwner
+    {
+        deposits[kind] = (f, key) => f.GetGrain<TGrain>(key);
+        return this;
+    }
+
     /// <summary>The deposit owner for a kind and key.</summary>
     public IDepositOwner Deposit(IGrainFactory grains, string kind, string key) =>
         deposits.TryGetValue(kind, out var get) ? get(grains, key) : throw new InvalidOperationException($"No deposit owner kind '{kind}' is registered.");

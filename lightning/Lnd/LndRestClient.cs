@@ -14,7 +14,7 @@ namespace L402Train.Lightning.Lnd;
 /// preimage as hex (checked against the hash). Reads, settle and cancel are retried on transient
 /// failures because LND makes them idempotent; invoice creation and payments are never retried.
 /// </summary>
-public sealed class LndRestClient : ILightningNode, IDisposable
+public sealed class LndRestClient : ILightningNode, Signing.IMessageSigner, IDisposable
 {
     private const string MacaroonHeader = "Grpc-Metadata-macaroon";
     private readonly HttpClient http;
@@ -220,6 +220,14 @@ public sealed class LndRestClient : ILightningNode, IDisposable
         var decoded = Bolt11Invoice.Decode(paymentRequest);
         return new Invoice(decoded.PaymentHash, paymentRequest, amount is { Value: > 0 } ? amount : null, InvoiceState.Open, isHold,
             decoded.Description is { Length: > 0 } d ? d : null, decoded.Timestamp, decoded.ExpiresAt, MilliSats.Zero, preimage, null);
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> SignMessageAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        var signed = await SendJsonAsync<LndSignMessageResponse>(HttpMethod.Post, "v1/signmessage",
+            new LndSignMessageRequest { Message = LndJson.EncodeBytes(message.Span) }, retry: true, cancellationToken);
+        return signed.Signature is { Length: > 0 } signature ? signature : throw new LightningException("LND answered signmessage without a signature.");
     }
 
     private HttpRequestMessage NewRequest(HttpMethod method, string path)

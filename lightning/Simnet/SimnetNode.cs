@@ -11,7 +11,7 @@ namespace L402Train.Lightning.Simnet;
 /// A cancelled or expired hold invoice fails the payer's payment with
 /// <see cref="PaymentFailureReason.Canceled"/> (real LND reports INCORRECT_PAYMENT_DETAILS).
 /// </remarks>
-public sealed class SimnetNode : ILightningNode
+public sealed class SimnetNode : ILightningNode, Signing.IMessageSigner
 {
     private readonly SimnetNetwork network;
 
@@ -116,4 +116,8 @@ public sealed class SimnetNode : ILightningNode
     /// <inheritdoc />
     public override string ToString() => $"simnet node {Name} ({Id})";
 
+
+    /// <inheritdoc />
+    public Task<string> SignMessageAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        Task.FromResult(network.SignMessage(Name, message.Span));
 }

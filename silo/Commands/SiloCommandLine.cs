@@ -15,7 +15,7 @@ public sealed class SiloCommandLine
 
     private readonly Option<string?> store = new("--store") { Description = $"Where grains live: {GrainStoreAddress.Forms} (default sqlite under --data-dir)" };
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
-    private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator (default {SiloSettings.DefaultRoles})" };
+    private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator, worker (default {SiloSettings.DefaultRoles})" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
     private readonly Option<string?> siloPort = new("--silo-port") { Description = $"Port other silos reach this one on (default: {SiloSettings.DefaultClusterSiloPort} with a postgres store, else a free port, enough for a single silo)" };
     private readonly Option<string?> advertiseIp = new("--advertise-ip") { Description = "Address a postgres cluster's silo publishes to the others and listens on (default: this host's address)" };
@@ -38,6 +38,12 @@ public sealed class SiloCommandLine
     private readonly Option<string?> inferencePerToken = new("--inference-msat-per-token") { Description = "Price per requested max_tokens in millisats, added to the base (default 100)" };
     private readonly Option<string?> inferenceMaxTokens = new("--inference-max-tokens") { Description = "Largest max_tokens a completion may ask for (default 1024)" };
     private readonly Option<string?> inferenceConcurrency = new("--inference-concurrency") { Description = "Completions generated at once; more get 429 (default half the cores)" };
+    private readonly Option<string?> workerPrice = new("--worker-price-sats") { Description = "Price of one experiment on a worker silo, POST /experiment, held until the result is delivered (default 50)" };
+    private readonly Option<string?> workerMaxSteps = new("--worker-max-steps") { Description = "Most steps a built-in trainer experiment may ask for (default 2000)" };
+    private readonly Option<string?> workerDeadline = new("--worker-deadline-s") { Description = "Seconds a worker gives itself to deliver an experiment; past it the buyer is refunded (default 600)" };
+    private readonly Option<string?> workerPublicUrl = new("--worker-public-url") { Description = "The worker's public base URL named in its registration (default: the URL a request came in on)" };
+    private readonly Option<string?> workerIndexUrl = new("--worker-index-url") { Description = "A coordinator whose agent index this worker registers with and refreshes (default: none)" };
+    private readonly Option<string?> workerName = new("--worker-name") { Description = "The worker's name in its registration (default l402train-worker-<node key prefix>)" };
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly string workingDirectory;
 
@@ -80,6 +86,7 @@ public sealed class SiloCommandLine
         command.Options.Add(retentionDays);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
         foreach (var inference in new[] { inferenceBase, inferencePerToken, inferenceMaxTokens, inferenceConcurrency }) command.Options.Add(inference);
+        foreach (var worker in new[] { workerPrice, workerMaxSteps, workerDeadline, workerPublicUrl, workerIndexUrl, workerName }) command.Options.Add(worker);
         Root.Subcommands.Add(command);
         return command;
     }
@@ -115,6 +122,12 @@ public sealed class SiloCommandLine
         ["InferenceMsatPerToken"] = parse.GetValue(inferencePerToken),
         ["InferenceMaxTokens"] = parse.GetValue(inferenceMaxTokens),
         ["InferenceConcurrency"] = parse.GetValue(inferenceConcurrency),
+        ["WorkerPriceSats"] = parse.GetValue(workerPrice),
+        ["WorkerMaxSteps"] = parse.GetValue(workerMaxSteps),
+        ["WorkerDeadlineS"] = parse.GetValue(workerDeadline),
+        ["WorkerPublicUrl"] = parse.GetValue(workerPublicUrl),
+        ["WorkerIndexUrl"] = parse.GetValue(workerIndexUrl),
+        ["WorkerName"] = parse.GetValue(workerName),
     }, environment, workingDirectory);
 
     /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>

@@ -68,6 +68,7 @@ public static class SiloHost
             app.MapBoard();
             app.MapInference();
         }
+        app.MapWorkers();
         return app;
     }
 
@@ -83,6 +84,7 @@ public static class SiloHost
         builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir, settings.ServerSecretFile);
         builder.AddBountyTrack(settings.Bounties, settings.DataDir);
         builder.AddInference(settings.Inference);
+        builder.AddWorkers(settings.Workers, settings.DataDir);
         builder.AddRetention(settings.Retention);
         configure?.Invoke(builder);
         var app = builder.Build().MapGateway();

@@ -27,6 +27,9 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>Inference prices and limits (<c>--inference-base-sat</c>, <c>--inference-msat-per-token</c>, <c>--inference-max-tokens</c>, <c>--inference-concurrency</c>).</summary>
     public Gateway.Inference.InferenceOptions Inference { get; init; } = new();
 
+    /// <summary>The worker role's settings (<c>--worker-price-sats</c>, <c>--worker-max-steps</c>, <c>--worker-deadline-s</c>, <c>--worker-public-url</c>, <c>--worker-index-url</c>, <c>--worker-name</c>).</summary>
+    public Grains.Workers.WorkerOptions Workers { get; init; } = new();
+
     /// <summary>The bubblewrap executable a validator evaluates bounty submissions under (<c>--bwrap</c>; default /usr/bin/bwrap).</summary>
     public string BubblewrapPath { get; init; } = DefaultBubblewrapPath;
 
@@ -83,7 +86,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     public SecretText? DashboardPassword { get; init; }
 
     /// <summary>Roles a silo can play.</summary>
-    public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator" };
+    public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator", "worker" };
 
     /// <summary>Roles of a silo when none are set: a single silo plays them all.</summary>
     public const string DefaultRoles = "gateway,validator,settler";
@@ -153,6 +156,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
             Lightning = lightning,
             Bounties = BountyComposition.Parse(config),
             Inference = InferenceComposition.Parse(config),
+            Workers = WorkerComposition.Parse(config),
             SimnetFaucet = faucet,
             SimnetFaucetMaxSat = faucetMax,
             Retention = RetentionComposition.Parse(config["RetentionDays"]),
