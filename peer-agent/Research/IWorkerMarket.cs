@@ -5,9 +5,8 @@ namespace L402Train.PeerAgent.Research;
 /// <summary>A hold deposit the moment it is locked, before the worker has answered: what the loop must remember to never pay for this run twice.</summary>
 /// <param name="PaymentHash">The hold invoice's payment hash (hex).</param>
 /// <param name="Invoice">The BOLT11 invoice paid.</param>
-/// <param name="Macaroon">The challenge's macaroon, to present again when the answer was lost.</param>
 /// <param name="AmountSats">The invoice's amount.</param>
-public sealed record LockedDeposit(string PaymentHash, string Invoice, string Macaroon, long AmountSats);
+public sealed record LockedDeposit(string PaymentHash, string Invoice, long AmountSats);
 
 /// <summary>Where a hold deposit stands.</summary>
 public enum DepositState
@@ -47,7 +46,7 @@ public interface IWorkerMarket
     Task<ExperimentAccepted> SubmitAsync(WorkerQuote quote, ExperimentRequest request, Func<LockedDeposit, Task> locked, CancellationToken cancellationToken);
 
     /// <summary>Finds the experiment a deposit paid for when the worker's answer was lost; null when the worker never took it.</summary>
-    Task<ExperimentAccepted?> RecoverAsync(Uri endpoint, LockedDeposit deposit, DateTimeOffset lockedAt, ExperimentRequest request, CancellationToken cancellationToken);
+    Task<ExperimentAccepted?> RecoverAsync(Uri endpoint, LockedDeposit deposit, CancellationToken cancellationToken);
 
     /// <summary>Long-polls the experiment until it is delivered (<c>completed</c> or <c>failed</c>) or abandoned.</summary>
     Task<ExperimentView> WaitAsync(Uri endpoint, string experimentId, CancellationToken cancellationToken);

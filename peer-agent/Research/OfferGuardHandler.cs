@@ -13,16 +13,12 @@ public sealed record ExpectedOffer(long PriceSats, string Payee);
 /// Sits under the L402 payment handler and reads each 402 before the handler can pay it: a challenge
 /// whose invoice asks more or less than the probed price, or is payable to another node than the
 /// worker's registered key, stops the request (<see cref="WorkerFailedException"/>) before any sat
-/// moves. It also keeps the challenge on the request, so the loop can save the macaroon with the
-/// deposit and present it again if the worker's answer is lost.
+/// moves.
 /// </summary>
 public sealed class OfferGuardHandler : DelegatingHandler
 {
     /// <summary>Set by the caller: the offer the request may pay.</summary>
     public static readonly HttpRequestOptionsKey<ExpectedOffer> Expected = new("Research.ExpectedOffer");
-
-    /// <summary>Set by this handler: the last challenge the request received.</summary>
-    public static readonly HttpRequestOptionsKey<L402Challenge> Challenge = new("Research.Challenge");
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -30,7 +26,6 @@ public sealed class OfferGuardHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(request);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.PaymentRequired || L402Challenge.FromResponse(response) is not { } challenge) return response;
-        request.Options.Set(Challenge, challenge);
         if (!request.Options.TryGetValue(Expected, out var expected)) return response;
         string? problem = null;
         if (!Bolt11Invoice.TryDecode(challenge.Invoice, out var invoice, out var error)) problem = $"its invoice cannot be read: {error}";

@@ -94,7 +94,7 @@ public sealed partial class ResearchLoop(
                         if (!await ClaimAndPayAsync(pending, request, options, clock, cancellationToken)) return await RejectedAsync(pending);
                         break;
                     case ResearchPhase.Locked:
-                        await RecoverAsync(pending, request, cancellationToken);
+                        await RecoverAsync(pending, cancellationToken);
                         break;
                     case ResearchPhase.Submitted:
                         await WaitAsync(pending, clock, cancellationToken);
@@ -147,10 +147,10 @@ public sealed partial class ResearchLoop(
         return true;
     }
 
-    private async Task RecoverAsync(PendingExperiment pending, ExperimentRequest request, CancellationToken cancellationToken)
+    private async Task RecoverAsync(PendingExperiment pending, CancellationToken cancellationToken)
     {
         Report($"round {pending.Round}: resuming a paid experiment at {pending.Worker!.Endpoint} (hash {pending.Deposit!.PaymentHash[..16]}…): not paying again");
-        var accepted = await market.RecoverAsync(pending.Worker.Endpoint, pending.Deposit, pending.LockedAt ?? time.GetUtcNow(), request, cancellationToken)
+        var accepted = await market.RecoverAsync(pending.Worker.Endpoint, pending.Deposit, cancellationToken)
             ?? throw new WorkerFailedException($"{pending.Worker.Endpoint} has no experiment for the deposit {pending.Deposit.PaymentHash[..16]}… (it never took it; its hold invoice is cancelled on its side)");
         await SubmittedAsync(accepted, cancellationToken);
     }

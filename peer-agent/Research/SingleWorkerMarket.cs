@@ -16,8 +16,8 @@ public sealed class SingleWorkerMarket(IWorkerMarket inner, WorkerCandidate work
         inner.SubmitAsync(quote, request, locked, cancellationToken);
 
     /// <inheritdoc />
-    public Task<ExperimentAccepted?> RecoverAsync(Uri endpoint, LockedDeposit deposit, DateTimeOffset lockedAt, ExperimentRequest request, CancellationToken cancellationToken) =>
-        inner.RecoverAsync(endpoint, deposit, lockedAt, request, cancellationToken);
+    public Task<ExperimentAccepted?> RecoverAsync(Uri endpoint, LockedDeposit deposit, CancellationToken cancellationToken) =>
+        inner.RecoverAsync(endpoint, deposit, cancellationToken);
 
     /// <inheritdoc />
     public Task<ExperimentView> WaitAsync(Uri endpoint, string experimentId, CancellationToken cancellationToken) => inner.WaitAsync(endpoint, experimentId, cancellationToken);

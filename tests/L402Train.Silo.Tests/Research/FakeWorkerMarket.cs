@@ -88,7 +88,7 @@ internal sealed class FakeWorkerMarket(params FakeWorker[] workers) : IWorkerMar
         var id = $"exp-20260101-{preimage.Hash.ToHex()[..12]}";
         var deposit = new Deposit(w, preimage, invoice.PaymentRequest, id, Resolve(request));
         deposits[preimage.Hash.ToHex()] = deposit;
-        await locked(new LockedDeposit(preimage.Hash.ToHex(), invoice.PaymentRequest, "macaroon", w.PriceSats));
+        await locked(new LockedDeposit(preimage.Hash.ToHex(), invoice.PaymentRequest, w.PriceSats));
         if (KillAfterLock is { } kill)
         {
             KillAfterLock = null;
@@ -97,7 +97,7 @@ internal sealed class FakeWorkerMarket(params FakeWorker[] workers) : IWorkerMar
         return new ExperimentAccepted(id, $"/experiment/{id}", ExperimentState.Queued, preimage.Hash.ToHex());
     }
 
-    public Task<ExperimentAccepted?> RecoverAsync(Uri endpoint, LockedDeposit deposit, DateTimeOffset lockedAt, ExperimentRequest request, CancellationToken cancellationToken)
+    public Task<ExperimentAccepted?> RecoverAsync(Uri endpoint, LockedDeposit deposit, CancellationToken cancellationToken)
     {
         Recoveries++;
         return Task.FromResult(deposits.TryGetValue(deposit.PaymentHash, out var d)

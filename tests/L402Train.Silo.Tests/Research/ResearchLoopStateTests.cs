@@ -135,7 +135,7 @@ public sealed class ResearchLoopStateTests : IDisposable
             {
                 Round = 1, Config = new JsonObject(), Move = "baseline", Phase = ResearchPhase.Delivered, PriceSats = 5,
                 Worker = new WorkerCandidate(worker.AgentId, worker.Name, worker.Endpoint, 5, null),
-                Deposit = new LockedDeposit(line.PaymentHash, line.Invoice, "macaroon", 5), ExperimentId = line.ExperimentId, Result = view,
+                Deposit = new LockedDeposit(line.PaymentHash, line.Invoice, 5), ExperimentId = line.ExperimentId, Result = view,
             },
         }, TestContext.Current.CancellationToken);
 
