@@ -43,24 +43,43 @@ public sealed class WorkerIndex(HttpClient http, Uri coordinator)
         return worker;
     }
 
-    /// <summary>Reads the index; <paramref name="limit"/> agents at most.</summary>
+    /// <summary>The most agents one page of the index holds (its <c>limit</c> cap).</summary>
+    public const int PageSize = 100;
+
+    /// <summary>Reads the index, a page of at most <see cref="PageSize"/> at a time; <paramref name="limit"/> agents at most.</summary>
     public async Task<WorkerListing> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        var url = new Uri(coordinator, $"api/v1/public/agents?protocol={ResearchNames.OasfProtocol}&search={Uri.EscapeDataString(ResearchNames.ModelVersioningSkill)}&limit={limit.ToString(CultureInfo.InvariantCulture)}");
-        AgentList list;
+        var agents = new List<IndexedAgent>();
+        while (agents.Count < limit)
+        {
+            var page = await PageAsync(Math.Min(PageSize, limit - agents.Count), agents.Count, cancellationToken);
+            agents.AddRange(page.Items ?? []);
+            if (page.Items is not { Count: > 0 } || agents.Count >= page.Total) break;
+        }
+        return await CheckAllAsync(agents, cancellationToken);
+    }
+
+    private async Task<AgentList> PageAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        var url = new Uri(coordinator, $"api/v1/public/agents?protocol={ResearchNames.OasfProtocol}&search={Uri.EscapeDataString(ResearchNames.ModelVersioningSkill)}"
+            + $"&limit={limit.ToString(CultureInfo.InvariantCulture)}&offset={offset.ToString(CultureInfo.InvariantCulture)}");
         try
         {
             using var response = await http.GetAsync(url, cancellationToken);
             if (!response.IsSuccessStatusCode) throw new ResearchException($"the index {url} answered {(int)response.StatusCode}: {await Snippet(response, cancellationToken)}");
-            list = await response.Content.ReadFromJsonAsync<AgentList>(ProtocolJson.Options, cancellationToken) ?? throw new JsonException("null");
+            return await response.Content.ReadFromJsonAsync<AgentList>(ProtocolJson.Options, cancellationToken) ?? throw new JsonException("null");
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new ResearchException($"the index {url} cannot be read: {e.Message}", e);
         }
+    }
+
+    private async Task<WorkerListing> CheckAllAsync(IReadOnlyList<IndexedAgent> agents, CancellationToken cancellationToken)
+    {
         var workers = new List<WorkerCandidate>();
         var skipped = new List<SkippedAgent>();
-        foreach (var agent in list.Items ?? [])
+        foreach (var agent in agents)
         {
             var (worker, reason) = Check(agent, agent.RawMetadata?.OffchainContent);
             if (worker is null && agent.RawMetadata?.OffchainUri is { Length: > 0 } uri)
