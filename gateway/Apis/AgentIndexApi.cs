@@ -28,8 +28,13 @@ public static class AgentIndexApi
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("/api/v1").WithTags("agents");
         api.MapPost("/agents", RegisterAsync)
+            .WithRequestBody<AgentSubmission>("application/json")
+            .Produces<IndexedAgent>().Produces<IndexedAgent>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Register or refresh a worker: its registration signed with its Lightning node key (bad signature, stale signed_at or another node's signature → 4xx). Entries expire unless posted again.");
         api.MapGet("/public/agents", ListAsync)
+            .Produces<AgentList>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Live agents in 8004scan's shape (registration in raw_metadata.offchain_content); ?protocol=OASF&search=devops_mlops/model_versioning&limit=20&offset=0.");
         return app;
     }

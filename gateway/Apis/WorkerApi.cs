@@ -32,13 +32,18 @@ public static class WorkerApi
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("").WithTags("workers");
         api.MapPost("/experiment", SubmitAsync)
+            .WithRequestBody<ExperimentRequest>("application/json")
+            .Produces<ExperimentView>().Produces<ExperimentAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .AddEndpointFilter(ReadExperimentAsync)
             .RequireL402(new L402Requirement(
                 http => ValueTask.FromResult(new Sats(http.RequestServices.GetRequiredService<WorkerOptions>().PriceSat)), Capability, L402Mode.Hold))
             .WithSummary("Run one experiment (built-in trainer config, or archive + command in the sandbox). L402 hold invoice: settled when the result is delivered, cancelled if the worker fails to deliver. 200 with the result, or 202 + Location.");
         api.MapGet("/experiment/{id}", GetAsync)
+            .Produces<ExperimentView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("An experiment's state and result (metrics with val_bpb, timings, worker id, train_hash); ?wait=N long-polls up to N seconds for the result.");
         api.MapGet(ResearchNames.RegistrationPath, RegistrationAsync)
+            .Produces<AgentRegistration>()
             .WithSummary("This worker's ERC-8004-style registration (services, OASF skills, price, hardware, best_val_bpb), signed with its Lightning node key.");
         return app;
     }

@@ -16,7 +16,7 @@ public sealed class HelpTextTests
         // Help wraps long descriptions: read it as one line.
         var help = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
         var roles = help[help.IndexOf("--roles <", StringComparison.Ordinal)..];
-        Assert.StartsWith("--roles <roles> Comma-separated roles: gateway, validator, settler, aggregator (default gateway,validator,settler)", roles, StringComparison.Ordinal);
+        Assert.StartsWith("--roles <roles> Comma-separated roles: gateway, validator, settler, aggregator, worker (default gateway,validator,settler)", roles, StringComparison.Ordinal);
         var applied = SiloSettings.Load(new Dictionary<string, string?>(), new Dictionary<string, string?>(), Path.GetTempPath()).Roles;
         Assert.Equal(["gateway", "settler", "validator"], applied.Order(StringComparer.Ordinal));
     }
