@@ -60,7 +60,17 @@ public sealed partial class ResearchLoop
             if (status.State == DepositState.Held) continue;
             if (status.State == DepositState.Settled && orphan.ExperimentId is { } id && !await results.ContainsAsync(deposit.PaymentHash, cancellationToken))
             {
-                var view = await market.WaitAsync(orphan.Worker!.Endpoint, id, cancellationToken);
+                ExperimentView view;
+                try
+                {
+                    view = await market.WaitAsync(orphan.Worker!.Endpoint, id, cancellationToken);
+                }
+                catch (WorkerFailedException e)
+                {
+                    // Paid, but its result cannot be read now: keep it on record and try again on the next round.
+                    Report($"round {orphan.Round}: {id} was settled by its worker but cannot be read yet ({e.Message})");
+                    continue;
+                }
                 var (line, _) = Line(orphan with { Result = view, Move = orphan.Move + " (late)" }, status.Preimage!);
                 await results.AppendAsync(line, cancellationToken);
                 Report($"round {orphan.Round}: a failed worker delivered {id} after all and settled it: published");

@@ -25,6 +25,9 @@ internal sealed class FakeWorker(string name, long priceSats)
     /// <summary>Loses the connection while running (and its recovery cancels the hold invoice).</summary>
     public bool DiesMidRun { get; set; }
 
+    /// <summary>Loses the connection on the first long-poll, but delivers and settles the run anyway (its answer was lost, not its work).</summary>
+    public bool DeliversAfterLosingTheConnection { get; set; }
+
     /// <summary>Refuses configs this says no to (a 4xx before payment).</summary>
     public Func<JsonObject, bool> Refuses { get; set; } = _ => false;
 
@@ -119,7 +122,12 @@ internal sealed class FakeWorkerMarket(params FakeWorker[] workers) : IWorkerMar
             d.State = DepositState.Refunded;
             throw new WorkerFailedException($"{endpoint} was lost while running {experimentId}: connection refused");
         }
-        d.Worker.Runs++;
+        if (d.Worker.DeliversAfterLosingTheConnection && d.State == DepositState.Held)
+        {
+            d.State = DepositState.Settled;
+            throw new WorkerFailedException($"{endpoint} was lost while running {experimentId}: connection reset");
+        }
+        if (d.State == DepositState.Held) d.Worker.Runs++;
         var trainer = d.Config.Deserialize<TrainerConfig>(ProtocolJson.Options)!;
         var valBpb = Objective(d.Config);
         d.State = DepositState.Settled;

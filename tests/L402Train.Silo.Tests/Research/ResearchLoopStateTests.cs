@@ -85,6 +85,22 @@ public sealed class ResearchLoopStateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_worker_that_settles_after_all_has_its_paid_result_published_too()
+    {
+        var flaky = new FakeWorker("flaky", 5) { DeliversAfterLosingTheConnection = true };
+        var other = new FakeWorker("other", 7);
+        var market = new FakeWorkerMarket(flaky, other);
+
+        await Loop(market).RunAsync(new ResearchLoopOptions(1), TestContext.Current.CancellationToken);
+
+        var results = ResearchResults.Read(ResultsPath);
+        Assert.Equal([(other.AgentId, "baseline"), (flaky.AgentId, "baseline (late)")], results.Select(r => (r.WorkerAgentId, r.Move)));
+        Assert.All(results, r => Assert.Empty(ResearchResultCheck.Problems(r)));
+        Assert.Equal(2, market.Deposits.Count(d => d.State == DepositState.Settled));
+        Assert.Empty(new ResearchStateFile(StatePath).Load()!.Orphans);
+    }
+
+    [Fact]
     public async Task A_loop_killed_after_paying_and_before_the_answer_resumes_by_recovering_the_experiment_and_never_pays_again()
     {
         var worker = new FakeWorker("w", 5);
