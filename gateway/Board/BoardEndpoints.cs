@@ -40,7 +40,9 @@ public static class BoardEndpoints
         board.MapGet("/board/bounties/{id}", async (string id, BoardReader reader, HttpContext http) =>
             Page(http, Bounties.BountyGuard.IsBountyId(id) ? await BountyPage.RenderAsync(reader, id) : null, "No bounty has this id."));
         board.MapGet("/board/workers", async (BoardReader reader, HttpContext http) =>
-            Page(http, await WorkersPage.RenderAsync(reader, http.RequestServices.GetService<Inference.InferenceOptions>())));
+            Page(http, await WorkersPage.RenderAsync(reader, http.RequestServices.GetService<Inference.InferenceOptions>(),
+                http.RequestServices.GetService<Workers.AgentIndexOptions>() is { } index ? http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - index.EntryLifetime : null,
+                http.RequestServices.GetService<Runtime.SiloIdentity>()?.Roles.Contains("worker") == true)));
         board.MapGet("/board/assets/{**name}", (string name, HttpContext http) => BoardAssets.Serve(name, http));
         return app;
     }

@@ -91,6 +91,13 @@ internal sealed class BoardReader(IGrainFactory grains)
         return state.Posted is null ? null : state;
     }
 
+    /// <summary>What this silo's worker role delivered.</summary>
+    public Task<Grains.Workers.WorkerStats> WorkerStatsAsync() => grains.GetGrain<Grains.Workers.IWorkerStatsGrain>(Grains.Workers.IWorkerStatsGrain.Key).GetAsync();
+
+    /// <summary>The agent index's entries refreshed at or after <paramref name="since"/>.</summary>
+    public Task<IReadOnlyList<Grains.Workers.AgentEntry>> AgentsAsync(DateTimeOffset since) =>
+        grains.GetGrain<Grains.Workers.IAgentIndexGrain>(Grains.Workers.IAgentIndexGrain.Key).ListAsync(since);
+
     private static async Task<IReadOnlyList<TResult>> ReadAllAsync<TKey, TResult>(IReadOnlyList<TKey> keys, Func<TKey, Task<TResult>> read)
     {
         var results = new TResult[keys.Count];

@@ -3,10 +3,9 @@ using System.Diagnostics.Metrics;
 namespace L402Train.Grains.Workers;
 
 /// <summary>
-/// The <c>L402Train.Workers</c> meter: experiments run by the worker role. The instruments are
-/// defined ahead of the feature so dashboards and docs/metrics.md can name them; the recording
-/// point is the job handler that finishes a worker's experiment (it calls <see cref="ExperimentFinished"/>
-/// once the result is stored). Until that handler exists nothing is recorded and no series shows.
+/// The <c>L402Train.Workers</c> meter: experiments run by the worker role. The recording point is
+/// <see cref="RunExperimentHandler"/> (the <c>experiment.run</c> job), which calls <see cref="ExperimentFinished"/>
+/// once the result is delivered or the experiment abandoned (docs/workers.md).
 /// </summary>
 public static class WorkerMetrics
 {
@@ -16,13 +15,13 @@ public static class WorkerMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Experiments = Meter.CreateCounter<long>(
-        "l402train.worker.experiments", "{experiment}", "Experiments workers finished, by outcome (completed, failed, rejected).");
+        "l402train.worker.experiments", "{experiment}", "Experiments workers finished, by outcome (completed, failed, abandoned).");
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram(
         "l402train.worker.experiment.duration", "s", "Wall time of one worker experiment, by outcome.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600] });
 
-    /// <summary>Records a finished experiment; <paramref name="outcome"/> is one of a fixed few words (completed, failed, rejected), never an id.</summary>
+    /// <summary>Records a finished experiment; <paramref name="outcome"/> is one of a fixed few words (completed, failed, abandoned), never an id.</summary>
     public static void ExperimentFinished(string outcome, TimeSpan duration)
     {
         ArgumentException.ThrowIfNullOrEmpty(outcome);

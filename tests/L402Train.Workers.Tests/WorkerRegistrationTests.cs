@@ -74,4 +74,21 @@ public sealed class WorkerRegistrationTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("payment hash", (await malformed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task The_board_shows_what_the_worker_delivered_and_the_indexed_workers()
+    {
+        await using var host = await WorkerHost.StartAsync(adjust: s => s with { Workers = s.Workers with { Name = "board-worker" } });
+        var (response, hash, _) = await host.PaidAsync(() => WorkerHost.Post("/experiment", new { trainer = new { steps = 2 } }));
+        response.Dispose();
+        var result = await host.FinalAsync($"/experiment/{hash.ToHex()}");
+        var registration = await host.Http.GetFromJsonAsync<AgentRegistration>(ResearchNames.RegistrationPath, ProtocolJson.Options, Ct);
+        (await host.Http.PostAsJsonAsync("/api/v1/agents", new AgentSubmission(registration), ProtocolJson.Options, Ct)).Dispose();
+
+        var page = WebUtility.HtmlDecode(await host.Http.GetStringAsync("/board/workers", Ct));
+
+        Assert.Contains("<dt>Delivered</dt><dd>1</dd>", page, StringComparison.Ordinal);
+        Assert.Contains("board-worker", page, StringComparison.Ordinal);
+        Assert.Contains(result.GetProperty("val_bpb").GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)[..3], page, StringComparison.Ordinal);
+    }
 }

@@ -7,7 +7,7 @@ namespace L402Train.Gateway.Board.Pages;
 /// <summary>
 /// <c>/board/workers</c>: paid experiment runs and paid inference. Inference usage comes from the
 /// ledger (each paid completion's fee is one entry of its own purpose) and the prices from the
-/// running configuration; this build sells no worker runs yet, and the page says so.
+/// running configuration; worker experiments from the worker's totals and the agent index.
 /// </summary>
 internal static class WorkersPage
 {
@@ -18,15 +18,19 @@ internal static class WorkersPage
         (InvoicePurpose.Inference, "POST /v1/chat/completions"),
     ];
 
-    /// <summary>The page; <paramref name="inference"/> is null on a silo that serves no inference.</summary>
-    public static async Task<string> RenderAsync(BoardReader reader, InferenceOptions? inference)
+    /// <summary>
+    /// The page; <paramref name="inference"/> is null on a silo that serves no inference; <paramref name="agentsSince"/> is the
+    /// oldest refresh of a live index entry (none listed when null); <paramref name="sellsExperiments"/> is true on a worker silo.
+    /// </summary>
+    public static async Task<string> RenderAsync(BoardReader reader, InferenceOptions? inference, DateTimeOffset? agentsSince = null, bool sellsExperiments = false)
     {
         var ledger = await reader.LedgerAsync();
+        var stats = await reader.WorkerStatsAsync();
+        var agents = agentsSince is { } since ? await reader.AgentsAsync(since) : [];
         var completions = ledger.Entries.Where(e => e.Purpose == InvoicePurpose.Inference).ToList();
         return BoardLayout.Page("Workers & inference", "workers", html =>
         {
-            html.Element("h2", "Worker experiments");
-            html.Element("p", "This coordinator does not sell sandboxed experiment runs: no worker silo has joined it.", ("class", "empty"));
+            WorkerExperimentsSection.Write(html, stats, sellsExperiments, agents);
             html.Element("h2", "Inference");
             if (inference is null)
             {
