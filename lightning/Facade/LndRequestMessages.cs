@@ -55,6 +55,9 @@ internal sealed class LndRequestMessage
         return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? "" : char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
+    /// <summary>lnrpc.SignMessageRequest, the body of <c>POST /v1/signmessage</c>.</summary>
+    public static LndRequestMessage SignMessageRequest { get; } = new("lnrpc.SignMessageRequest", ("msg", LndFieldKind.Bytes), ("single_hash", LndFieldKind.Bool));
+
     /// <summary>lnrpc.Invoice, the body of <c>POST /v1/invoices</c> (AddInvoice).</summary>
     public static LndRequestMessage Invoice { get; } = new("lnrpc.Invoice",
         ("memo", LndFieldKind.String), ("r_preimage", LndFieldKind.Bytes), ("r_hash", LndFieldKind.Bytes),

@@ -46,6 +46,7 @@ public static partial class SimnetFacade
         node.MapPost("/v2/router/send", (HttpContext c, string node) => Handle(c, network, node, n => SendPayment(c, n), streaming: true));
         node.MapGet("/v2/router/track/{paymentHash}", (HttpContext c, string node, string paymentHash) => Handle(c, network, node, n => TrackPayment(c, n, paymentHash), streaming: true));
         node.MapGet("/v1/payreq/{payReq}", (HttpContext c, string node, string payReq) => Handle(c, network, node, n => DecodePayReq(n, payReq)));
+        node.MapPost("/v1/signmessage", (HttpContext c, string node) => Handle(c, network, node, SignMessage));
         return group;
     }
 

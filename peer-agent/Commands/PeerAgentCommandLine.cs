@@ -31,6 +31,7 @@ public sealed partial class PeerAgentCommandLine
         Root.Subcommands.Add(ProbeCommand());
         Root.Subcommands.Add(InferCommand());
         Root.Subcommands.Add(DiscoverCommand());
+        Root.Subcommands.Add(ResearchCommand());
     }
 
     /// <summary>The root command.</summary>
