@@ -36,6 +36,8 @@ public enum InvoicePurpose
     SimnetFaucet,
     /// <summary>A standard L402 fee for an inference completion (<c>POST /v1/chat/completions</c>).</summary>
     Inference,
+    /// <summary>The temporal holdback of a bounty reward, paid to the agent after its re-evaluation held up.</summary>
+    BountyHoldback,
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>

@@ -76,8 +76,10 @@ public sealed class BountyApiFlowTests
         Assert.Equal("refunded", verdict.GetProperty("deposit").GetString());
         Assert.Equal(1, verdict.GetProperty("new_version").GetInt32());
         Assert.Equal(1, verdict.GetProperty("commit_sequence").GetInt32());
-        var payout = verdict.GetProperty("reward_sats").GetInt64() - verdict.GetProperty("fee_sats").GetInt64();
+        // The first claim is the reward less the fee and the holdback (20 % by default, paid after the re-evaluation).
+        var payout = verdict.GetProperty("reward_sats").GetInt64() - verdict.GetProperty("fee_sats").GetInt64() - verdict.GetProperty("holdback_sats").GetInt64();
         Assert.True(payout > 0);
+        Assert.Equal("held", verdict.GetProperty("holdback").GetString());
 
         var board = await host.Http.GetFromJsonAsync<JsonElement>($"/bounty/{id}/leaderboard", Ct);
         Assert.Equal(sid, board.GetProperty("entries")[0].GetProperty("submission_id").GetString());
