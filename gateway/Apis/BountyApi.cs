@@ -66,7 +66,7 @@ public static partial class BountyApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireBounty(BountyRequirement.Exists)
-            .WithSummary("Claim a reward with a BOLT11 invoice for exactly reward_sats − fee_sats; authorized by the deposit's macaroon.");
+            .WithSummary("Claim a reward with a BOLT11 invoice for exactly reward_sats − fee_sats − holdback_sats, then the released holdback_sats; authorized by the deposit's macaroon.");
         api.MapGet("/bounty/{id}/submissions", ListSubmissionsAsync)
             .Produces<SponsorSubmissionList>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireBounty(BountyRequirement.Exists)

@@ -53,6 +53,11 @@ public sealed class BountyApiFlowTests
         var detail = await bought.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(HttpStatusCode.OK, bought.StatusCode);
         Assert.Equal(0, detail.GetProperty("version").GetInt32());
+        // The defences' terms, with their defaults: three noise reruns, 20 % held back for 48 h; the shipped eval is deterministic (σ = 0).
+        Assert.Equal(3, detail.GetProperty("noise_reruns").GetInt32());
+        Assert.Equal(20, detail.GetProperty("holdback_pct").GetInt32());
+        Assert.Equal(48 * 3600, detail.GetProperty("holdback_delay_s").GetInt64());
+        Assert.Equal(detail.GetProperty("min_improvement").GetDouble(), detail.GetProperty("required_improvement").GetDouble());
         var config = ConfigOf(detail.GetProperty("baseline_tarball").GetString()!);
         var diff = Edits.Diff(config, Edits.Tuned(config));
 
