@@ -22,8 +22,10 @@ public sealed partial class BountyGrain
     {
         var entry = State.Leaderboard.FirstOrDefault(e => e.SubmissionId == submissionId)
             ?? throw new InvalidOperationException($"Submission {submissionId} was not merged into bounty {GetPrimaryKeyString()}.");
-        if (entry.Holdback != HoldbackStatus.Released) return;
-        bounty.State = State with { Pool = State.Pool.Paid(entry.HoldbackSat), Leaderboard = Replace(entry with { Holdback = HoldbackStatus.Paid }) };
+        // Held: the submission released it and its claim was paid before a crash let the release reach this grain; release it here.
+        if (entry.Holdback is not (HoldbackStatus.Held or HoldbackStatus.Released)) return;
+        var pool = entry.Holdback == HoldbackStatus.Held ? State.Pool.ReleaseHoldback(entry.HoldbackSat) : State.Pool;
+        bounty.State = State with { Pool = pool.Paid(entry.HoldbackSat), Leaderboard = Replace(entry with { Holdback = HoldbackStatus.Paid }) };
         await bounty.WriteStateAsync();
     }
 

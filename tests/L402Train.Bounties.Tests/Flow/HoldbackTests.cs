@@ -112,6 +112,26 @@ public sealed class HoldbackTests
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }
 
+    [Fact]
+    public async Task A_holdback_paid_before_its_release_reached_the_bounty_is_booked_once_and_a_late_release_changes_nothing()
+    {
+        await using var h = await BountyHarness.StartAsync(validators: true);
+        var id = await h.PostAndFundAsync(h.Terms() with { HoldbackDelay = Delay });
+        var sid = await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, Edits.Tuned(h.BaselineConfig)), baseVersion: 0);
+        var accepted = await h.SettledAsync(sid);
+        Assert.True(accepted.Verdict!.Reason == BountyVerdictReason.Accepted, accepted.Verdict.Detail);
+        var before = (await h.Bounty(id).GetAsync()).Pool;
+
+        // A crash between the submission's release and the bounty's: the holdback's payment arrives at the bounty first.
+        await h.Bounty(id).HoldbackPaidAsync(sid);
+        await h.Bounty(id).HoldbackPaidAsync(sid);
+        await h.Bounty(id).HoldbackResolvedAsync(sid, released: true);
+
+        var bounty = await h.Bounty(id).GetAsync();
+        Assert.Equal(HoldbackStatus.Paid, bounty.Leaderboard.Single().Holdback);
+        Assert.Equal(before with { HeldSat = 0, PaidSat = before.PaidSat + accepted.HoldbackSat }, bounty.Pool);
+    }
+
     private static async Task ClaimAndWaitAsync(BountyHarness h, string sid, long amount, Func<BountySubmissionState, bool> done, L402Train.Lightning.Simnet.SimnetNode? payee = null)
     {
         var node = payee ?? h.Alice;
