@@ -52,15 +52,19 @@ public sealed record BountyTerms(
 
     /// <summary>
     /// How many times the baseline is evaluated on each set at activation to measure the eval's noise
-    /// (<c>noise_reruns</c>, each run with its own seed in <c>L402_EVAL_SEED</c>); 0 in terms stored before noise floors
-    /// (then the baseline runs <see cref="Repeats"/> times and no σ is measured).
+    /// (<c>noise_reruns</c>, each run with its own seed in <c>L402_EVAL_SEED</c>; <c>POST /bounties</c> defaults it to
+    /// <see cref="DefaultNoiseReruns"/>). 0, as in terms stored before noise floors: the baseline runs <see cref="Repeats"/>
+    /// times and no σ is measured. Stored terms are never given a new default: what a sponsor posted stays the deal.
     /// </summary>
     [Id(18)]
-    public int NoiseReruns { get; init; } = DefaultNoiseReruns;
+    public int NoiseReruns { get; init; }
 
-    /// <summary>Share of each reward, in percent, held back until the re-evaluation on a fresh held-out slice (<c>holdback_pct</c>).</summary>
+    /// <summary>
+    /// Share of each reward, in percent, held back until the re-evaluation on a fresh held-out slice (<c>holdback_pct</c>;
+    /// <c>POST /bounties</c> defaults it to <see cref="DefaultHoldbackPct"/>). 0, as in terms stored before holdbacks: none.
+    /// </summary>
     [Id(19)]
-    public int HoldbackPct { get; init; } = DefaultHoldbackPct;
+    public int HoldbackPct { get; init; }
 
     /// <summary>How long after the merge the holdback's re-evaluation runs (<c>holdback_delay_s</c>).</summary>
     [Id(20)]

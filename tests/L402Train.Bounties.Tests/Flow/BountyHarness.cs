@@ -113,7 +113,12 @@ internal sealed class BountyHarness : IAsyncDisposable
         string? evalCommand = null, IReadOnlyList<string>? forbidden = null, long maxDiffBytes = 16_384, TimeSpan? deadlineIn = null) =>
         new(ShippedBounty.Task.Title, ShippedBounty.Task.Description, ShippedBounty.Task.Metric, MetricDirection.Maximize,
             evalCommand ?? ShippedBounty.Task.EvalCommand, ShippedBounty.Task.TargetGlobs, forbidden ?? ["curl", "system"], maxDiffBytes,
-            totalSat, Clock.GetUtcNow() + (deadlineIn ?? TimeSpan.FromDays(1)), rate, minImprovement, 30, 256, repeats);
+            totalSat, Clock.GetUtcNow() + (deadlineIn ?? TimeSpan.FromDays(1)), rate, minImprovement, 30, 256, repeats)
+        {
+            // What POST /bounties defaults them to.
+            NoiseReruns = BountyTerms.DefaultNoiseReruns,
+            HoldbackPct = BountyTerms.DefaultHoldbackPct,
+        };
 
     /// <summary>Posts the shipped bounty under <paramref name="terms"/>, pays its funding invoice and waits until it is active.</summary>
     public async Task<string> PostAndFundAsync(BountyTerms terms)
