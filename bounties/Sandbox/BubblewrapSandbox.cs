@@ -141,14 +141,18 @@ public sealed class BubblewrapSandbox
             : cgroup?.OomKilled() == true ? SandboxLimit.Memory
             : SandboxLimitClassifier.Classify(exitCode, stderr.Text);
         double? score = null;
+        CanaryCount? canaries = null;
         string? scoreError;
         if (timedOut) { scoreError = $"the eval ran past its wall-clock limit of {request.Limits.WallClock.TotalSeconds:0.###} s"; }
         else if (exitCode != 0) { scoreError = $"the eval exited with code {exitCode}" + (limit == SandboxLimit.None ? "" : $" ({limit} limit)"); }
-        else if (EvalScore.TryParse(stdout.End, out var parsed, out var error)) { score = parsed; scoreError = null; }
+        else if (EvalScore.TryParse(stdout.End, out var parsed, out canaries, out var error)) { score = parsed; scoreError = null; }
         else { scoreError = error; }
 
         return new SandboxResult(exitCode, score, scoreError, timedOut, limit,
-            stdout.Text, stdout.Truncated, stderr.Text, stderr.Truncated, wall);
+            stdout.Text, stdout.Truncated, stderr.Text, stderr.Truncated, wall)
+        {
+            Canaries = canaries,
+        };
     }
 
     private Process StartProcess(ProcessStartInfo info)

@@ -50,4 +50,7 @@ public sealed record SandboxResult(
 {
     /// <summary>True when the eval finished normally and produced a score.</summary>
     public bool Succeeded => Score is not null;
+
+    /// <summary>The canary counts the eval reported in its metrics object (<see cref="EvalScore"/>); null when it reported none.</summary>
+    public CanaryCount? Canaries { get; init; }
 }

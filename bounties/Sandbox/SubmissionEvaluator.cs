@@ -19,7 +19,20 @@ public sealed record EvaluationPlan(
     DiffPolicy Policy,
     SandboxLimits Limits,
     int Repeats = 1,
-    ScoreRange? Range = null);
+    ScoreRange? Range = null)
+{
+    /// <summary>The environment variable a run's seed is passed in (evals that sample may take it; others ignore it).</summary>
+    public const string SeedVariable = "L402_EVAL_SEED";
+
+    /// <summary>
+    /// Seeds of the runs: run <c>i</c> of each set gets <c>Seeds[i % Count]</c> in <see cref="SeedVariable"/>, so
+    /// two trees evaluated under the same seeds see the same samples (a paired comparison). Empty: no seed is passed.
+    /// </summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
+
+    /// <summary>True to run only the held-out set (a re-evaluation of a tree that already passed the public set).</summary>
+    public bool HeldOutOnly { get; init; }
+}
 
 /// <summary>
 /// The outcome of evaluating one submission. <see cref="HeldOutRuns"/> hold the held-out set's
@@ -39,7 +52,7 @@ public sealed record SubmissionEvaluation(
 {
     /// <summary>True when the diff applied and every run produced a score.</summary>
     public bool Complete => Rejection is null && PublicScores.Count == PublicRuns.Count && HeldOutScores.Count == HeldOutRuns.Count
-        && PublicRuns.Count > 0 && HeldOutRuns.Count > 0;
+        && HeldOutRuns.Count > 0;
 }
 
 /// <summary>
@@ -69,15 +82,15 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
 
         var publicRuns = new List<SandboxResult>();
         var heldOutRuns = new List<SandboxResult>();
-        for (var i = 0; i < plan.Repeats; i++)
+        for (var i = 0; i < plan.Repeats && !plan.HeldOutOnly; i++)
         {
-            publicRuns.Add(await RunAsync(plan, parsed, plan.PublicSet, cancellationToken));
+            publicRuns.Add(await RunAsync(plan, parsed, plan.PublicSet, i, cancellationToken));
             if (!publicRuns[^1].Succeeded) { break; }
         }
         var publicFailed = publicRuns.Any(r => !r.Succeeded);
         for (var i = 0; i < plan.Repeats && !publicFailed; i++)
         {
-            heldOutRuns.Add(await RunAsync(plan, parsed, plan.HeldOutSet, cancellationToken));
+            heldOutRuns.Add(await RunAsync(plan, parsed, plan.HeldOutSet, i, cancellationToken));
         }
         return new SubmissionEvaluation(null,
             [.. publicRuns.Where(r => r.Score is not null).Select(r => r.Score!.Value)],
@@ -85,14 +98,16 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
             publicRuns, heldOutRuns);
     }
 
-    private async Task<SandboxResult> RunAsync(EvaluationPlan plan, UnifiedDiff? diff, string dataSet, CancellationToken cancellationToken)
+    private async Task<SandboxResult> RunAsync(EvaluationPlan plan, UnifiedDiff? diff, string dataSet, int run, CancellationToken cancellationToken)
     {
         using var copy = WorkingCopy.FromBaseline(plan.CurrentBest, scratchRoot);
         if (diff is not null && DiffApplier.Apply(diff, copy.Path) is { } rejection)
         {
             throw new InvalidOperationException($"a diff that applied once no longer applies: {rejection}");
         }
-        var result = await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits), cancellationToken);
+        var environment = plan.Seeds.Count == 0 ? null
+            : new Dictionary<string, string> { [EvaluationPlan.SeedVariable] = plan.Seeds[run % plan.Seeds.Count].ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var result = await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits, environment), cancellationToken);
         result = result.Score is { } score && plan.Range is { } range && !range.Contains(score)
             ? result with { Score = null, ScoreError = range.Refusal(score) }
             : result;

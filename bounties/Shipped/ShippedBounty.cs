@@ -31,7 +31,14 @@ public sealed record GeneratedBounty(
     int Seed,
     IReadOnlyDictionary<string, string> Baseline,
     IReadOnlyDictionary<string, string> PublicSet,
-    IReadOnlyDictionary<string, string> HeldOutSet);
+    IReadOnlyDictionary<string, string> HeldOutSet)
+{
+    /// <summary>
+    /// A fresh held-out slice of the same kind, never used in validation: the temporal holdback's
+    /// re-evaluation scores on it (empty for a bounty generated without one).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HoldbackSet { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// The bounty shipped with the project: tune a small awk spam filter by editing
@@ -63,7 +70,19 @@ public static class ShippedBounty
         ForbiddenPatterns: [],
         MaxDiffBytes: 64 * 1024);
 
-    /// <summary>Generates the baseline and both sets; public and held-out messages come from separate streams of the seed.</summary>
+    /// <summary>The file of each set naming its canary items (one message text a line).</summary>
+    public const string CanariesFile = "canaries.txt";
+
+    /// <summary>How many canary items each set holds.</summary>
+    public const int CanaryCount = 8;
+
+    /// <summary>
+    /// Generates the baseline, the public and held-out sets and a holdback slice; each comes from its own
+    /// stream of the seed. Every set ends with the same <see cref="CanaryCount"/> canary messages (listed in
+    /// <see cref="CanariesFile"/>): labelled as their content was drawn in the held-out set and the holdback
+    /// slice, and the other way round in the public set, so a classifier gets the public canaries right only
+    /// by memorising their public answers, which then fail on the held-out counterparts.
+    /// </summary>
     public static GeneratedBounty Generate(int seed, int publicCount = 400, int heldOutCount = 400)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(publicCount);
@@ -75,9 +94,26 @@ public static class ShippedBounty
             ["classify.awk"] = SpamFilterFiles.ClassifyAwk,
             ["eval.sh"] = SpamFilterFiles.EvalScript,
         };
-        var publicSet = new Dictionary<string, string> { [MessagesFile] = new SpamMessageGenerator(StreamSeed(seed, 1)).Messages(publicCount) };
-        var heldOut = new Dictionary<string, string> { [MessagesFile] = new SpamMessageGenerator(StreamSeed(seed, 2)).Messages(heldOutCount) };
-        return new GeneratedBounty(seed, baseline, publicSet, heldOut);
+        var canaries = new SpamMessageGenerator(StreamSeed(seed, 3)).Labelled(CanaryCount);
+        var list = string.Concat(canaries.Select(c => c.Text + "\n"));
+        string WithCanaries(string messages, bool flipped) =>
+            messages + string.Concat(canaries.Select(c => ((c.Spam ^ flipped) ? "spam" : "ham") + "\t" + c.Text + "\n"));
+        var publicSet = new Dictionary<string, string>
+        {
+            [MessagesFile] = WithCanaries(new SpamMessageGenerator(StreamSeed(seed, 1)).Messages(publicCount), flipped: true),
+            [CanariesFile] = list,
+        };
+        var heldOut = new Dictionary<string, string>
+        {
+            [MessagesFile] = WithCanaries(new SpamMessageGenerator(StreamSeed(seed, 2)).Messages(heldOutCount), flipped: false),
+            [CanariesFile] = list,
+        };
+        var holdback = new Dictionary<string, string>
+        {
+            [MessagesFile] = WithCanaries(new SpamMessageGenerator(StreamSeed(seed, 4)).Messages(heldOutCount), flipped: false),
+            [CanariesFile] = list,
+        };
+        return new GeneratedBounty(seed, baseline, publicSet, heldOut) { HoldbackSet = holdback };
     }
 
     /// <summary>
@@ -102,6 +138,13 @@ public static class ShippedBounty
     {
         ArgumentNullException.ThrowIfNull(bounty);
         return BountyArchive.Create(bounty.HeldOutSet);
+    }
+
+    /// <summary>The tar.gz of the holdback slice (the temporal holdback's fresh held-out set).</summary>
+    public static byte[] HoldbackArchive(GeneratedBounty bounty)
+    {
+        ArgumentNullException.ThrowIfNull(bounty);
+        return BountyArchive.Create(bounty.HoldbackSet);
     }
 
     /// <summary>

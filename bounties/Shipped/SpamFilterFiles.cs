@@ -33,7 +33,13 @@ internal static class SpamFilterFiles
         }
 
         # A noisy eval (eval.sh noisy) scores a random sample of the messages each run.
-        BEGIN { if (sample > 0) srand(seed) }
+        # Canary items (the message texts listed in the set's canaries.txt) are scored apart: their
+        # public answers differ from their held-out counterparts', so only memorised answers get the
+        # public ones right; the last line reports them with the score as a JSON metrics object.
+        BEGIN {
+            if (sample > 0) srand(seed)
+            if (canaries != "") while ((getline line < canaries) > 0) if (line != "") { canary[line] = 1; ncanary++ }
+        }
 
         FNR == NR {
             if ($0 ~ /^[ \t]*(#|$)/) next
@@ -49,15 +55,23 @@ internal static class SpamFilterFiles
         {
             tab = index($0, "\t")
             if (tab == 0) next
+            text = substr($0, tab + 1)
+            if (text in canary) {
+                canary_total++
+                if (classify(text) == substr($0, 1, tab - 1)) canary_correct++
+                next
+            }
             if (sample > 0 && rand() >= sample) next
             total++
-            if (classify(substr($0, tab + 1)) == substr($0, 1, tab - 1)) correct++
+            if (classify(text) == substr($0, 1, tab - 1)) correct++
         }
 
         END {
             printf "messages %d\ncorrect %d\n", total, correct
             if (total == 0) exit 1
-            printf "%.4f\n", correct / total
+            if (ncanary == 0) { printf "%.4f\n", correct / total; exit 0 }
+            printf "canaries %d/%d\n", canary_correct, canary_total
+            printf "{\"score\": %.4f, \"canary_correct\": %d, \"canary_total\": %d}\n", correct / total, canary_correct, canary_total
         }
         """ + "\n";
 
@@ -66,15 +80,20 @@ internal static class SpamFilterFiles
         #!/bin/sh
         # Scores classify.awk with classifier.conf on an evaluation set; the last line is the accuracy.
         # The validator mounts the set at $L402_EVAL_DATA; locally it defaults to ./public.
-        # "sh eval.sh noisy" scores a random 70% of the messages, a different sample each run.
+        # "sh eval.sh noisy" scores a random 70% of the messages: the sample of seed $L402_EVAL_SEED when
+        # the validator passes one (the same seed, the same sample), else a different sample each run.
+        # The set's canaries.txt, when present, names its canary items (scored apart, reported on the last line).
         set -e
-        data="${L402_EVAL_DATA:-public}/messages.tsv"
+        dir="${L402_EVAL_DATA:-public}"
+        data="$dir/messages.tsv"
+        canaries=""
+        if [ -f "$dir/canaries.txt" ]; then canaries="$dir/canaries.txt"; fi
         if [ "$1" = noisy ]; then
             # mawk's srand folds every seed from 2^31 up onto one: keep it below.
-            seed=$(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 2147483647 ))
-            exec awk -v sample=0.7 -v seed="$seed" -f classify.awk classifier.conf "$data"
+            seed=$(( ${L402_EVAL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')} % 2147483647 ))
+            exec awk -v sample=0.7 -v seed="$seed" -v canaries="$canaries" -f classify.awk classifier.conf "$data"
         fi
-        exec awk -f classify.awk classifier.conf "$data"
+        exec awk -v canaries="$canaries" -f classify.awk classifier.conf "$data"
         """ + "\n";
 
     /// <summary>classifier.conf</summary>

@@ -36,6 +36,10 @@ internal sealed class SpamMessageGenerator(int seed)
         return sb.ToString();
     }
 
+    /// <summary><paramref name="count"/> messages, each with the label its content was drawn for (its true label), alternating spam and ham.</summary>
+    public IReadOnlyList<(bool Spam, string Text)> Labelled(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => (i % 2 == 0, Message(i % 2 == 0)))];
+
     private string Message(bool spam)
     {
         var words = new List<string>();

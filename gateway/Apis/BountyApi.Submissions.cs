@@ -102,9 +102,15 @@ public static partial class BountyApi
         var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
         if (invoice.Problem is { } bad) return bad;
         var details = invoice.Details!;
-        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(state.PayoutSat));
-        if (SubmissionEndpoints.ClaimProblem(outcome, $"reward_sats − fee_sats = {state.PayoutSat} sat") is { } refused) return refused;
-        return TypedResults.Json(new ClaimAccepted(sid, details.Hash.ToHex(), state.PayoutSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+        // The first claim is the payout less the holdback; once the holdback is released, a second claim takes it.
+        var claimable = state.ClaimableSat;
+        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(Math.Max(1, claimable)));
+        var what = state.Reward is RewardStatus.Owed or RewardStatus.Paying
+            ? $"reward_sats − fee_sats − holdback_sats = {claimable} sat" : $"the released holdback_sats = {claimable} sat";
+        if (SubmissionEndpoints.ClaimProblem(outcome, what) is { } refused) return refused;
+        var after = await grain.GetAsync();
+        var paid = details.Hash.ToHex() == after.HoldbackPaymentHash ? after.Holdback == HoldbackStatus.Paid : after.Reward == RewardStatus.Paid;
+        return TypedResults.Json(new ClaimAccepted(sid, details.Hash.ToHex(), details.Amount!.Value.ToSatsFloor().Value, paid ? "paid" : "paying"),
             HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 }

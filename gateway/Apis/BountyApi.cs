@@ -66,7 +66,7 @@ public static partial class BountyApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireBounty(BountyRequirement.Exists)
-            .WithSummary("Claim a reward with a BOLT11 invoice for exactly reward_sats − fee_sats; authorized by the deposit's macaroon.");
+            .WithSummary("Claim a reward with a BOLT11 invoice for exactly reward_sats − fee_sats − holdback_sats, then the released holdback_sats; authorized by the deposit's macaroon.");
         api.MapGet("/bounty/{id}/submissions", ListSubmissionsAsync)
             .Produces<SponsorSubmissionList>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireBounty(BountyRequirement.Exists)
@@ -94,7 +94,7 @@ public static partial class BountyApi
     private static async Task<Results<JsonHttpResult<BountyCreated>, ProblemHttpResult>> CreateAsync(
         HttpContext http, BountyPublisher publisher, BountyBaselineCheck baselineCheck, BountyRules rules, L402Gate gate, TimeProvider time, CancellationToken cancellationToken)
     {
-        var limit = (2L * (((long)rules.MaxArchiveBytes + 2) / 3 * 4)) + (256 << 10);
+        var limit = (3L * (((long)rules.MaxArchiveBytes + 2) / 3 * 4)) + (256 << 10); // baseline, held-out and holdback archives
         var (request, problem) = await JsonBody.ReadAsync<CreateBountyRequest>(http.Request, limit, cancellationToken);
         if (problem is not null) return problem;
         var checkedBounty = BountyTermsReader.Check(request!, rules, time.GetUtcNow(), Path.GetTempPath());
@@ -122,7 +122,7 @@ public static partial class BountyApi
         PostedBounty posted;
         try
         {
-            posted = await publisher.PublishAsync(checkedBounty.Terms!, checkedBounty.Baseline!, checkedBounty.HeldOut!, cancellationToken);
+            posted = await publisher.PublishAsync(checkedBounty.Terms!, checkedBounty.Baseline!, checkedBounty.HeldOut!, checkedBounty.Holdback, cancellationToken);
         }
         catch (LightningException ex)
         {
@@ -135,7 +135,7 @@ public static partial class BountyApi
             HttpJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<Results<JsonHttpResult<List<BountySummary>>, ProblemHttpResult>> ListAsync(string? status, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<List<BountySummary>>, ProblemHttpResult>> ListAsync(string? status, IGrainFactory grains, BountyRules rules, TimeProvider time)
     {
         BountyStatus? wanted = status switch
         {
@@ -151,20 +151,20 @@ public static partial class BountyApi
         foreach (var id in ids)
         {
             var state = await grains.GetGrain<IBountyGrain>(id).GetAsync();
-            if (state.Posted is not null && (wanted is null || state.Status == wanted)) summaries.Add(BountyViews.Summary(id, state));
+            if (state.Posted is not null && (wanted is null || state.Status == wanted)) summaries.Add(BountyViews.Summary(id, state, LeaderThreshold.At(state, rules, time.GetUtcNow())));
         }
         return TypedResults.Json(summaries, HttpJson.Options);
     }
 
     private static async Task<JsonHttpResult<BountyDetail>> GetAsync(
-        string id, HttpContext http, IGrainFactory grains, IBlobStore blobs, ILightningNode node, CancellationToken cancellationToken)
+        string id, HttpContext http, IGrainFactory grains, IBlobStore blobs, ILightningNode node, BountyRules rules, TimeProvider time, CancellationToken cancellationToken)
     {
         await TrainingApi.RecordFeeAsync(http, grains, node, InvoicePurpose.BountyAccess, cancellationToken);
         var state = http.Bounty();
         _ = ContentHash.TryParse(state.BestBlob, out var hash);
         using var archive = new MemoryStream();
         await using (var stream = await blobs.OpenReadAsync(hash, cancellationToken)) await stream.CopyToAsync(archive, cancellationToken);
-        return TypedResults.Json(BountyViews.Detail(id, state, archive.ToArray()), HttpJson.Options);
+        return TypedResults.Json(BountyViews.Detail(id, state, archive.ToArray(), LeaderThreshold.At(state, rules, time.GetUtcNow())), HttpJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<CommitAccepted>, ProblemHttpResult>> CommitAsync(

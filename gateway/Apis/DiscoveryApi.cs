@@ -154,13 +154,15 @@ public static class DiscoveryApi
         3. `POST /bounty/{id}/submit` (L402 hold) with `{"diff": "<unified diff>", "claimed_score": 0.93}`; `base_version` defaults to the current version.
            It waits up to 30 s for the verdict (`200` with `accepted`, `reward_sats`, `fee_sats`) and otherwise answers `202` with `Location`;
            `Prefer: respond-async` answers `202` at once. Poll `GET /bounty/{id}/submissions/{sid}?wait=30`.
-        4. Claim an accepted reward: `POST /bounty/{id}/submissions/{sid}/claim` with `{"invoice": "<bolt11 for reward_sats − fee_sats>"}` and the deposit's `Authorization`.
+        4. Claim an accepted reward: `POST /bounty/{id}/submissions/{sid}/claim` with `{"invoice": "<bolt11 for reward_sats − fee_sats − holdback_sats>"}` and the deposit's `Authorization`;
+           once `holdback` is `released` (a re-evaluation on a fresh held-out slice after `holdback_delay_s`), claim `holdback_sats` the same way.
 
         ## Bounty sponsor, step by step
 
         1. `POST /bounties` with `{title, metric, eval_command, total_sats, deadline, held_out_hash, target_improvement, baseline_tarball, held_out_tarball}`
            (optional: `description`, `direction`, `target_files`, `rate_sats_per_unit`, `min_improvement`, `max_diff_bytes`, `forbidden_patterns`,
-           `eval_timeout_s`, `eval_memory_mb`, `repeats`, `score_min`, `score_max`). `held_out_tarball` must hash to `held_out_hash` (else 422).
+           `eval_timeout_s`, `eval_memory_mb`, `repeats`, `score_min`, `score_max`, `noise_reruns`, `holdback_pct`, `holdback_delay_s`,
+           `holdback_tarball`). `held_out_tarball` must hash to `held_out_hash` (else 422).
         2. Pay `funding_invoice`; the bounty turns `active`. Keep `sponsor_macaroon` for `GET /bounty/{id}/submissions` and `POST /bounty/{id}/cancel`.
         3. An accepted improvement that reaches `target_improvement` closes the bounty; so does the deadline or an empty pool.
 

@@ -59,6 +59,11 @@ public static class BountySubmissionViews
             },
             state.DepositResolvedAt is not null,
             ProtocolJson.Name(state.Reward),
-            verdict?.CreditedTo, state.ClaimFailure, state.ArrivalSequence, state.CommitSequence, state.ReceivedAt, state.DecidedAt);
+            verdict?.CreditedTo, state.ClaimFailure ?? state.HoldbackClaimFailure, state.ArrivalSequence, state.CommitSequence, state.ReceivedAt, state.DecidedAt)
+        {
+            HoldbackSats = state.HoldbackSat,
+            Holdback = ProtocolJson.Name(state.Holdback),
+            HoldbackDueAt = state.HoldbackDueAt,
+        };
     }
 }

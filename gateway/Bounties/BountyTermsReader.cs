@@ -7,7 +7,11 @@ using L402Train.Protocol.Bounties;
 namespace L402Train.Gateway.Bounties;
 
 /// <summary>The checked content of a <c>POST /bounties</c>: terms and both archives, or the first problem found.</summary>
-public sealed record CheckedBounty(BountyTerms? Terms, byte[]? Baseline, byte[]? HeldOut, string? Problem);
+public sealed record CheckedBounty(BountyTerms? Terms, byte[]? Baseline, byte[]? HeldOut, string? Problem)
+{
+    /// <summary>The holdback slice's archive, when the sponsor sent one.</summary>
+    public byte[]? Holdback { get; init; }
+}
 
 /// <summary>Checks every field of a posted bounty against the coordinator's rules, naming the first wrong one.</summary>
 public static class BountyTermsReader
@@ -34,7 +38,10 @@ public static class BountyTermsReader
             ?? Range(request.EvalTimeoutS, "eval_timeout_s", 1, rules.MaxEvalTimeoutSeconds)
             ?? Range(request.EvalMemoryMb, "eval_memory_mb", 16, rules.MaxEvalMemoryMb)
             ?? Range(request.Repeats, "repeats", 1, rules.MaxRepeats)
-            ?? (request.TargetImprovement is { } target && !double.IsFinite(target) ? "target_improvement must be a finite score" : null);
+            ?? (request.TargetImprovement is { } target && !double.IsFinite(target) ? "target_improvement must be a finite score" : null)
+            ?? Range(request.NoiseReruns, "noise_reruns", 3, rules.MaxNoiseReruns)
+            ?? Range(request.HoldbackPct, "holdback_pct", 0, 100)
+            ?? Range(request.HoldbackDelayS, "holdback_delay_s", 60, (long)rules.MaxHoldbackDelay.TotalSeconds);
         if (problem is not null) return new(null, null, null, problem);
 
         var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, ParseDirection(request.Direction)!.Value, request.EvalCommand!,
@@ -44,6 +51,9 @@ public static class BountyTermsReader
             ScoreMin = request.ScoreMin,
             ScoreMax = request.ScoreMax,
             TargetScore = request.TargetImprovement,
+            NoiseReruns = request.NoiseReruns!.Value,
+            HoldbackPct = request.HoldbackPct!.Value,
+            HoldbackDelay = TimeSpan.FromSeconds(request.HoldbackDelayS!.Value),
         };
         if (terms.TargetScore is { } goal && terms.Range() is { } valid && (goal < valid.Min || goal > valid.Max))
             return new(null, null, null, $"target_improvement must be a score within [{valid.Min}, {valid.Max}]");
@@ -59,7 +69,10 @@ public static class BountyTermsReader
         var (baseline, baselineProblem) = Archive(request.BaselineTarball, "baseline_tarball", rules, scratch, requirePublic: true);
         if (baselineProblem is not null) return new(null, null, null, baselineProblem);
         var (heldOut, heldOutProblem) = Archive(request.HeldOutTarball, "held_out_tarball", rules, scratch, requirePublic: false);
-        return heldOutProblem is not null ? new(null, null, null, heldOutProblem) : new(terms, baseline, heldOut, null);
+        if (heldOutProblem is not null) return new(null, null, null, heldOutProblem);
+        if (request.HoldbackTarball is null) return new(terms, baseline, heldOut, null);
+        var (holdback, holdbackProblem) = Archive(request.HoldbackTarball, "holdback_tarball", rules, scratch, requirePublic: false);
+        return holdbackProblem is not null ? new(null, null, null, holdbackProblem) : new(terms, baseline, heldOut, null) { Holdback = holdback };
     }
 
     /// <summary>
@@ -84,6 +97,9 @@ public static class BountyTermsReader
             EvalTimeoutS = request.EvalTimeoutS ?? Math.Min(60, rules.MaxEvalTimeoutSeconds),
             EvalMemoryMb = request.EvalMemoryMb ?? Math.Min(256, rules.MaxEvalMemoryMb),
             Repeats = request.Repeats ?? 1,
+            NoiseReruns = request.NoiseReruns ?? BountyTerms.DefaultNoiseReruns,
+            HoldbackPct = request.HoldbackPct ?? BountyTerms.DefaultHoldbackPct,
+            HoldbackDelayS = request.HoldbackDelayS ?? (long)BountyTerms.DefaultHoldbackDelay.TotalSeconds,
         };
     }
 

@@ -9,7 +9,7 @@ namespace L402Train.Gateway.Bounties;
 public static class BountyViews
 {
     /// <summary>The summary of a bounty, as <c>GET /bounties</c> lists it.</summary>
-    public static BountySummary Summary(string id, BountyState state)
+    public static BountySummary Summary(string id, BountyState state, ImprovementBar? bar = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
@@ -19,11 +19,15 @@ public static class BountyViews
             ? HeldOutDisclosure.Improvement(terms.Direction == MetricDirection.Maximize ? b - baseline : baseline - b, state)
             : null;
         return new(id, terms.Title, terms.Metric, ProtocolJson.Name(terms.Direction), ProtocolJson.Name(state.Status), terms.TotalSat,
-            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, terms.Deadline, posted.HeldOutSha256, state.Claims.Count, best);
+            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, terms.Deadline, posted.HeldOutSha256, state.Claims.Count, best)
+        {
+            NoiseSigma = state.NoiseSigma,
+            RequiredImprovement = (bar ?? ImprovementBar.Minimum(terms.MinImprovement)).Required,
+        };
     }
 
     /// <summary>The detail of a bounty with the current best's archive bytes.</summary>
-    public static BountyDetail Detail(string id, BountyState state, byte[] bestArchive)
+    public static BountyDetail Detail(string id, BountyState state, byte[] bestArchive, ImprovementBar? bar = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         var posted = state.Posted!;
@@ -36,6 +40,13 @@ public static class BountyViews
             ScoreMin = t.Range()?.Min,
             ScoreMax = t.Range()?.Max,
             TargetImprovement = t.TargetScore,
+            NoiseSigma = state.NoiseSigma,
+            NoiseReruns = t.NoiseReruns,
+            NoiseFloor = (bar ?? ImprovementBar.Minimum(t.MinImprovement)).NoiseFloor,
+            LeaderThreshold = (bar ?? ImprovementBar.Minimum(t.MinImprovement)).LeaderThreshold,
+            RequiredImprovement = (bar ?? ImprovementBar.Minimum(t.MinImprovement)).Required,
+            HoldbackPct = t.HoldbackPct,
+            HoldbackDelayS = (long)t.HoldbackDelay.TotalSeconds,
         };
     }
 

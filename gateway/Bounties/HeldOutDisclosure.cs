@@ -41,7 +41,8 @@ public static class HeldOutDisclosure
             BountyVerdictReason.NotImproved => $"no improvement on the held-out set {note}",
             BountyVerdictReason.NotSignificant when verdict.Improvement < terms.MinImprovement =>
                 $"an improvement on the held-out set below the minimum {terms.MinImprovement.ToString(CultureInfo.InvariantCulture)} {note}",
-            BountyVerdictReason.NotSignificant => $"held-out improvement of at least {improvement}, but not significant over the repeats {note}",
+            BountyVerdictReason.NotSignificant => $"held-out improvement of at least {improvement}, but not above the bounty's bar (its noise floor or the leader threshold: see required_improvement) or not significant over the repeats {note}",
+            BountyVerdictReason.CanaryFailed => "the public canary items were answered right and their held-out counterparts wrong: the answers were memorised from the public set",
             BountyVerdictReason.SuspiciousGap => $"the public gain exceeds the held-out gain by more than the coordinator tolerates: the change fits the public set rather than the task {note}",
             _ => verdict.Detail,
         };

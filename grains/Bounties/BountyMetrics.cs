@@ -17,10 +17,17 @@ public static class BountyMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Submissions = Meter.CreateCounter<long>(
-        "l402train.bounties.submissions", "{submission}", "Bounty submissions decided, by verdict (accepted, stale, diff_rejected, not_improved, not_significant, suspicious_gap, eval_failed, copied, superseded, closed, refused, deposit_expired, validator_error).");
+        "l402train.bounties.submissions", "{submission}", "Bounty submissions decided, by verdict (accepted, stale, diff_rejected, not_improved, not_significant, suspicious_gap, eval_failed, canary_failed, copied, superseded, closed, refused, deposit_expired, validator_error).");
 
     private static readonly Counter<long> RewardsGranted = Meter.CreateCounter<long>(
         "l402train.bounties.rewards.granted.sats", "{sat}", "Rewards merges granted from bounty pools, the coordinator's fee included (owed until the agent claims).");
+
+    private static readonly Counter<long> Holdbacks = Meter.CreateCounter<long>(
+        "l402train.bounties.holdbacks.sats", "{sat}", "Temporal holdbacks re-evaluated, by outcome (released, forfeited).");
+
+    /// <summary>Counts a holdback's outcome (call once, after it is stored).</summary>
+    public static void HoldbackResolved(bool released, long sat) =>
+        Holdbacks.Add(sat, new KeyValuePair<string, object?>("outcome", released ? "released" : "forfeited"));
 
     /// <summary>Counts a verdict (call once, after it is stored) and the reward its merge granted.</summary>
     public static void Decided(BountyVerdictReason reason, long rewardSat)

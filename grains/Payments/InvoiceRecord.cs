@@ -38,6 +38,8 @@ public enum InvoicePurpose
     Inference,
     /// <summary>A worker's hold invoice for one experiment (<c>POST /experiment</c>): settled when the result is delivered, cancelled when the worker fails to deliver.</summary>
     ExperimentPayment,
+    /// <summary>The temporal holdback of a bounty reward, paid to the agent after its re-evaluation held up.</summary>
+    BountyHoldback,
 }
 
 /// <summary>Where the money of one invoice stands. Transitions only move forward.</summary>

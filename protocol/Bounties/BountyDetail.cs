@@ -64,4 +64,32 @@ public sealed record BountyDetail(
     /// <summary>The score at which the bounty closes (its goal is met); null: it runs to its deadline or pool.</summary>
     [JsonPropertyName("target_improvement")]
     public double? TargetImprovement { get; init; }
+
+    /// <summary>σ of the baseline's held-out reruns at activation (the eval's noise); null until measured (or for bounties posted before).</summary>
+    [JsonPropertyName("noise_sigma")]
+    public double? NoiseSigma { get; init; }
+
+    /// <summary>How many baseline reruns per set measure the noise (<c>noise_reruns</c>).</summary>
+    [JsonPropertyName("noise_reruns")]
+    public int NoiseReruns { get; init; }
+
+    /// <summary>k·σ (k = 2 by default): an improvement must exceed it to be paid.</summary>
+    [JsonPropertyName("noise_floor")]
+    public double NoiseFloor { get; init; }
+
+    /// <summary>The leader threshold now: raised by the last large win, decaying back to max(noise floor, min_improvement).</summary>
+    [JsonPropertyName("leader_threshold")]
+    public double LeaderThreshold { get; init; }
+
+    /// <summary>What a submission's held-out improvement must clear now: max(min_improvement, noise_floor, leader_threshold).</summary>
+    [JsonPropertyName("required_improvement")]
+    public double RequiredImprovement { get; init; }
+
+    /// <summary>Percent of each reward held back until the re-evaluation on a fresh held-out slice.</summary>
+    [JsonPropertyName("holdback_pct")]
+    public int HoldbackPct { get; init; }
+
+    /// <summary>Seconds after the merge the holdback's re-evaluation runs.</summary>
+    [JsonPropertyName("holdback_delay_s")]
+    public long HoldbackDelayS { get; init; }
 }

@@ -71,6 +71,18 @@ public sealed record CreateBountyRequest
 
     /// <summary>Greatest valid score.</summary>
     [JsonPropertyName("score_max")] public double? ScoreMax { get; init; }
+
+    /// <summary>How many times the baseline is evaluated at activation to measure the eval's noise σ (default 3, at least 3; each run gets its own <c>L402_EVAL_SEED</c>).</summary>
+    [JsonPropertyName("noise_reruns")] public int? NoiseReruns { get; init; }
+
+    /// <summary>Percent of each reward held back until a re-evaluation on a fresh held-out slice (default 20).</summary>
+    [JsonPropertyName("holdback_pct")] public int? HoldbackPct { get; init; }
+
+    /// <summary>Seconds after the merge the holdback's re-evaluation runs (default 172800: 48 hours).</summary>
+    [JsonPropertyName("holdback_delay_s")] public long? HoldbackDelayS { get; init; }
+
+    /// <summary>A fresh held-out slice for the holdback's re-evaluation, never used in validation: base64 tar.gz (optional; without it the held-out set is rerun under fresh seeds).</summary>
+    [JsonPropertyName("holdback_tarball")] public string? HoldbackTarball { get; init; }
 }
 
 /// <summary>The body of <c>POST /bounty/{id}/commit</c>.</summary>

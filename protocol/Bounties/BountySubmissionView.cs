@@ -98,9 +98,21 @@ public sealed record BountySubmissionView(
     [JsonIgnore]
     public bool IsDecided => Status is "accepted" or "rejected";
 
-    /// <summary>What the agent may claim: the reward less the coordinator's fee.</summary>
+    /// <summary>The part of the payout held back until the re-evaluation on a fresh held-out slice (0 when none).</summary>
+    [JsonPropertyName("holdback_sats")]
+    public long HoldbackSats { get; init; }
+
+    /// <summary>The holdback: <c>none</c>, <c>held</c>, <c>released</c> (claim it), <c>paying</c>, <c>paid</c> or <c>forfeited</c>.</summary>
+    [JsonPropertyName("holdback")]
+    public string Holdback { get; init; } = "none";
+
+    /// <summary>When the holdback's re-evaluation runs.</summary>
+    [JsonPropertyName("holdback_due_at")]
+    public DateTimeOffset? HoldbackDueAt { get; init; }
+
+    /// <summary>What the first claim is for: the reward less the coordinator's fee and the holdback (the holdback is claimed apart once released).</summary>
     [JsonIgnore]
-    public long ClaimableSats => Math.Max(0, RewardSats - FeeSats);
+    public long ClaimableSats => Math.Max(0, RewardSats - FeeSats - HoldbackSats);
 }
 
 /// <summary>The body of <c>GET /bounty/{id}/submissions</c> (sponsor only).</summary>

@@ -29,4 +29,13 @@ public sealed record BountySummary(
     [property: JsonPropertyName("deadline")] DateTimeOffset Deadline,
     [property: JsonPropertyName("held_out_hash")] string HeldOutHash,
     [property: JsonPropertyName("submissions_count")] int SubmissionsCount,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never), JsonPropertyName("best_improvement")] double? BestImprovement);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never), JsonPropertyName("best_improvement")] double? BestImprovement)
+{
+    /// <summary>σ of the baseline's held-out reruns at activation (the eval's noise); null until measured.</summary>
+    [JsonPropertyName("noise_sigma")]
+    public double? NoiseSigma { get; init; }
+
+    /// <summary>What a submission's held-out improvement must clear now: max(min_improvement, 2σ, leader threshold).</summary>
+    [JsonPropertyName("required_improvement")]
+    public double RequiredImprovement { get; init; }
+}

@@ -29,4 +29,8 @@ public sealed record DemoBountyAgent(
 /// <param name="Seconds">Wall time of the bounty track.</param>
 public sealed record DemoBounty(
     string Id, int Accepted, IReadOnlyDictionary<string, int> Rejected, long PaidSat, long FeeSat, long RemainingSat, double? BestScore, double? BaselineScore,
-    int Version, IReadOnlyList<DemoBountyAgent> Agents, bool LedgerReconciled, double Seconds);
+    int Version, IReadOnlyList<DemoBountyAgent> Agents, bool LedgerReconciled, double Seconds)
+{
+    /// <summary>Holdbacks of paid rewards still waiting for (or owed after) their re-evaluation on a fresh held-out slice.</summary>
+    public long HeldSat { get; init; }
+}

@@ -80,7 +80,7 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var ledger = await LedgerReconciliation.CheckAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<ILightningNode>(), app.Services.GetRequiredService<StandardFeeInvoices>(), cancellationToken);
         report = report with { LedgerReconciled = ledger.Reconciled, Seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds };
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"bounty {report.Id}: v{report.Version}, held-out {report.BaselineScore:0.####} -> {report.BestScore:0.####}, accepted {report.Accepted}, rejected {{{string.Join(", ", report.Rejected.Select(kv => $"{kv.Key}:{kv.Value}"))}}}, paid {report.PaidSat} sat (+{report.FeeSat} fee), {report.RemainingSat} sat left; ledger ")
+            $"bounty {report.Id}: v{report.Version}, held-out {report.BaselineScore:0.####} -> {report.BestScore:0.####}, accepted {report.Accepted}, rejected {{{string.Join(", ", report.Rejected.Select(kv => $"{kv.Key}:{kv.Value}"))}}}, paid {report.PaidSat} sat (+{report.FeeSat} fee), {report.HeldSat} sat held back, {report.RemainingSat} sat left; ledger ")
             + (ledger.Reconciled ? "[green]reconciled[/]" : $"[red]differs by {ledger.DifferenceSat} sat[/]"));
         console.MarkupLine($"provenance log: [bold]{Markup.Escape(log.Path)}[/]");
         console.WriteLine(await DemoMetricsScrape.TakeAsync(baseUri, options.DataDir, cancellationToken));
@@ -119,7 +119,11 @@ public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiCon
         var paid = submissions.Where(s => s.Reward == "paid").ToList();
         return new DemoBounty(id, submissions.Count(s => s.Status == "accepted"),
             submissions.Where(s => s.Status == "rejected").GroupBy(s => s.Reason ?? "unknown").ToDictionary(g => g.Key, g => g.Count()),
-            paid.Sum(s => s.ClaimableSats), paid.Sum(s => s.FeeSats), summary.RemainingSats, board.BestScore, board.BaselineScore, board.Version, [.. rows], false, 0);
+            paid.Sum(s => s.ClaimableSats) + paid.Where(s => s.Holdback == "paid").Sum(s => s.HoldbackSats), paid.Sum(s => s.FeeSats), summary.RemainingSats,
+            board.BestScore, board.BaselineScore, board.Version, [.. rows], false, 0)
+        {
+            HeldSat = paid.Where(s => s.Holdback is "held" or "released" or "paying").Sum(s => s.HoldbackSats),
+        };
     }
 
     private static Participant CreateParticipant(string name, Uri baseUri, SimnetNetwork network, ProvenanceLog log)

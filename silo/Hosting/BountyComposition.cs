@@ -96,9 +96,11 @@ public static class BountyComposition
             {
                 o.Jobs.Lanes[BountyJobTypes.Validate] = TrainingComposition.ComputeLane;
                 o.Jobs.Lanes[BountyJobTypes.ScoreBaseline] = TrainingComposition.ComputeLane;
+                o.Jobs.Lanes[BountyJobTypes.Holdback] = TrainingComposition.ComputeLane;
             });
             silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
-                .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s));
+                .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s))
+                .AddJobHandler(BountyJobTypes.Holdback, s => ActivatorUtilities.CreateInstance<HoldbackReevaluationHandler>(s));
         }
         if (roles.Contains("settler"))
         {

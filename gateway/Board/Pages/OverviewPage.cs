@@ -104,6 +104,7 @@ internal static class OverviewPage
         InvoicePurpose.BountyDeposit => "bounty deposits forfeited",
         InvoicePurpose.BountyFunding => "bounty funding",
         InvoicePurpose.BountyPayout => "bounty rewards",
+        InvoicePurpose.BountyHoldback => "bounty holdbacks",
         InvoicePurpose.BountyRefund => "bounty refunds",
         InvoicePurpose.CoordinatorFee => "coordinator fees",
         InvoicePurpose.SimnetFaucet => "simnet faucet capital",

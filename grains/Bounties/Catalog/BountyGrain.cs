@@ -41,6 +41,12 @@ public interface IBountyGrain : IDepositOwner, IRewardOwner
 
     /// <summary>The sponsor's cancel: closes and refunds what is left through the reward job.</summary>
     Task<CancelResult> CancelAsync(RefundRequest? refund);
+
+    /// <summary>The holdback re-evaluation's outcome: released (owed to the agent) or forfeited (back to the pool); idempotent.</summary>
+    Task HoldbackResolvedAsync(string submissionId, bool released);
+
+    /// <summary>An agent's holdback claim was paid (idempotent).</summary>
+    Task HoldbackPaidAsync(string submissionId);
 }
 
 /// <inheritdoc cref="IBountyGrain"/>
@@ -66,6 +72,8 @@ public sealed partial class BountyGrain(
         {
             Posted = posted, Status = BountyStatus.AwaitingFunding, CreatedAt = now,
             Version = 0, BestBlob = posted.BaselineBlob, Pool = new BountyPool(posted.Terms.TotalSat),
+            // Secret per bounty: an agent cannot pick a seed's sample to fit, and every tree meets the same samples.
+            EvalSeeds = [.. Enumerable.Range(0, posted.Terms.BaselineRuns).Select(_ => System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue))],
         };
         ScheduleFundingCheck(0, now);
         await bounty.WriteStateAsync();
@@ -136,6 +144,9 @@ public sealed partial class BountyGrain(
         {
             BestPublicScores = [.. publicScores], BestHeldOutScores = [.. heldOutScores],
             BaselineScore = version == 0 ? heldOutScores.Average() : State.BaselineScore,
+            // The noise floor: the spread of the baseline's own reruns (one per seed) on the held-out set.
+            NoiseSigma = version == 0 && heldOutScores.Count >= 2 ? StandardDeviation(heldOutScores) : State.NoiseSigma,
+            NoiseRuns = version == 0 && heldOutScores.Count >= 2 ? heldOutScores.Count : State.NoiseRuns,
         };
         await bounty.WriteStateAsync();
         return State;
@@ -148,15 +159,16 @@ public sealed partial class BountyGrain(
         if (State.Leaderboard.FirstOrDefault(e => e.SubmissionId == request.SubmissionId) is { } merged)
         {
             await PostFeeAsync(merged);
-            return new MergeResult(MergeOutcome.Merged, merged.Version, merged.RewardSat, merged.FeeSat);
+            return new MergeResult(MergeOutcome.Merged, merged.Version, merged.RewardSat, merged.FeeSat, merged.HoldbackSat, merged.HoldbackDueAt);
         }
         if (State.Status != BountyStatus.Active) return new MergeResult(MergeOutcome.Closed, State.Version, 0, 0);
         if (request.BaseVersion != State.Version) return new MergeResult(MergeOutcome.Superseded, State.Version, 0, 0);
 
         var now = TimeProvider.GetUtcNow();
-        var (pool, reward, fee) = State.Pool.Grant(Terms.RewardFor(request.Improvement), State.Posted!.CoordinatorFeePct);
+        var (pool, reward, fee, held) = State.Pool.Grant(Terms.RewardFor(request.Improvement), State.Posted!.CoordinatorFeePct, Terms.HoldbackPct);
         var entry = new LeaderboardEntry(request.SubmissionId, request.Agent, State.Version + 1,
-            request.PublicScores.Average(), request.HeldOutScores.Average(), request.Improvement, reward, fee, now, request.TreeBlob);
+            request.PublicScores.Average(), request.HeldOutScores.Average(), request.Improvement, reward, fee, now, request.TreeBlob,
+            HoldbackSat: held, HoldbackDueAt: held > 0 ? now + Terms.HoldbackDelay : null, Holdback: held > 0 ? HoldbackStatus.Held : HoldbackStatus.None);
         var next = State with
         {
             Version = entry.Version, BestBlob = request.TreeBlob,
@@ -168,7 +180,7 @@ public sealed partial class BountyGrain(
             : next;
         await bounty.WriteStateAsync();
         await PostFeeAsync(entry);
-        return new MergeResult(MergeOutcome.Merged, entry.Version, reward, fee);
+        return new MergeResult(MergeOutcome.Merged, entry.Version, reward, fee, held, entry.HoldbackDueAt);
     }
 
     /// <inheritdoc/>
@@ -207,6 +219,12 @@ public sealed partial class BountyGrain(
             {
                 KeptSat = entry.FeeSat,
             });
+    }
+
+    private static double StandardDeviation(IReadOnlyList<double> values)
+    {
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
     private static BountyState Closed(BountyState state, BountyCloseReason reason, DateTimeOffset now) =>

@@ -14,6 +14,12 @@ public static class BountyJobTypes
 
     /// <summary>Validate one submission (validator role); unique by submission id.</summary>
     public const string Validate = "bounty.validate";
+
+    /// <summary>
+    /// Re-evaluate an accepted submission on a fresh held-out slice once its holdback delay passed, then release or
+    /// forfeit its holdback (validator role); unique by submission id, scheduled at the merge for merge time + delay.
+    /// </summary>
+    public const string Holdback = "bounty.holdback";
 }
 
 /// <summary>Payload naming a bounty.</summary>

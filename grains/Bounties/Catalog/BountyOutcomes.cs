@@ -60,8 +60,10 @@ public enum MergeOutcome
 /// <param name="Version">The new version when merged; otherwise the bounty's current version.</param>
 /// <param name="RewardSat">The reward granted (fee included).</param>
 /// <param name="FeeSat">The coordinator's fee out of it.</param>
+/// <param name="HoldbackSat">The part of the agent's payout held back until the re-evaluation.</param>
+/// <param name="HoldbackDueAt">When the re-evaluation runs (null without a holdback).</param>
 [GenerateSerializer, Immutable, Alias("l402.MergeResult")]
-public sealed record MergeResult(MergeOutcome Outcome, int Version, long RewardSat, long FeeSat);
+public sealed record MergeResult(MergeOutcome Outcome, int Version, long RewardSat, long FeeSat, long HoldbackSat = 0, DateTimeOffset? HoldbackDueAt = null);
 
 /// <summary>The sponsor's invoice for the refund of a cancelled bounty.</summary>
 /// <param name="PaymentHash">Its hash (hex).</param>

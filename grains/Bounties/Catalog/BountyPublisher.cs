@@ -21,7 +21,11 @@ public sealed record PostedBounty(string Id, string FundingInvoice, string Fundi
 public sealed class BountyPublisher(IGrainFactory grains, IBlobStore blobs, ILightningNode node, BountyRules rules)
 {
     /// <summary>Posts the bounty; the caller validated <paramref name="terms"/> and the archives.</summary>
-    public async Task<PostedBounty> PublishAsync(BountyTerms terms, byte[] baselineArchive, byte[] heldOutArchive, CancellationToken cancellationToken = default)
+    public Task<PostedBounty> PublishAsync(BountyTerms terms, byte[] baselineArchive, byte[] heldOutArchive, CancellationToken cancellationToken = default) =>
+        PublishAsync(terms, baselineArchive, heldOutArchive, null, cancellationToken);
+
+    /// <summary>Posts the bounty with a holdback slice (<paramref name="holdbackArchive"/>, a fresh held-out set for the holdback's re-evaluation; null: none).</summary>
+    public async Task<PostedBounty> PublishAsync(BountyTerms terms, byte[] baselineArchive, byte[] heldOutArchive, byte[]? holdbackArchive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(baselineArchive);
@@ -29,6 +33,7 @@ public sealed class BountyPublisher(IGrainFactory grains, IBlobStore blobs, ILig
         var id = "b-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var baseline = await PutAsync(baselineArchive, cancellationToken);
         var heldOut = await PutAsync(heldOutArchive, cancellationToken);
+        var holdback = holdbackArchive is null ? null : await PutAsync(holdbackArchive, cancellationToken);
         var heldOutSha = Convert.ToHexStringLower(SHA256.HashData(heldOutArchive));
         var invoice = await node.CreateInvoiceAsync(
             new CreateInvoiceRequest(new Sats(terms.TotalSat).ToMilliSats(), $"l402train bounty {id}: {Shorten(terms.Title)}", rules.FundingInvoiceExpiry),
@@ -36,7 +41,7 @@ public sealed class BountyPublisher(IGrainFactory grains, IBlobStore blobs, ILig
         var hash = invoice.Hash.ToHex();
         await grains.GetGrain<IInvoiceGrain>(hash).TrackAsync(InvoiceDirection.Incoming, InvoicePurpose.BountyFunding, terms.TotalSat, MoneyState.Open, $"{BountyGrain.OwnerKind}/{id}");
         await grains.GetGrain<IBountyGrain>(id).CreateAsync(
-            new NewBounty(terms, baseline, heldOut, heldOutSha, hash, invoice.PaymentRequest, invoice.ExpiresAt, rules.CoordinatorFeePct));
+            new NewBounty(terms, baseline, heldOut, heldOutSha, hash, invoice.PaymentRequest, invoice.ExpiresAt, rules.CoordinatorFeePct) { HoldbackBlob = holdback });
         await grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).AddAsync(id);
         return new PostedBounty(id, invoice.PaymentRequest, hash, heldOutSha);
     }

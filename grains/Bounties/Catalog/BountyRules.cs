@@ -21,6 +21,27 @@ public sealed record BountyRules
     /// <summary>One-sided significance level of the repeats test (<c>significance_level</c>): 0.05, 0.025 or 0.01.</summary>
     public double SignificanceLevel { get; init; } = 0.05;
 
+    /// <summary>The noise floor in standard deviations: a submission must improve by more than this × σ of the baseline reruns (<c>noise_floor_sigmas</c>).</summary>
+    public double NoiseFloorSigmas { get; init; } = 2;
+
+    /// <summary>
+    /// How far a new leader raises the bar (<c>leader_threshold_rise</c>): the next challenger must beat it by
+    /// this × the new leader's own improvement, decaying back to the noise floor (see <see cref="LeaderThreshold"/>).
+    /// </summary>
+    public double LeaderThresholdRise { get; init; } = 1;
+
+    /// <summary>Share of the raised bar's excess over the floor lost per <see cref="LeaderThresholdPeriod"/> (<c>leader_threshold_decay</c>).</summary>
+    public double LeaderThresholdDecay { get; init; } = 0.05;
+
+    /// <summary>The period of <see cref="LeaderThresholdDecay"/> (<c>leader_threshold_period_s</c>).</summary>
+    public TimeSpan LeaderThresholdPeriod { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Most noise reruns a sponsor may ask for.</summary>
+    public int MaxNoiseReruns { get; init; } = 10;
+
+    /// <summary>Longest holdback delay a sponsor may ask for.</summary>
+    public TimeSpan MaxHoldbackDelay { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>How long a sponsor has to pay the funding invoice.</summary>
     public TimeSpan FundingInvoiceExpiry { get; init; } = TimeSpan.FromHours(1);
 
@@ -50,6 +71,10 @@ public sealed record BountyRules
         if (CoordinatorFeePct is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(CoordinatorFeePct), CoordinatorFeePct, "the fee is a percentage between 0 and 100");
         if (!(SuspiciousGap > 0)) throw new ArgumentOutOfRangeException(nameof(SuspiciousGap), SuspiciousGap, "the gap threshold must be positive");
         if (SignificanceLevel is not (0.05 or 0.025 or 0.01)) throw new ArgumentOutOfRangeException(nameof(SignificanceLevel), SignificanceLevel, "use 0.05, 0.025 or 0.01");
+        if (!(NoiseFloorSigmas >= 0) || !double.IsFinite(NoiseFloorSigmas)) throw new ArgumentOutOfRangeException(nameof(NoiseFloorSigmas), NoiseFloorSigmas, "a finite number ≥ 0");
+        if (!(LeaderThresholdRise >= 0) || !double.IsFinite(LeaderThresholdRise)) throw new ArgumentOutOfRangeException(nameof(LeaderThresholdRise), LeaderThresholdRise, "a finite number ≥ 0");
+        if (LeaderThresholdDecay is not (> 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(LeaderThresholdDecay), LeaderThresholdDecay, "a share in (0, 1]");
+        if (LeaderThresholdPeriod <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LeaderThresholdPeriod), LeaderThresholdPeriod, "must be positive");
         if (FundingPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FundingPollInterval), FundingPollInterval, "must be positive");
         if (FundingInvoiceExpiry <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FundingInvoiceExpiry), FundingInvoiceExpiry, "must be positive");
     }

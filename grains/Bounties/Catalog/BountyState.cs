@@ -18,7 +18,15 @@ public sealed record NewBounty(
     string FundingPaymentHash,
     string FundingInvoice,
     DateTimeOffset FundingExpiresAt,
-    decimal CoordinatorFeePct);
+    decimal CoordinatorFeePct)
+{
+    /// <summary>
+    /// Blob hash of the holdback slice: a fresh held-out set the temporal holdback's re-evaluation scores on, never
+    /// used in validation; null: the re-evaluation reruns the held-out set under fresh seeds.
+    /// </summary>
+    [Id(8)]
+    public string? HoldbackBlob { get; init; }
+}
 
 /// <summary>A registered commit-before-reveal: <c>sha256(diff ‖ nonce)</c>.</summary>
 /// <param name="Commitment">The hash (lowercase hex).</param>
@@ -53,10 +61,32 @@ public sealed record DiffClaim(string DiffHash, string SubmissionId, int? Commit
 /// <param name="AcceptedAt">When it merged.</param>
 /// <param name="TreeBlob">Blob hash of the archive of the tree it created.</param>
 /// <param name="Paid">True once the agent's claim was paid.</param>
+/// <param name="HoldbackSat">The part of the agent's payout held back until the re-evaluation (out of <c>RewardSat − FeeSat</c>).</param>
+/// <param name="HoldbackDueAt">When the holdback's re-evaluation runs.</param>
+/// <param name="Holdback">Where the holdback stands.</param>
 [GenerateSerializer, Immutable, Alias("l402.LeaderboardEntry")]
 public sealed record LeaderboardEntry(
     string SubmissionId, string Agent, int Version, double PublicScore, double HeldOutScore, double Improvement,
-    long RewardSat, long FeeSat, DateTimeOffset AcceptedAt, string TreeBlob, bool Paid = false);
+    long RewardSat, long FeeSat, DateTimeOffset AcceptedAt, string TreeBlob, bool Paid = false,
+    long HoldbackSat = 0, DateTimeOffset? HoldbackDueAt = null, HoldbackStatus Holdback = HoldbackStatus.None);
+
+/// <summary>Where the temporal holdback of an accepted submission stands (the wire's <c>holdback</c>, snake_case).</summary>
+[GenerateSerializer, Alias("l402.HoldbackStatus")]
+public enum HoldbackStatus
+{
+    /// <summary>Nothing is held back (rejected, or a bounty without a holdback).</summary>
+    None,
+    /// <summary>Held until the re-evaluation on a fresh held-out slice.</summary>
+    Held,
+    /// <summary>The improvement held up: the holdback is owed and may be claimed.</summary>
+    Released,
+    /// <summary>A claim of the holdback is being paid.</summary>
+    Paying,
+    /// <summary>Paid (final).</summary>
+    Paid,
+    /// <summary>The improvement did not hold up: the holdback went back to the bounty's pool (final).</summary>
+    Forfeited,
+}
 
 /// <summary>The refund of a cancelled bounty's remaining pool to its sponsor.</summary>
 /// <param name="PaymentHash">The sponsor's invoice hash.</param>
@@ -151,6 +181,18 @@ public sealed record BountyState
     /// <summary>The sponsor refund, once cancelled.</summary>
     [Id(16)]
     public SponsorRefund? Refund { get; init; }
+
+    /// <summary>Seeds of the eval runs (<c>L402_EVAL_SEED</c>), drawn at creation and kept secret: run i of every tree gets seed i, so comparisons are paired. Empty for bounties stored before.</summary>
+    [Id(17)]
+    public IReadOnlyList<int> EvalSeeds { get; init; } = [];
+
+    /// <summary>σ of the baseline's held-out reruns at activation (sample standard deviation); null until measured.</summary>
+    [Id(18)]
+    public double? NoiseSigma { get; init; }
+
+    /// <summary>How many held-out reruns <see cref="NoiseSigma"/> was measured over.</summary>
+    [Id(19)]
+    public int NoiseRuns { get; init; }
 
     /// <summary>The mean held-out score of the current best.</summary>
     public double? BestScore => BestHeldOutScores is { Count: > 0 } s ? s.Average() : null;

@@ -50,6 +50,38 @@ public sealed record BountyTerms(
     [Id(17)]
     public double? TargetScore { get; init; }
 
+    /// <summary>
+    /// How many times the baseline is evaluated on each set at activation to measure the eval's noise
+    /// (<c>noise_reruns</c>, each run with its own seed in <c>L402_EVAL_SEED</c>; <c>POST /bounties</c> defaults it to
+    /// <see cref="DefaultNoiseReruns"/>). 0, as in terms stored before noise floors: the baseline runs <see cref="Repeats"/>
+    /// times and no σ is measured. Stored terms are never given a new default: what a sponsor posted stays the deal.
+    /// </summary>
+    [Id(18)]
+    public int NoiseReruns { get; init; }
+
+    /// <summary>
+    /// Share of each reward, in percent, held back until the re-evaluation on a fresh held-out slice (<c>holdback_pct</c>;
+    /// <c>POST /bounties</c> defaults it to <see cref="DefaultHoldbackPct"/>). 0, as in terms stored before holdbacks: none.
+    /// </summary>
+    [Id(19)]
+    public int HoldbackPct { get; init; }
+
+    /// <summary>How long after the merge the holdback's re-evaluation runs (<c>holdback_delay_s</c>).</summary>
+    [Id(20)]
+    public TimeSpan HoldbackDelay { get; init; } = DefaultHoldbackDelay;
+
+    /// <summary>Default of <see cref="NoiseReruns"/>.</summary>
+    public const int DefaultNoiseReruns = 3;
+
+    /// <summary>Default of <see cref="HoldbackPct"/>.</summary>
+    public const int DefaultHoldbackPct = 20;
+
+    /// <summary>Default of <see cref="HoldbackDelay"/>: 48 hours.</summary>
+    public static readonly TimeSpan DefaultHoldbackDelay = TimeSpan.FromHours(48);
+
+    /// <summary>How many runs per set score the baseline: at least <see cref="Repeats"/>, so every repeat of a submission has a baseline run of the same seed.</summary>
+    public int BaselineRuns => Math.Max(NoiseReruns, Repeats);
+
     /// <summary>True when <paramref name="heldOutScore"/> reaches <see cref="TargetScore"/> in the metric's direction.</summary>
     public bool Reaches(double heldOutScore) =>
         TargetScore is { } target && (Direction == MetricDirection.Maximize ? heldOutScore >= target : heldOutScore <= target);

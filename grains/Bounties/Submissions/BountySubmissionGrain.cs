@@ -24,8 +24,17 @@ public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
     /// </summary>
     Task<BountySubmissionState> DecideAsync(BountyVerdict verdict);
 
-    /// <summary>Queues payment of a claim invoice for exactly the reward less the fee.</summary>
+    /// <summary>
+    /// Queues payment of a claim invoice for exactly what is claimable now (<see cref="BountySubmissionState.ClaimableSat"/>):
+    /// the reward less the fee and the holdback, then, once released, the holdback.
+    /// </summary>
     Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat);
+
+    /// <summary>
+    /// Records the holdback re-evaluation's outcome once and tells the bounty (released: owed; else forfeited to the pool).
+    /// Called again after a crash, it completes the bounty's side with the outcome already recorded and ignores the arguments.
+    /// </summary>
+    Task<BountySubmissionState> ResolveHoldbackAsync(bool heldUp, string detail);
 }
 
 /// <inheritdoc cref="IBountySubmissionGrain"/>
@@ -103,6 +112,9 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
         }
         var reward = merge?.RewardSat ?? 0;
         var fee = merge?.FeeSat ?? 0;
+        var held = merge?.HoldbackSat ?? 0;
+        if (held > 0)
+            EnqueueJob(BountyJobTypes.Holdback, id, new BountySubmissionJob(id), merge!.HoldbackDueAt);
         submission.State = State with
         {
             Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), NewVersion = merge?.Version,
@@ -112,7 +124,8 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
                 DepositAction.Forfeit => DepositStatus.Forfeiting,
                 _ => DepositStatus.Refunded,
             },
-            RewardSat = reward, FeeSat = fee, Reward = reward - fee > 0 ? RewardStatus.Owed : RewardStatus.None,
+            RewardSat = reward, FeeSat = fee, Reward = reward - fee - held > 0 ? RewardStatus.Owed : RewardStatus.None,
+            HoldbackSat = held, Holdback = held > 0 ? HoldbackStatus.Held : HoldbackStatus.None, HoldbackDueAt = merge?.HoldbackDueAt,
         };
         await submission.WriteStateAsync();
         BountyMetrics.Decided(verdict.Reason, reward);
@@ -124,15 +137,46 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     {
         if (State.Verdict is null) return ClaimOutcome.NotDecided;
         if (State.PayoutSat <= 0) return ClaimOutcome.NothingOwed;
-        if (State.Reward is RewardStatus.Paid or RewardStatus.Paying)
-            return State.ClaimPaymentHash == paymentHash ? ClaimOutcome.AlreadyClaimed : ClaimOutcome.OtherClaimInFlight;
-        if (amountSat != State.PayoutSat) return ClaimOutcome.WrongAmount;
-
         var id = GetPrimaryKeyString();
-        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.BountyPayout, OwnerKind, id).ToRequest());
-        submission.State = State with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
+        if (State.Reward is RewardStatus.Paid or RewardStatus.Paying && State.ClaimPaymentHash == paymentHash) return ClaimOutcome.AlreadyClaimed;
+        if (State.Reward == RewardStatus.Paying) return ClaimOutcome.OtherClaimInFlight;
+        if (State.Reward == RewardStatus.Owed)
+        {
+            if (amountSat != State.FirstClaimSat) return ClaimOutcome.WrongAmount;
+            EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.BountyPayout, OwnerKind, id).ToRequest());
+            submission.State = State with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
+            await submission.WriteStateAsync();
+            return ClaimOutcome.Queued;
+        }
+
+        // The first part is paid (or was all held back): what is left is the holdback, once it held up.
+        if (State.Holdback is HoldbackStatus.Paying or HoldbackStatus.Paid && State.HoldbackPaymentHash == paymentHash) return ClaimOutcome.AlreadyClaimed;
+        if (State.Holdback == HoldbackStatus.Paying) return ClaimOutcome.OtherClaimInFlight;
+        if (State.Holdback != HoldbackStatus.Released) return ClaimOutcome.NothingOwed;
+        if (amountSat != State.HoldbackSat) return ClaimOutcome.WrongAmount;
+        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.BountyHoldback, OwnerKind, id).ToRequest());
+        submission.State = State with { Holdback = HoldbackStatus.Paying, HoldbackPaymentHash = paymentHash, HoldbackClaimFailure = null };
         await submission.WriteStateAsync();
         return ClaimOutcome.Queued;
+    }
+
+    /// <inheritdoc/>
+    public async Task<BountySubmissionState> ResolveHoldbackAsync(bool heldUp, string detail)
+    {
+        var arrival = State.Received ?? throw new InvalidOperationException($"Bounty submission {GetPrimaryKeyString()} does not exist.");
+        if (State.Holdback == HoldbackStatus.None) return State;
+        if (State.Holdback == HoldbackStatus.Held)
+        {
+            submission.State = State with
+            {
+                Holdback = heldUp ? HoldbackStatus.Released : HoldbackStatus.Forfeited, HoldbackDetail = detail, HoldbackResolvedAt = TimeProvider.GetUtcNow(),
+            };
+            await submission.WriteStateAsync();
+            BountyMetrics.HoldbackResolved(heldUp, State.HoldbackSat);
+        }
+        // Idempotent on the bounty: a re-run after a crash between the two writes completes it with the recorded outcome.
+        await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).HoldbackResolvedAsync(GetPrimaryKeyString(), State.Holdback != HoldbackStatus.Forfeited);
+        return State;
     }
 
     /// <inheritdoc/>
@@ -151,18 +195,34 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     public async Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat)
     {
         if (State.Received is not { } arrival) return;
+        if (paymentHash == State.HoldbackPaymentHash)
+        {
+            if (State.Holdback != HoldbackStatus.Paid)
+            {
+                submission.State = State with { Holdback = HoldbackStatus.Paid };
+                await submission.WriteStateAsync();
+            }
+            await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).HoldbackPaidAsync(GetPrimaryKeyString());
+            return;
+        }
         if (State.Reward != RewardStatus.Paid)
         {
             submission.State = State with { Reward = RewardStatus.Paid, ClaimPaymentHash = paymentHash, RewardPaidAt = TimeProvider.GetUtcNow() };
             await submission.WriteStateAsync();
         }
         // Idempotent on the bounty too, so a re-run after a crash between the two writes completes it.
-        await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).PayoutPaidAsync(GetPrimaryKeyString(), State.PayoutSat);
+        await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).PayoutPaidAsync(GetPrimaryKeyString(), State.FirstClaimSat);
     }
 
     /// <inheritdoc/>
     public async Task RewardFailedAsync(string paymentHash, string reason)
     {
+        if (State.Holdback == HoldbackStatus.Paying && State.HoldbackPaymentHash == paymentHash)
+        {
+            submission.State = State with { Holdback = HoldbackStatus.Released, HoldbackClaimFailure = reason };
+            await submission.WriteStateAsync();
+            return;
+        }
         if (State.Reward != RewardStatus.Paying || State.ClaimPaymentHash != paymentHash) return;
         submission.State = State with { Reward = RewardStatus.Owed, ClaimFailure = reason };
         await submission.WriteStateAsync();

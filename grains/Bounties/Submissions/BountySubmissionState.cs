@@ -87,6 +87,43 @@ public sealed record BountySubmissionState
     [Id(15)]
     public DateTimeOffset? RewardPaidAt { get; init; }
 
-    /// <summary>What the agent is paid: the reward less the fee.</summary>
+    /// <summary>The part of <see cref="PayoutSat"/> held back until the re-evaluation on a fresh held-out slice.</summary>
+    [Id(16)]
+    public long HoldbackSat { get; init; }
+
+    /// <summary>Where the holdback stands.</summary>
+    [Id(17)]
+    public L402Train.Grains.Bounties.Catalog.HoldbackStatus Holdback { get; init; }
+
+    /// <summary>When the holdback's re-evaluation runs.</summary>
+    [Id(18)]
+    public DateTimeOffset? HoldbackDueAt { get; init; }
+
+    /// <summary>The invoice the holdback is being (or was) paid to.</summary>
+    [Id(19)]
+    public string? HoldbackPaymentHash { get; init; }
+
+    /// <summary>The re-evaluation's figures in a sentence (the sponsor's; agents see only the outcome).</summary>
+    [Id(20)]
+    public string? HoldbackDetail { get; init; }
+
+    /// <summary>When the re-evaluation decided.</summary>
+    [Id(21)]
+    public DateTimeOffset? HoldbackResolvedAt { get; init; }
+
+    /// <summary>Why the last holdback claim payment failed.</summary>
+    [Id(22)]
+    public string? HoldbackClaimFailure { get; init; }
+
+    /// <summary>What the agent is paid in all: the reward less the fee (the holdback included).</summary>
     public long PayoutSat => RewardSat - FeeSat;
+
+    /// <summary>What the first claim pays: the payout less the holdback.</summary>
+    public long FirstClaimSat => PayoutSat - HoldbackSat;
+
+    /// <summary>What the next claim must be for: the first part while it is owed, then the released holdback; 0 when nothing is claimable now.</summary>
+    public long ClaimableSat =>
+        Reward is RewardStatus.Owed or RewardStatus.Paying ? FirstClaimSat
+        : Holdback is L402Train.Grains.Bounties.Catalog.HoldbackStatus.Released or L402Train.Grains.Bounties.Catalog.HoldbackStatus.Paying ? HoldbackSat
+        : 0;
 }

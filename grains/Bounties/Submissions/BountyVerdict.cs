@@ -33,6 +33,11 @@ public enum BountyVerdictReason
     DepositExpired,
     /// <summary>The validation itself failed on every attempt (the coordinator's fault, not the agent's). Deposit refunded.</summary>
     ValidatorError,
+    /// <summary>
+    /// Got the public canary items right and their held-out counterparts wrong (canary accuracy public − held-out above one
+    /// half): the answers were memorised from the public set. Deposit forfeited.
+    /// </summary>
+    CanaryFailed,
 }
 
 /// <summary>A validator's (or the gateway's) decision on one bounty submission.</summary>

@@ -23,7 +23,24 @@ public sealed class BountyEvaluation(BubblewrapSandbox sandbox, BountyWorkspace 
         var heldOut = await workspace.UnpackAsync(posted.HeldOutBlob, cancellationToken);
         var terms = posted.Terms;
         return new EvaluationPlan(best, Path.Combine(best, ShippedBounty.PublicDirectory), heldOut, terms.EvalCommand,
-            terms.Policy(L402Train.Bounties.Diffs.EvalFiles.Find(terms.EvalCommand, best)), terms.Limits(), terms.Repeats, terms.Range());
+            terms.Policy(L402Train.Bounties.Diffs.EvalFiles.Find(terms.EvalCommand, best)), terms.Limits(), terms.Repeats, terms.Range())
+        {
+            Seeds = bounty.EvalSeeds,
+        };
+    }
+
+    /// <summary>
+    /// Scores the archived tree <paramref name="treeBlob"/> on the held-out set <paramref name="setBlob"/> only
+    /// (<see cref="BountyTerms.Repeats"/> runs under <paramref name="seeds"/>): the holdback's re-evaluation.
+    /// </summary>
+    public async Task<SubmissionEvaluation> ScoreTreeAsync(BountyTerms terms, string treeBlob, string setBlob, IReadOnlyList<int> seeds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var tree = await workspace.UnpackAsync(treeBlob, cancellationToken);
+        var set = await workspace.UnpackAsync(setBlob, cancellationToken);
+        var plan = new EvaluationPlan(tree, Path.Combine(tree, ShippedBounty.PublicDirectory), set, terms.EvalCommand,
+            terms.Policy(), terms.Limits(), terms.Repeats, terms.Range()) { Seeds = seeds, HeldOutOnly = true };
+        return await EvaluateAsync(plan, "", cancellationToken);
     }
 
     /// <summary>Evaluates a diff (empty: the current best itself) under <paramref name="plan"/>.</summary>
@@ -41,6 +58,9 @@ public sealed class BountyEvaluation(BubblewrapSandbox sandbox, BountyWorkspace 
         ArgumentNullException.ThrowIfNull(bounty);
         if (bounty.BestHeldOutScores is not null) return bounty;
         var plan = await PlanAsync(bounty, cancellationToken);
+        // The baseline's runs are the noise reruns: one per seed, so σ is measured and every repeat of a submission
+        // has a baseline run of the same seed to be compared with.
+        if (bounty.Version == 0 && bounty.Posted!.Terms.NoiseReruns > 0) plan = plan with { Repeats = bounty.Posted.Terms.BaselineRuns };
         var result = await EvaluateAsync(plan, "", cancellationToken);
         if (!result.Complete)
         {

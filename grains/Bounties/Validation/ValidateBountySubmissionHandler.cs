@@ -82,13 +82,24 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
                     : null,
             };
 
-        var decision = AcceptancePolicy.Judge(
-            new ScoreComparison(bounty.BestPublicScores ?? [], bounty.BestHeldOutScores!, result.PublicScores, result.HeldOutScores),
-            terms.Direction, terms.MinImprovement, rules.SuspiciousGap, rules.SignificanceLevel);
+        // Run i of the candidate had seed i, as run i of the current best did: compare with the best's first runs only
+        // (the baseline has one per noise rerun), so a change that does nothing scores exactly as the best.
+        var comparison = new ScoreComparison(
+            [.. (bounty.BestPublicScores ?? []).Take(terms.Repeats)], [.. bounty.BestHeldOutScores!.Take(terms.Repeats)], result.PublicScores, result.HeldOutScores)
+        {
+            PublicCanaries = CanaryTotals(result.PublicRuns),
+            HeldOutCanaries = CanaryTotals(result.HeldOutRuns),
+        };
+        var decision = AcceptancePolicy.Judge(comparison, terms.Direction, LeaderThreshold.At(bounty, rules, job.Time.GetUtcNow()), rules.SuspiciousGap, rules.SignificanceLevel);
         var tree = decision.Reason == BountyVerdictReason.Accepted ? await evaluation.MergedTreeAsync(plan, diff, cancellationToken) : null;
         return new BountyVerdict(decision.Reason, decision.Detail, PublicScores: result.PublicScores, HeldOutScores: result.HeldOutScores,
             Improvement: decision.Improvement, TreeBlob: tree, PublicStdoutTail: tail);
     }
+
+    private static CanaryCount? CanaryTotals(IReadOnlyList<SandboxResult> runs) =>
+        runs.Select(r => r.Canaries).OfType<CanaryCount>().ToList() is { Count: > 0 } counts
+            ? new CanaryCount(counts.Sum(c => c.Correct), counts.Sum(c => c.Total))
+            : null;
 
     // A diff credited to the agent's own earlier submission is a resubmission (e.g. after a lost
     // connection), not a copy: copies are judged against other agents only. Agents are told apart by

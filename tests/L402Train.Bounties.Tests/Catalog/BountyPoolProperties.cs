@@ -28,6 +28,35 @@ public sealed class BountyPoolProperties
     }
 
     [Fact]
+    public void Holdbacks_released_paid_or_forfeited_keep_the_pool_exact_to_the_sat()
+    {
+        // Each grant: earned, holdback percent, and what becomes of its holdback (0 stays held, 1 released and paid, 2 forfeited).
+        var step = Gen.Choose(0, 30_000).SelectMany(earned => Gen.Choose(0, 100).SelectMany(pct => Gen.Choose(0, 2).Select(fate => (earned, pct, fate))));
+        var steps = Gen.ListOf(step).Select(l => l.ToArray());
+        Prop.ForAll(Gen.Choose(1, 100_000).ToArbitrary(), steps.ToArbitrary(), Gen.Choose(0, 100).ToArbitrary(), (total, grants, feePct) =>
+        {
+            var pool = new BountyPool(total);
+            foreach (var (earned, holdbackPct, fate) in grants)
+            {
+                var before = pool.RemainingSat;
+                var (next, reward, fee, held) = pool.Grant(earned, feePct, holdbackPct);
+                if (reward > before || held > reward - fee || held < 0 || next.RemainingSat != before - reward) return false;
+                pool = next.Paid(reward - fee - held);
+                pool = fate switch
+                {
+                    1 => pool.ReleaseHoldback(held).Paid(held),
+                    2 => pool.ForfeitHoldback(held),
+                    _ => pool,
+                };
+            }
+            pool = pool.RefundRemaining();
+            return pool.RemainingSat == 0 && pool.OwedSat == 0
+                && pool.TotalSat == pool.PaidSat + pool.OwedSat + pool.FeesSat + pool.RefundedSat + pool.HeldSat
+                && pool.PaidSat >= 0 && pool.HeldSat >= 0 && pool.RefundedSat >= 0;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void The_fee_is_floored_so_the_agent_keeps_the_rounding()
     {
         var (_, reward, fee) = new BountyPool(10_000).Grant(1_999, 5);

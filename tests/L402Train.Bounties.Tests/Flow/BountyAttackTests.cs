@@ -48,11 +48,32 @@ public sealed class BountyAttackTests
     }
 
     [Fact]
-    public async Task Hard_coding_the_public_answers_raises_the_public_score_only_and_is_rejected_as_a_suspicious_gap()
+    public async Task Hard_coding_the_public_answers_gets_the_public_canaries_right_and_is_rejected_as_canary_failed()
     {
         await using var h = await BountyHarness.StartAsync();
         var id = await h.PostAndFundAsync(h.Terms());
         var gamed = ShippedBounty.HardCodePublicAnswers(h.BaselineConfig, h.Shipped.PublicSet[ShippedBounty.MessagesFile]);
+
+        var state = await h.SettledAsync(await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, gamed), baseVersion: 0, payer: h.Mallory));
+
+        var bounty = await h.Bounty(id).GetAsync();
+        Assert.True(state.Verdict!.Reason == BountyVerdictReason.CanaryFailed, state.Verdict.Detail);
+        Assert.Equal("canary_failed", state.Verdict.Code);
+        Assert.Contains($"{ShippedBounty.CanaryCount}/{ShippedBounty.CanaryCount} public canary items right but 0/{ShippedBounty.CanaryCount}", state.Verdict.Detail, StringComparison.Ordinal);
+        Assert.Equal(DepositStatus.Forfeited, state.Deposit);
+        Assert.Equal(0, state.RewardSat);
+        Assert.Equal(0, bounty.Version);
+    }
+
+    [Fact]
+    public async Task Hard_coding_the_public_answers_but_the_canaries_raises_the_public_score_only_and_is_rejected_as_a_suspicious_gap()
+    {
+        await using var h = await BountyHarness.StartAsync();
+        var id = await h.PostAndFundAsync(h.Terms());
+        var canaries = h.Shipped.PublicSet[ShippedBounty.CanariesFile].Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var withoutCanaries = string.Concat(h.Shipped.PublicSet[ShippedBounty.MessagesFile].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !canaries.Contains(line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..])).Select(line => line + "\n"));
+        var gamed = ShippedBounty.HardCodePublicAnswers(h.BaselineConfig, withoutCanaries);
 
         var state = await h.SettledAsync(await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, gamed), baseVersion: 0, payer: h.Mallory));
 
@@ -159,23 +180,23 @@ public sealed class BountyAttackTests
         await h.Cluster.RestartSiloAsync(0);
         await h.Cluster.RestartSiloAsync(1);
         var aliceBefore = await h.Alice.GetBalanceAsync(Ct);
-        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.PayoutSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
+        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.FirstClaimSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
         Assert.Equal(ClaimOutcome.Queued, await h.Cluster.GrainFactory(0).GetGrain<IBountySubmissionGrain>(sid)
-            .ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
+            .ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10));
         await h.Cluster.KillSiloAsync(0);
 
         h.Settlers = true;
         await h.Cluster.RestartSiloAsync(0);
         await h.Cluster.RestartSiloAsync(1);
         await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Leaderboard.Single().Paid, "the reward to be paid after the restart");
-        var job = new RewardJob(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10, InvoicePurpose.BountyPayout, BountySubmissionGrain.OwnerKind, sid);
+        var job = new RewardJob(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10, InvoicePurpose.BountyPayout, BountySubmissionGrain.OwnerKind, sid);
         Assert.False(await h.Cluster.Silo(0).EnqueueJobAsync(job.ToRequest(), Ct));
 
-        Assert.Equal(aliceBefore.Local + new Sats(accepted.PayoutSat).ToMilliSats(), (await h.Alice.GetBalanceAsync(Ct)).Local);
+        Assert.Equal(aliceBefore.Local + new Sats(accepted.FirstClaimSat).ToMilliSats(), (await h.Alice.GetBalanceAsync(Ct)).Local);
         Assert.Equal(InvoiceState.Settled, (await h.Alice.LookupInvoiceAsync(invoice.Hash, Ct))!.State);
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
-        Assert.Equal(accepted.PayoutSat, Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyPayout).OutSat);
-        Assert.Equal(new BountyPool(20_000, accepted.PayoutSat, 0, accepted.FeeSat), (await h.Bounty(id).GetAsync()).Pool);
+        Assert.Equal(accepted.FirstClaimSat, Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyPayout).OutSat);
+        Assert.Equal(new BountyPool(20_000, accepted.FirstClaimSat, 0, accepted.FeeSat, HeldSat: accepted.HoldbackSat), (await h.Bounty(id).GetAsync()).Pool);
         var reconciliation = await h.ReconcileAsync();
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }

@@ -34,21 +34,24 @@ public sealed class BountyFlowTests
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(1, bounty.Version);
         Assert.Equal(accepted.Verdict.HeldOutScore!.Value, bounty.BestScore!.Value, 9);
-        Assert.Equal(new BountyPool(20_000, 0, reward - accepted.FeeSat, accepted.FeeSat), bounty.Pool);
+        // 20 % of the agent's share is held back until the re-evaluation (BountyTerms.HoldbackPct's default).
+        Assert.Equal((reward - accepted.FeeSat) * 20 / 100, accepted.HoldbackSat);
+        Assert.Equal(new BountyPool(20_000, 0, accepted.FirstClaimSat, accepted.FeeSat, HeldSat: accepted.HoldbackSat), bounty.Pool);
         Assert.Equal(20_000 - reward, bounty.Pool.RemainingSat);
 
-        // Claim the reward less the fee; a repeat of the same claim is idempotent and pays nothing more.
-        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.PayoutSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
+        // Claim the reward less the fee and the holdback; a repeat of the same claim is idempotent and pays nothing more.
+        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.FirstClaimSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
         Assert.Equal(ClaimOutcome.WrongAmount, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.RewardSat, 10));
-        Assert.Equal(ClaimOutcome.Queued, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
+        Assert.Equal(ClaimOutcome.WrongAmount, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
+        Assert.Equal(ClaimOutcome.Queued, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10));
         await h.WaitUntilAsync(async () => (await h.Submission(sid).GetAsync()).Reward == RewardStatus.Paid, "the reward to be paid");
-        Assert.Equal(ClaimOutcome.AlreadyClaimed, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
+        Assert.Equal(ClaimOutcome.AlreadyClaimed, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10));
         await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Pool.PaidSat > 0, "the bounty to record the payout");
 
         var aliceAfter = await h.Alice.GetBalanceAsync(Ct);
-        Assert.Equal(aliceBefore.Local + new Sats(accepted.PayoutSat).ToMilliSats(), aliceAfter.Local);
+        Assert.Equal(aliceBefore.Local + new Sats(accepted.FirstClaimSat).ToMilliSats(), aliceAfter.Local);
         bounty = await h.Bounty(id).GetAsync();
-        Assert.Equal(new BountyPool(20_000, reward - accepted.FeeSat, 0, accepted.FeeSat), bounty.Pool);
+        Assert.Equal(new BountyPool(20_000, accepted.FirstClaimSat, 0, accepted.FeeSat, HeldSat: accepted.HoldbackSat), bounty.Pool);
         Assert.True(Assert.Single(bounty.Leaderboard).Paid);
 
         // A diff against the old version is stale and forfeits its deposit.
@@ -59,7 +62,7 @@ public sealed class BountyFlowTests
         // The ledger holds the funding, the forfeited deposit, the payout and the fee kept, and matches the node.
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(20_000 + BountyHarness.Deposit, ledger.TotalInSat);
-        Assert.Equal(accepted.PayoutSat, ledger.TotalOutSat);
+        Assert.Equal(accepted.FirstClaimSat, ledger.TotalOutSat);
         Assert.Equal(accepted.FeeSat, ledger.TotalKeptSat);
         var reconciliation = await h.ReconcileAsync();
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
@@ -93,7 +96,7 @@ public sealed class BountyFlowTests
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(BountyStatus.Closed, bounty.Status);
         Assert.Equal(BountyCloseReason.Cancelled, bounty.ClosedReason);
-        Assert.Equal(new BountyPool(12_345, 0, accepted.PayoutSat, accepted.FeeSat, left), bounty.Pool);
+        Assert.Equal(new BountyPool(12_345, 0, accepted.FirstClaimSat, accepted.FeeSat, left, accepted.HoldbackSat), bounty.Pool);
         Assert.Equal(0, bounty.Pool.RemainingSat);
         Assert.Equal(sponsorBefore.Local + new Sats(left).ToMilliSats(), (await h.Sponsor.GetBalanceAsync(Ct)).Local);
         Assert.Equal(RewardStatus.Owed, (await h.Submission(accepted.Received!.PaymentHash).GetAsync()).Reward);

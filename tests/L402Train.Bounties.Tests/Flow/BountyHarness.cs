@@ -17,7 +17,7 @@ using Xunit;
 namespace L402Train.Bounties.Tests.Flow;
 
 /// <summary>
-/// Silos on PostgreSQL with the bounty and payment grains, an in-memory simnet (coordinator,
+/// Silos on PostgreSQL (or SQLite) with the bounty and payment grains, an in-memory simnet (coordinator,
 /// sponsor, agents), a blob store and the real sandbox; the shipped bounty posted and funded.
 /// Which silos validate or settle is decided when a silo (re)starts.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class BountyHarness : IAsyncDisposable
     public const long Deposit = 1_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Preimage> preimages = new();
     private readonly DirectoryInfo root = CreateRoot();
-    private TemporarySchema schema = null!;
+    private TemporarySchema? schema;
 
     private BountyHarness(FakeTimeProvider clock, BountyRules rules)
     {
@@ -63,10 +63,16 @@ internal sealed class BountyHarness : IAsyncDisposable
     public string BaselineConfig => Shipped.Baseline[ShippedBounty.ConfigPath];
 
     public static async Task<BountyHarness> StartAsync(int silos = 1, BountyRules? rules = null, bool validators = true, bool settlers = true,
-        Action<SiloJobs>? configure = null)
+        Action<SiloJobs>? configure = null, string store = "postgres")
     {
         var harness = new BountyHarness(new FakeTimeProvider(), rules ?? new BountyRules()) { Validators = validators, Settlers = settlers };
-        harness.schema = await PostgresDatabase.CreateSchemaAsync("bounty");
+        IGrainStore grainStore;
+        if (store == "sqlite") grainStore = new SqliteGrainStore(Path.Combine(harness.root.FullName, "grains.db"));
+        else
+        {
+            harness.schema = await PostgresDatabase.CreateSchemaAsync("bounty");
+            grainStore = new PostgresGrainStore(harness.schema.ConnectionString);
+        }
         var workspace = Path.Combine(harness.root.FullName, "workspace");
         var services = new ServiceCollection()
             .AddSingleton<ILightningNode>(harness.Network.Coordinator)
@@ -77,7 +83,7 @@ internal sealed class BountyHarness : IAsyncDisposable
             .AddSingleton(new BountyEvaluation(
                 new BubblewrapSandbox(new SandboxOptions { ScratchRoot = workspace }, TimeProvider.System), new BountyWorkspace(harness.Blobs, workspace)))
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
-        harness.Cluster = await TestCluster.StartAsync(new PostgresGrainStore(harness.schema.ConnectionString), silos, silo =>
+        harness.Cluster = await TestCluster.StartAsync(grainStore, silos, silo =>
         {
             silo.UseServices(services)
                 .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20))
@@ -85,7 +91,8 @@ internal sealed class BountyHarness : IAsyncDisposable
             if (harness.Validators)
             {
                 silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
-                    .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s));
+                    .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s))
+                    .AddJobHandler(BountyJobTypes.Holdback, s => ActivatorUtilities.CreateInstance<HoldbackReevaluationHandler>(s));
             }
             if (harness.Settlers)
             {
@@ -106,13 +113,18 @@ internal sealed class BountyHarness : IAsyncDisposable
         string? evalCommand = null, IReadOnlyList<string>? forbidden = null, long maxDiffBytes = 16_384, TimeSpan? deadlineIn = null) =>
         new(ShippedBounty.Task.Title, ShippedBounty.Task.Description, ShippedBounty.Task.Metric, MetricDirection.Maximize,
             evalCommand ?? ShippedBounty.Task.EvalCommand, ShippedBounty.Task.TargetGlobs, forbidden ?? ["curl", "system"], maxDiffBytes,
-            totalSat, Clock.GetUtcNow() + (deadlineIn ?? TimeSpan.FromDays(1)), rate, minImprovement, 30, 256, repeats);
+            totalSat, Clock.GetUtcNow() + (deadlineIn ?? TimeSpan.FromDays(1)), rate, minImprovement, 30, 256, repeats)
+        {
+            // What POST /bounties defaults them to.
+            NoiseReruns = BountyTerms.DefaultNoiseReruns,
+            HoldbackPct = BountyTerms.DefaultHoldbackPct,
+        };
 
     /// <summary>Posts the shipped bounty under <paramref name="terms"/>, pays its funding invoice and waits until it is active.</summary>
     public async Task<string> PostAndFundAsync(BountyTerms terms)
     {
         var posted = await new BountyPublisher(Grains, Blobs, Network.Coordinator, Rules)
-            .PublishAsync(terms, ShippedBounty.BaselineArchive(Shipped), ShippedBounty.HeldOutArchive(Shipped));
+            .PublishAsync(terms, ShippedBounty.BaselineArchive(Shipped), ShippedBounty.HeldOutArchive(Shipped), ShippedBounty.HoldbackArchive(Shipped));
         var payment = await Sponsor.PayAsync(new PaymentRequest(posted.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)));
         Assert.Equal(PaymentStatus.Succeeded, payment.Status);
         await WaitUntilAsync(async () => (await Bounty(posted.Id).GetAsync()).Status == BountyStatus.Active, "the bounty to be funded");
@@ -178,7 +190,8 @@ internal sealed class BountyHarness : IAsyncDisposable
     {
         await Cluster.DisposeAsync();
         Network.Dispose();
-        await schema.DisposeAsync();
+        if (schema is not null) await schema.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         root.Delete(recursive: true);
     }
 

@@ -53,6 +53,11 @@ public sealed class BountyApiFlowTests
         var detail = await bought.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(HttpStatusCode.OK, bought.StatusCode);
         Assert.Equal(0, detail.GetProperty("version").GetInt32());
+        // The defences' terms, with their defaults: three noise reruns, 20 % held back for 48 h; the shipped eval is deterministic (σ = 0).
+        Assert.Equal(3, detail.GetProperty("noise_reruns").GetInt32());
+        Assert.Equal(20, detail.GetProperty("holdback_pct").GetInt32());
+        Assert.Equal(48 * 3600, detail.GetProperty("holdback_delay_s").GetInt64());
+        Assert.Equal(detail.GetProperty("min_improvement").GetDouble(), detail.GetProperty("required_improvement").GetDouble());
         var config = ConfigOf(detail.GetProperty("baseline_tarball").GetString()!);
         var diff = Edits.Diff(config, Edits.Tuned(config));
 
@@ -76,8 +81,10 @@ public sealed class BountyApiFlowTests
         Assert.Equal("refunded", verdict.GetProperty("deposit").GetString());
         Assert.Equal(1, verdict.GetProperty("new_version").GetInt32());
         Assert.Equal(1, verdict.GetProperty("commit_sequence").GetInt32());
-        var payout = verdict.GetProperty("reward_sats").GetInt64() - verdict.GetProperty("fee_sats").GetInt64();
+        // The first claim is the reward less the fee and the holdback (20 % by default, paid after the re-evaluation).
+        var payout = verdict.GetProperty("reward_sats").GetInt64() - verdict.GetProperty("fee_sats").GetInt64() - verdict.GetProperty("holdback_sats").GetInt64();
         Assert.True(payout > 0);
+        Assert.Equal("held", verdict.GetProperty("holdback").GetString());
 
         var board = await host.Http.GetFromJsonAsync<JsonElement>($"/bounty/{id}/leaderboard", Ct);
         Assert.Equal(sid, board.GetProperty("entries")[0].GetProperty("submission_id").GetString());

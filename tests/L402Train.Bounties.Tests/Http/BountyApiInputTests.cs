@@ -45,6 +45,13 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         { "held_out_tarball", """{"held_out_tarball": null}""" },
         { "held_out_hash", """{"held_out_hash": "not-hex"}""" },
         { "target_improvement", """{"target_improvement": 7}""" },
+        { "noise_reruns", """{"noise_reruns": 2}""" },
+        { "noise_reruns", """{"noise_reruns": 11}""" },
+        { "holdback_pct", """{"holdback_pct": -1}""" },
+        { "holdback_pct", """{"holdback_pct": 101}""" },
+        { "holdback_delay_s", """{"holdback_delay_s": 5}""" },
+        { "holdback_delay_s", """{"holdback_delay_s": 99999999}""" },
+        { "holdback_tarball", """{"holdback_tarball": "***not base64***"}""" },
     };
 
     [Fact]

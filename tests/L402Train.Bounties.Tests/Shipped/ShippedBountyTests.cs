@@ -83,7 +83,8 @@ public sealed class ShippedBountyTests(ShippedBountyFixture bounty) : IClassFixt
         foreach (var (path, text) in bounty.Bounty.Baseline) { Assert.Equal(text, File.ReadAllText(Path.Combine(baseline, path))); }
         Assert.Equal(bounty.Bounty.PublicSet[ShippedBounty.MessagesFile], File.ReadAllText(Path.Combine(baseline, "public", ShippedBounty.MessagesFile)));
         Assert.Equal(bounty.Bounty.HeldOutSet[ShippedBounty.MessagesFile], File.ReadAllText(Path.Combine(heldOut, ShippedBounty.MessagesFile)));
-        Assert.Single(Directory.EnumerateFiles(heldOut, "*", SearchOption.AllDirectories));
+        Assert.Equal(bounty.Bounty.HeldOutSet[ShippedBounty.CanariesFile], File.ReadAllText(Path.Combine(heldOut, ShippedBounty.CanariesFile)));
+        Assert.Equal(2, Directory.EnumerateFiles(heldOut, "*", SearchOption.AllDirectories).Count());
         Assert.Equal(ShippedBounty.BaselineArchive(bounty.Bounty), BountyArchive.Create(BountyArchive.ReadFiles(baseline)));
     }
 }
