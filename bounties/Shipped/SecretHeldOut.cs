@@ -1,0 +1,31 @@
+namespace L402Train.Bounties.Shipped;
+
+/// <summary>
+/// A held-out set for the shipped bounty that cannot be derived from its public set.
+/// <see cref="ShippedBounty.Generate"/> draws both sets from one 32-bit seed, which is right for
+/// tests and benches but not for a bounty that pays: whoever knows the seed (the examples' 42 is in
+/// the repository), or finds it by trying every seed until the public set matches, regenerates the
+/// held-out set and memorises its answers. A sponsor's held-out set comes from randomness of its own.
+/// </summary>
+public static class SecretHeldOut
+{
+    /// <summary>
+    /// Replaces <paramref name="bounty"/>'s held-out set with <paramref name="count"/> messages drawn
+    /// from an unseeded generator (256 bits of state from the operating system), so nothing published
+    /// (the public set, the seed, the held-out archive's SHA-256) lets anyone rebuild it.
+    /// </summary>
+    public static GeneratedBounty Redraw(GeneratedBounty bounty, int count) => Redraw(bounty, new SpamMessageGenerator(new Random()), count);
+
+    /// <summary>
+    /// Replaces the held-out set with one drawn from <paramref name="secretSeed"/>, a seed the sponsor
+    /// keeps to itself (reproducible suites; a paying bounty uses the unseeded overload).
+    /// </summary>
+    public static GeneratedBounty Redraw(GeneratedBounty bounty, int count, int secretSeed) => Redraw(bounty, new SpamMessageGenerator(secretSeed), count);
+
+    private static GeneratedBounty Redraw(GeneratedBounty bounty, SpamMessageGenerator generator, int count)
+    {
+        ArgumentNullException.ThrowIfNull(bounty);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return bounty with { HeldOutSet = new Dictionary<string, string> { [ShippedBounty.MessagesFile] = generator.Messages(count) } };
+    }
+}
