@@ -47,6 +47,6 @@ public sealed class AttackTests(AttackArenaFixture fixture) : IClassFixture<Atta
         Assert.True(leader.Record.Accepted);
         Assert.True(leader.Record.RewardSats > 0);
         Assert.Equal("refunded", leader.Record.DepositMoney);
-        Assert.Contains(leader.Record.View.Reward, new[] { "owed", "paying", "paid" });
+        Assert.NotEqual("none", leader.Record.View.Reward);
     }
 }
