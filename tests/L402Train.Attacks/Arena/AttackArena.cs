@@ -86,13 +86,6 @@ public sealed class AttackArena : IAsyncDisposable
     /// <summary>Whether the leader has already been established (a run reports its figures then).</summary>
     public bool HasLeader => leader.IsValueCreated && leader.Value.IsCompletedSuccessfully;
 
-    /// <summary>Every submission as the sponsor sees it (exact figures).</summary>
-    public async Task<IReadOnlyList<BountySubmissionView>> SponsorViewAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress };
-        return await new BountyClient(http).SubmissionsAsync(BountyId, SponsorMacaroon, cancellationToken);
-    }
-
     private static async Task<(string Id, string SponsorMacaroon)> PostShippedBountyAsync(EmbeddedSilo silo, DirectoryInfo scratch, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(scratch.FullName, "sponsor");
