@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using L402Train.Bench.Bounties;
 using L402Train.Bounties.Shipped;
 
-// --quick prints one name=value line per figure; --write DIR writes the shipped bounty (seed 42);
+// --quick prints one name=value line per figure; --attacks runs the attack suite and the defences' cost;
+// --write DIR writes the shipped bounty (seed 42);
 // anything else runs the BenchmarkDotNet suite.
 if (args.Length >= 2 && args[0] == "--write")
 {
@@ -11,6 +12,7 @@ if (args.Length >= 2 && args[0] == "--write")
     Console.WriteLine($"heldout={heldOut}");
     return 0;
 }
+if (args.Contains("--attacks")) return await AttackFigures.RunAsync();
 if (args.Contains("--quick"))
 {
     // Validator scaling first: the sandbox figures pin the process to one CPU.

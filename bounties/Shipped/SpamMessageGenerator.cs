@@ -22,6 +22,9 @@ internal sealed class SpamMessageGenerator(int seed)
     private static readonly string[] Shouts = ["FYI", "ASAP", "OK", "WOW", "CLICK", "URGENT", "FREE", "WINNER"];
 
     private readonly Random random = new(seed);
+
+    /// <summary>Draws from <paramref name="source"/> instead of a 32-bit seed (a held-out set nobody can regenerate).</summary>
+    internal SpamMessageGenerator(Random source) : this(0) => random = source;
     private readonly HashSet<string> codes = [];
 
     /// <summary>A "label\ttext\n" line per message, spam and ham in random order, about half each.</summary>

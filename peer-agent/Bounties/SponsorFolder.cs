@@ -79,13 +79,20 @@ public static class SponsorFolder
         return new PackedBounty(request, baselineFiles, baselineArchive.Length, heldOutFiles, heldOutArchive.Length);
     }
 
-    /// <summary>Writes the shipped spam-filter bounty as a sponsor folder to start from.</summary>
-    public static void WriteExample(string directory, int seed = 42)
+    /// <summary>
+    /// Writes the shipped spam-filter bounty as a sponsor folder to start from: the public set from
+    /// <paramref name="seed"/>, the held-out set from the sponsor's own randomness (or from
+    /// <paramref name="heldOutSeed"/>, a seed only the sponsor knows) so that nobody can regenerate it.
+    /// </summary>
+    public static void WriteExample(string directory, int seed = 42, int? heldOutSeed = null)
     {
         var root = Path.GetFullPath(directory);
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             throw new SponsorFolderException($"{root} is not empty; name a new folder");
-        var generated = ShippedBounty.Generate(seed, 400, 400);
+        // The held-out set of Generate(seed) is one seed away from the public set: a paying bounty cannot use it.
+        var generated = heldOutSeed is { } secret
+            ? SecretHeldOut.Redraw(ShippedBounty.Generate(seed, 400, 400), 400, secret)
+            : SecretHeldOut.Redraw(ShippedBounty.Generate(seed, 400, 400), 400);
         ShippedBounty.WriteTo(generated, root);
         var task = ShippedBounty.Task;
         var terms = new SponsorTerms(task.Title, task.Description, task.Metric, "maximize", task.EvalCommand, task.TargetGlobs, ["curl", "wget"],
