@@ -117,6 +117,21 @@ public sealed class ProviderRefresherTests() : AgentOnSilo("infer-refresh")
         Assert.Empty(await new ProviderHistory(CachePath, clock).ReadAsync(Ct));
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("86401")]
+    public async Task Serve_refuses_a_refresh_interval_out_of_range_naming_the_option(string seconds)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await new L402Train.PeerAgent.Commands.PeerAgentCommandLine().InvokeAsync(
+            ["infer", "serve", "--port", "0", "--provider", Provider, "--refresh-interval-s", seconds], output, error);
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --refresh-interval-s must be between 0 (off) and 86400", error.ToString().Trim());
+    }
+
     // Completes Answered once a response from the watched provider has come back.
     private sealed class AnsweredSignal(string watched) : DelegatingHandler
     {
