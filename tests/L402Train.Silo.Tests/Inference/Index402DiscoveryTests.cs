@@ -58,7 +58,7 @@ public sealed class Index402DiscoveryTests() : AgentOnSilo("discover-402index")
         var report = await DiscoveryClient.DiscoverAsync(http, [new Uri(indexUrl), new Uri(Provider)], [], "inference", null, Ct);
 
         // Asked with the category as a slug prefix and 402index's protocol filter.
-        Assert.Equal("?category=ai%2Finference&protocol=L402", Assert.Single(asked));
+        Assert.Equal("?category=ai%2Finference&protocol=L402", Assert.Single(asked.ToList()));
         Assert.Empty(report.Unreachable);
         // The x402 service and the one in crypto/prices are left out; the silo's own listing of the same URL is one service.
         Assert.Equal([(indexUrl, DirectoryShape.Index402, 2), (Provider, DirectoryShape.Satring, 1)],
@@ -72,6 +72,15 @@ public sealed class Index402DiscoveryTests() : AgentOnSilo("discover-402index")
         Assert.False(gone.Reachable);
         Assert.Equal((dead + "v1/chat/completions", 5L), (gone.Candidate.Url.AbsoluteUri, gone.Candidate.ListedSat));
         Assert.StartsWith("unreachable", gone.Error, StringComparison.Ordinal);
+
+        // The command prints the same, and which shape each directory answered in.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await new L402Train.PeerAgent.Commands.PeerAgentCommandLine().InvokeAsync(
+            ["discover", "--directory", indexUrl, "--directory", Provider, "--providers-cache", CachePath], output, error);
+        Assert.True(code == 0, output.ToString() + error.ToString());
+        Assert.Contains($"directory {indexUrl}: 402index's shape, 2 service(s) in the category", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"directory {Provider}: satring's shape, 1 service(s) in the category", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, await SpentSatAsync());
     }
 }
