@@ -10,7 +10,7 @@ public sealed partial class PeerAgentCommandLine
 {
     private Command DiscoverCommand()
     {
-        var directories = new Option<string[]>("--directory") { Description = "A directory's base URL (its /api/v1/services is read, satring's shape; repeatable)", AllowMultipleArgumentsPerToken = false };
+        var directories = new Option<string[]>("--directory") { Description = "A directory's base URL (its /api/v1/services is read, in satring's or 402index's shape; repeatable)", AllowMultipleArgumentsPerToken = false };
         var coordinators = new Option<string[]>("--coordinator") { Description = "A coordinator's base URL (its /.well-known/ai.json is read; repeatable)", AllowMultipleArgumentsPerToken = false };
         var category = new Option<string>("--category") { Description = "The category to keep: a slug (ai/inference) or its last segment", DefaultValueFactory = _ => "inference" };
         var timeout = new Option<double>("--timeout-s") { Description = "Seconds to wait for each directory, coordinator and probe", DefaultValueFactory = _ => 10 };
@@ -46,11 +46,23 @@ public sealed partial class PeerAgentCommandLine
             }
             foreach (var source in report.Unreachable) table.AddRow("-", Markup.Escape(source.Source), "-", "-", "-", "-", "-", "-", "-", "-", Markup.Escape($"source unreachable: {source.Reason}"));
             Screen(parse).Write(table);
+            foreach (var listing in report.Directories)
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(
+                    $"directory {listing.Source}: {ShapeName(listing.Shape)}, {listing.Kept.ToString(CultureInfo.InvariantCulture)} service(s) in the category");
+            }
             // Found nothing to use is a failure a script can see; unreachable sources beside a usable service are not.
             return rank > 0 ? 0 : 1;
         });
         return command;
     }
+
+    private static string ShapeName(DirectoryShape shape) => shape switch
+    {
+        DirectoryShape.Satring => "satring's shape",
+        DirectoryShape.Index402 => "402index's shape",
+        _ => "an empty list",
+    };
 
     private static string Sat(long? sat) => sat?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

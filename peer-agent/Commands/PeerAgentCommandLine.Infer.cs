@@ -110,17 +110,34 @@ public sealed partial class PeerAgentCommandLine
     private Command InferServeCommand()
     {
         var port = new Option<int>("--port") { Description = "Local port of the OpenAI-compatible endpoint (0 picks one)", DefaultValueFactory = _ => 8080 };
+        var refresh = new Option<double>("--refresh-interval-s")
+        {
+            Description = "Seconds between background probes of providers whose history is stale or missing (0: no background refresh)", DefaultValueFactory = _ => 300,
+        };
         var command = new Command("serve", "Serve a local OpenAI-compatible endpoint (GET /v1/models, POST /v1/chat/completions, streaming) that pays the best provider and falls back.")
         {
-            port, providers, lnd, macaroon, cert, budget, dailyBudget, results, providerCache, cacheTtlHours, timeoutSeconds,
+            port, providers, lnd, macaroon, cert, budget, dailyBudget, results, providerCache, cacheTtlHours, timeoutSeconds, refresh,
         };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(port) is < 0 or > 65535) return await Fail(parse, "--port must be a port from 0 to 65535");
+            var refreshSeconds = parse.GetValue(refresh);
+            if (refreshSeconds is not (>= 0 and <= 86_400)) return await Fail(parse, "--refresh-interval-s must be between 0 (off) and 86400");
             if (await RouterAsync(parse) is not { } opened) return 2;
             var (router, wallet) = opened;
             using var owned = wallet as IDisposable;
             using var disposeRouter = router;
+            var error = parse.InvocationConfiguration.Error;
+            // Probes only what is stale or missing, beside the requests; a failing provider drops down before a request meets it.
+            await using var refresher = refreshSeconds > 0
+                ? new ProviderRefresher(router.Providers, router.History, TimeSpan.FromSeconds(refreshSeconds), TimeSpan.FromSeconds(parse.GetValue(timeoutSeconds)),
+                    onRound: async (round, token) =>
+                    {
+                        foreach (var failed in round.Probes.Where(p => !p.Answered)) await error.WriteLineAsync($"refresh: {failed.Provider} failed: {failed.Error}");
+                        if (round.Error is { } reason) await error.WriteLineAsync($"refresh: round skipped: {reason}");
+                    })
+                : null;
+            refresher?.Start();
             await using var proxy = await InferenceProxy.StartAsync(router, $"http://127.0.0.1:{parse.GetValue(port)}", ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"serving OpenAI-compatible inference on {proxy.Url}/v1 (Ctrl+C stops)");
             await parse.InvocationConfiguration.Output.FlushAsync(ct);

@@ -4,8 +4,8 @@ using L402Train.Protocol.Discovery;
 namespace L402Train.PeerAgent.Inference;
 
 /// <summary>
-/// <c>peer-agent discover</c>: reads directories (<c>GET /api/v1/services?category=</c>, satring's
-/// shape) and coordinators (<c>/.well-known/ai.json</c>), keeps the services of one category,
+/// <c>peer-agent discover</c>: reads directories (<c>GET /api/v1/services?category=</c>, in satring's
+/// or 402index's shape, see <see cref="DirectoryShapes"/>) and coordinators (<c>/.well-known/ai.json</c>), keeps the services of one category,
 /// deduplicates them by URL, probes each with <see cref="L402Probe"/> (never paying) and ranks them
 /// by the router's rule (<see cref="ProviderRanking"/>) from the history in <c>providers.json</c>.
 /// A source or service that cannot be read is reported, never thrown.
@@ -30,9 +30,15 @@ public static class DiscoveryClient
         ArgumentException.ThrowIfNullOrWhiteSpace(category);
         var unreachable = new List<UnreachableSource>();
         var candidates = new List<DiscoveryCandidate>();
+        var listings = new List<DirectoryListing>();
         foreach (var directory in directories)
         {
-            var read = await ReadSourceAsync(http, ServicesUrl(directory, category), json => FromDirectory(json, directory.AbsoluteUri, category), cancellationToken);
+            var read = await ReadSourceAsync(http, ServicesUrl(directory, category), json =>
+            {
+                var (shape, found) = DirectoryShapes.Read(json, directory.AbsoluteUri, category);
+                listings.Add(new DirectoryListing(directory.AbsoluteUri, shape, found.Count));
+                return found;
+            }, cancellationToken);
             if (read.Error is { } error) unreachable.Add(new UnreachableSource(directory.AbsoluteUri, error));
             candidates.AddRange(read.Found);
         }
@@ -49,7 +55,7 @@ public static class DiscoveryClient
         var reachable = probed.Where(s => s.Reachable).ToDictionary(s => s.Candidate.Url.AbsoluteUri, StringComparer.Ordinal);
         var ranking = ProviderRanking.Rank(reachable.Keys,
             reachable.Values.Where(s => s.History is not null).ToDictionary(s => s.Candidate.Url.AbsoluteUri, s => s.History!, StringComparer.Ordinal));
-        return new DiscoveryReport([.. ranking.Select(url => reachable[url]), .. probed.Where(s => !s.Reachable)], unreachable);
+        return new DiscoveryReport([.. ranking.Select(url => reachable[url]), .. probed.Where(s => !s.Reachable)], unreachable) { Directories = listings };
     }
 
     /// <summary>
@@ -72,9 +78,19 @@ public static class DiscoveryClient
             || slug.EndsWith("/" + category, StringComparison.OrdinalIgnoreCase);
     }
 
-    // A bare name is sent as ai/<name>: a directory matches ?category= as a slug prefix, and the listed categories live under ai/.
+    /// <summary>
+    /// The slug a directory is asked for: a bare name is sent as <c>ai/&lt;name&gt;</c>, since directories
+    /// match <c>?category=</c> as a slug prefix and the listed categories live under <c>ai/</c>.
+    /// </summary>
+    public static string DirectorySlug(string category)
+    {
+        ArgumentNullException.ThrowIfNull(category);
+        return category.Contains('/', StringComparison.Ordinal) ? category : "ai/" + category;
+    }
+
+    // protocol=L402 is 402index's filter (it also lists x402 and MPP services, which this client cannot pay); satring ignores it.
     private static Uri ServicesUrl(Uri directory, string category) =>
-        new(directory, $"api/v1/services?category={Uri.EscapeDataString(category.Contains('/', StringComparison.Ordinal) ? category : "ai/" + category)}");
+        new(directory, $"api/v1/services?category={Uri.EscapeDataString(DirectorySlug(category))}&protocol=L402");
 
     private static async Task<(List<DiscoveryCandidate> Found, string? Error)> ReadSourceAsync(HttpClient http, Uri url, Func<JsonElement, List<DiscoveryCandidate>> read,
         CancellationToken cancellationToken)
@@ -93,27 +109,6 @@ public static class DiscoveryClient
         }
     }
 
-    // satring's ServiceListOut; entries without a URL, or outside the category, are skipped.
-    private static List<DiscoveryCandidate> FromDirectory(JsonElement root, string source, string category)
-    {
-        var found = new List<DiscoveryCandidate>();
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("services", out var services) || services.ValueKind != JsonValueKind.Array)
-            throw new JsonException("not a service list (no \"services\" array)");
-        foreach (var service in services.EnumerateArray())
-        {
-            if (service.ValueKind != JsonValueKind.Object || !service.TryGetProperty("url", out var u) || !Uri.TryCreate(u.GetString(), UriKind.Absolute, out var url)
-                || url.Scheme is not ("http" or "https")) continue;
-            var slugs = service.TryGetProperty("categories", out var categories) && categories.ValueKind == JsonValueKind.Array
-                ? categories.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("slug", out _)).Select(c => c.GetProperty("slug").GetString() ?? "")
-                : [];
-            if (!slugs.Any(s => InCategory(s, category))) continue;
-            var method = service.TryGetProperty("http_method", out var m) && m.GetString() is { Length: > 0 } named ? HttpMethod.Parse(named.ToUpperInvariant()) : DefaultMethod(url);
-            long? price = service.TryGetProperty("pricing_sats", out var p) && p.TryGetInt64(out var sat) ? sat : null;
-            found.Add(new DiscoveryCandidate(url, method, price, source));
-        }
-        return found;
-    }
-
     // The coordinator's ai.json: endpoints whose capability is the category's last segment (inference → the inference capability).
     private static List<DiscoveryCandidate> FromAiDocument(JsonElement root, string source, string category)
     {
@@ -125,7 +120,7 @@ public static class DiscoveryClient
             .Select(e => new DiscoveryCandidate(new Uri(origin, e.Path.TrimStart('/')), HttpMethod.Parse(e.Method.ToUpperInvariant()), e.PriceSats, source))];
     }
 
-    private static HttpMethod DefaultMethod(Uri url) => url.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get;
+    internal static HttpMethod DefaultMethod(Uri url) => url.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get;
 
     private static async Task<DiscoveredService> ProbeAsync(HttpClient http, DiscoveryCandidate candidate, ProviderRecord? history, CancellationToken cancellationToken)
     {

@@ -26,4 +26,8 @@ public sealed record UnreachableSource(string Source, string Reason);
 /// <summary>What <c>peer-agent discover</c> found: services in rank order (reachable first), and the sources it could not read.</summary>
 /// <param name="Services">Deduplicated by URL; reachable ones ranked by the router's rule, unreachable ones after them.</param>
 /// <param name="Unreachable">Directories and coordinators that did not answer with a readable listing.</param>
-public sealed record DiscoveryReport(IReadOnlyList<DiscoveredService> Services, IReadOnlyList<UnreachableSource> Unreachable);
+public sealed record DiscoveryReport(IReadOnlyList<DiscoveredService> Services, IReadOnlyList<UnreachableSource> Unreachable)
+{
+    /// <summary>The directories that answered, each with the shape its list was read in.</summary>
+    public IReadOnlyList<DirectoryListing> Directories { get; init; } = [];
+}

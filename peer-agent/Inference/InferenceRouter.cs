@@ -58,6 +58,12 @@ public sealed class InferenceRouter : IDisposable
     /// <summary>What has been spent against the budget.</summary>
     public BudgetLedger Ledger { get; }
 
+    /// <summary>The providers it routes to, as given (<c>--provider</c>).</summary>
+    public IReadOnlyList<Uri> Providers => options.Providers;
+
+    /// <summary>The measured history it ranks from (a <see cref="ProviderRefresher"/> keeps it current).</summary>
+    public ProviderHistory History => history;
+
     /// <summary>The providers in the order the next request tries them.</summary>
     public async Task<IReadOnlyList<string>> RankAsync(CancellationToken cancellationToken) =>
         ProviderRanking.Rank(options.Providers.Select(Key), await history.ReadAsync(cancellationToken));
@@ -99,6 +105,13 @@ public sealed class InferenceRouter : IDisposable
                     await history.RecordFailureAsync(provider, cancellationToken);
                     if (paid is not null) throw new InferenceUnavailableException($"{provider} failed with {(int)response.StatusCode} after it was paid; not paying another provider.", paid);
                     skipped.Add($"{provider}: {(int)response.StatusCode}");
+                    continue;
+                }
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && paid is null)
+                {
+                    // Busy, and it says so before charging (a gateway refuses unpaid requests while every slot is taken):
+                    // another provider can answer now. Not a failure of this one.
+                    skipped.Add($"{provider}: 429 busy");
                     continue;
                 }
                 var latency = time.GetElapsedTime(started);
@@ -155,7 +168,7 @@ public sealed class InferenceRouter : IDisposable
     /// <inheritdoc />
     public void Dispose() => http.Dispose();
 
-    private static string Key(Uri provider) => provider.AbsoluteUri.EndsWith('/') ? provider.AbsoluteUri : provider.AbsoluteUri + "/";
+    internal static string Key(Uri provider) => provider.AbsoluteUri.EndsWith('/') ? provider.AbsoluteUri : provider.AbsoluteUri + "/";
 
     private static int? CompletionTokens(string json)
     {

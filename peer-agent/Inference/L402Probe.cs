@@ -29,6 +29,9 @@ public static class L402Probe
     /// <summary>A small completion body, so a chat endpoint prices something instead of refusing the request.</summary>
     public const string ChatProbeBody = """{"model":"l402train-gpt","messages":[{"role":"user","content":"hi"}],"max_tokens":16}""";
 
+    /// <summary>The <c>max_tokens</c> of <see cref="ChatProbeBody"/>, so a probed price converts to sats per 1000 tokens.</summary>
+    public const int ChatProbeTokens = 16;
+
     /// <summary>Sends <paramref name="method"/> to <paramref name="url"/> (with <paramref name="body"/> when given) and reads the 402.</summary>
     public static async Task<L402Offer> ProbeAsync(HttpClient http, Uri url, HttpMethod method, string? body, CancellationToken cancellationToken)
     {

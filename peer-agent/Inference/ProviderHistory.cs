@@ -68,6 +68,14 @@ public sealed class ProviderHistory(string path, TimeProvider time, TimeSpan? tt
             SatPer1kTokens = satPer1k ?? r.SatPer1kTokens,
         }, cancellationToken);
 
+    /// <summary>
+    /// Records a background probe that found the provider asking a payable price: the record is
+    /// fresh again and its price current, but it counts as no completion (a 402 shows the provider
+    /// is up, not that it answers).
+    /// </summary>
+    public Task RecordProbeAsync(string url, double satPer1k, CancellationToken cancellationToken) =>
+        UpdateAsync(url, r => r with { SatPer1kTokens = satPer1k }, cancellationToken);
+
     /// <summary>Records a failed attempt.</summary>
     public Task RecordFailureAsync(string url, CancellationToken cancellationToken) =>
         UpdateAsync(url, r => r with { Failures = r.Failures + 1 }, cancellationToken);

@@ -97,6 +97,26 @@ public sealed class InferenceClientTests() : AgentOnSilo("infer-client")
     }
 
     [Fact]
+    public async Task A_busy_provider_answering_429_before_payment_is_skipped_for_the_next_one()
+    {
+        await using var busy = await FakeProvider.StartAsync(http =>
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = "1";
+            return Task.CompletedTask;
+        }, Ct);
+        using var router = Router([busy.Url, Provider]);
+
+        var answer = await router.CompleteAsync(Chat(), null, Ct);
+
+        Assert.Equal((HttpStatusCode.OK, Provider), (answer.Status, answer.Provider));
+        Assert.Equal($"{busy.Url}: 429 busy", Assert.Single(answer.Skipped));
+        Assert.Equal(3, await SpentSatAsync());
+        // Busy is not broken: its history records no failure.
+        Assert.False((await new ProviderHistory(CachePath, TimeProvider.System).ReadAsync(Ct)).ContainsKey(busy.Url));
+    }
+
+    [Fact]
     public async Task A_second_402_after_paying_stops_and_reports_without_paying_anyone_else()
     {
         // Replays a fresh real challenge every time, so the paid retry gets another 402.
