@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using L402Train.Bench.Incentives.Attacks;
+using L402Train.Bench.Incentives.Bounties;
 using L402Train.Bench.Incentives.Training;
 
 // Prints one name=value line per figure (docs/incentives.md lists them with the commands that printed them).
@@ -23,13 +25,24 @@ PrintPinned(options);
 // Orleans' test cluster writes its log files under the working directory: keep them out of the checkout.
 var scratch = Directory.CreateTempSubdirectory("l402train-incentives-run");
 Directory.SetCurrentDirectory(scratch.FullName);
-var wall = Stopwatch.StartNew();
-await using (var simulation = await TrainingSimulation.StartAsync(options))
+if (!args.Contains("--no-training"))
 {
-    await simulation.RunAsync(line => Console.Error.WriteLine(line));
-    (await TrainingFigures.ReadAsync(simulation)).Print(Console.WriteLine);
+    var wall = Stopwatch.StartNew();
+    await using (var simulation = await TrainingSimulation.StartAsync(options))
+    {
+        await simulation.RunAsync(line => Console.Error.WriteLine(line));
+        (await TrainingFigures.ReadAsync(simulation)).Print(Console.WriteLine);
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training_wall_s={wall.Elapsed.TotalSeconds:0.0}"));
 }
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training_wall_s={wall.Elapsed.TotalSeconds:0.0}"));
+
+// 100 noise-only agents against the shipped bounty, in both modes (each is one sandboxed eval).
+if (!args.Contains("--no-bounties"))
+    (await NoiseAgents.RunAsync(Option("--noise-agents") ?? 100, options.Threads)).Print(Console.WriteLine);
+
+// The attack suite's figures, once a runner is wired (Attacks/AttackSection.cs says where).
+await AttackSection.PrintAsync(AttackSection.Runner(), Console.WriteLine, CancellationToken.None);
+Console.WriteLine($"machine_uptime_end={Uptime()}");
 return 0;
 
 static void PrintPinned(SimulationOptions options)

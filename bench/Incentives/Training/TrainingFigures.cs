@@ -50,7 +50,7 @@ internal sealed record TrainingFigures(
         var latency = records.Select(r => (r.State.DecidedAt!.Value - r.State.ReceivedAt).TotalMilliseconds).ToList();
         return new TrainingFigures(
             rewards == 0 ? 100 : 100.0 * (rewards - adversarial) / rewards, rewards, adversarial,
-            records.Count(r => r.Honest && r.State.Verdict!.Reason != VerdictReason.Accepted),
+            records.Count(r => r.Identity.Profile == TrainingProfile.Honest && r.State.Verdict!.Reason != VerdictReason.Accepted),
             net, ev, verdicts, cpu.Average(), Percentile(cpu, 0.99), Percentile(latency, 0.50), Percentile(latency, 0.99),
             headroom.Count(h => h <= 0), headroom.Min(), coordinator, net.Values.Sum());
     }
@@ -68,7 +68,7 @@ internal sealed record TrainingFigures(
         print($"honest_reward_share_pct={F(HonestRewardSharePct)}");
         print($"rewards_paid_sats={RewardsPaidSat}");
         print($"adversarial_rewards_sats={AdversarialRewardsSat}");
-        print($"honest_submissions_not_accepted={HonestRejected}");
+        print($"honest_peer_submissions_not_accepted={HonestRejected}");
         foreach (var (profile, sats) in NetSats.OrderBy(p => p.Key)) print($"net_sats_{profile.Name()}={sats}");
         foreach (var (profile, sats) in AdversarialEvSats.OrderBy(p => p.Key)) print($"adversarial_ev_sats_per_submission_{profile.Name()}={F(sats)}");
         foreach (var ((profile, reason), count) in Verdicts.OrderBy(v => v.Key)) print($"verdicts_{profile.Name()}_{reason.ToString().ToLowerInvariant()}={count}");
