@@ -12,8 +12,8 @@ namespace L402Train.Bench.Incentives.Training;
 /// </summary>
 internal static class AdversarialUpdates
 {
-    /// <summary>The compression settings payloads must follow (the setup's).</summary>
-    public static CompressionSettings Settings { get; set; } = CompressionSettings.Default with { MaxDegreeOfParallelism = 1 };
+    // The default setup's codec (top-k 64 per chunk), which the simulation runs; the decoder refuses any other k.
+    private static readonly CompressionSettings Settings = new L402Train.Grains.Training.TrainingSetup().Compression;
 
     /// <summary>Share of an original's slots a copy keeps: the largest entries, just under the default 0.4 overlap threshold.</summary>
     public const double CopyKeepFraction = 0.39;
