@@ -151,7 +151,8 @@ internal sealed partial class TrainingSimulation
             foreach (var record in pending.ToList())
             {
                 var state = await Grains.GetGrain<ISubmissionGrain>(record.Id).GetAsync();
-                if (state.DepositResolvedAt is null || state.Reward == RewardStatus.Paying || state.ClaimFailure is not null) return false;
+                if (state.ClaimFailure is { } failure) throw new InvalidOperationException($"the reward of {record.Id} was not paid: {failure}");
+                if (state.DepositResolvedAt is null || state.Reward == RewardStatus.Paying) return false;
                 record.State = state;
                 pending.Remove(record);
             }
