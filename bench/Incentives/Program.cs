@@ -32,6 +32,7 @@ if (!args.Contains("--no-training"))
     {
         await simulation.RunAsync(line => Console.Error.WriteLine(line));
         (await TrainingFigures.ReadAsync(simulation)).Print(Console.WriteLine);
+        TrainingFigures.PrintDetails(simulation, Console.WriteLine);
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training_wall_s={wall.Elapsed.TotalSeconds:0.0}"));
 }

@@ -80,4 +80,17 @@ internal sealed record TrainingFigures(
         print($"deposit_min_headroom_min={F(DepositMinHeadroomMinutes)}");
         print($"peers_net_sats={PeersNetSat}");
     }
+
+    /// <summary>Which copycat screen refused whom (the verdict's detail names it), and in which round each verdict fell.</summary>
+    public static void PrintDetails(TrainingSimulation simulation, Action<string> print)
+    {
+        foreach (var group in simulation.Submissions.Where(r => r.State.Verdict!.Reason == VerdictReason.Copycat)
+            .GroupBy(r => (r.Identity.Profile, Screen: r.State.Verdict!.Detail.StartsWith("values", StringComparison.Ordinal) ? "similarity" : "overlap"))
+            .OrderBy(g => g.Key))
+            print($"copycat_by_{group.Key.Screen}_{group.Key.Profile.Name()}={group.Count()}");
+        foreach (var group in simulation.Submissions.GroupBy(r => (r.Round, r.Identity.Profile, r.State.Verdict!.Reason)).OrderBy(g => g.Key))
+            print($"verdicts_round{group.Key.Round}_{group.Key.Profile.Name()}_{group.Key.Reason.ToString().ToLowerInvariant()}={group.Count()}");
+        foreach (var (record, i) in simulation.Submissions.Where(r => r.Identity.Profile == TrainingProfile.Honest && r.State.Verdict!.Reason != VerdictReason.Accepted).Take(3).Select((r, i) => (r, i)))
+            print($"honest_refused_example{i}=round {record.Round}: {record.State.Verdict!.Detail}");
+    }
 }
