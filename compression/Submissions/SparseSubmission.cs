@@ -126,6 +126,58 @@ public sealed class SparseSubmission
     }
 
     /// <summary>
+    /// Cosine similarity of the two updates as sent (dot product over the positions both selected,
+    /// over the product of the norms): 1 for a copy, about 0 for independent updates, −1 for a
+    /// reversed copy. Unlike <see cref="IndexOverlap"/> it weighs each position by its value, so a
+    /// copy of an update's largest entries is similar even when it shares few of its positions.
+    /// </summary>
+    public double ValueSimilarity(SparseSubmission other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Manifest.Count != Manifest.Count)
+        {
+            throw new ArgumentException("Submissions follow different manifests.", nameof(other));
+        }
+
+        var scratch = new float[4096];
+        double dot = 0, normA = 0, normB = 0;
+        for (var t = 0; t < _tensors.Length; t++)
+        {
+            SparseTensor a = _tensors[t], b = other._tensors[t];
+            if (a.K != b.K || !a.Spec.Equals(b.Spec))
+            {
+                throw new ArgumentException($"Tensor #{t} differs in shape or k between the submissions.", nameof(other));
+            }
+
+            for (var chunk = 0; chunk < a.Spec.Layout.ChunkCount; chunk++)
+            {
+                ReadOnlySpan<ushort> slotsB = b.ChunkIndices(chunk);
+                ReadOnlySpan<float> valuesB = b.ChunkValues(chunk);
+                for (var i = 0; i < slotsB.Length; i++)
+                {
+                    scratch[slotsB[i]] = valuesB[i];
+                    normB += (double)valuesB[i] * valuesB[i];
+                }
+
+                ReadOnlySpan<ushort> slotsA = a.ChunkIndices(chunk);
+                ReadOnlySpan<float> valuesA = a.ChunkValues(chunk);
+                for (var i = 0; i < slotsA.Length; i++)
+                {
+                    dot += (double)valuesA[i] * scratch[slotsA[i]];
+                    normA += (double)valuesA[i] * valuesA[i];
+                }
+
+                foreach (var slot in slotsB)
+                {
+                    scratch[slot] = 0;
+                }
+            }
+        }
+
+        return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
+    }
+
+    /// <summary>
     /// SHA-256 over the canonical content: per tensor its name, shape and k, then per chunk the
     /// (slot, dequantized value bits) pairs in slot order. Independent of wire version, metadata
     /// and the order of slots on the wire, so re-encoding or re-labelling a copy does not hide it.

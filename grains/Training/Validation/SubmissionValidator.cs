@@ -6,7 +6,7 @@ namespace L402Train.Grains.Training;
 
 /// <summary>
 /// Gauntlet-style validation of one submission, cheapest first: screening without compute
-/// (stale, oversize, malformed, non-finite, duplicate, copycat), then the score on the round's
+/// (stale, oversize, malformed, non-finite, duplicate, copycat by shared positions or by value similarity), then the score on the round's
 /// held-out batches and the significance gate. Pure decisions over inputs the job gathers.
 /// </summary>
 public sealed class SubmissionValidator
@@ -78,6 +78,10 @@ public sealed class SubmissionValidator
             var overlap = decoded.Submission.IndexOverlap(other.Submission);
             if (overlap >= schedule.CopycatOverlap)
                 return SubmissionVerdict.Rejected(VerdictReason.Copycat, $"top-k indices overlap {overlap:P1} with earlier submission {id} (threshold {schedule.CopycatOverlap:P0})");
+            // A copy of the original's largest entries shares few positions but most of its energy.
+            var similarity = decoded.Submission.ValueSimilarity(other.Submission);
+            if (similarity >= schedule.CopycatSimilarity)
+                return SubmissionVerdict.Rejected(VerdictReason.Copycat, $"values have cosine similarity {similarity:0.000} with earlier submission {id} (threshold {schedule.CopycatSimilarity})");
         }
         return null;
     }
