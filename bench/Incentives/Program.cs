@@ -41,8 +41,9 @@ if (!args.Contains("--no-training"))
 if (!args.Contains("--no-bounties"))
     (await NoiseAgents.RunAsync(Option("--noise-agents") ?? 100, options.Threads)).Print(Console.WriteLine);
 
-// The attack suite's figures, once a runner is wired (Attacks/AttackSection.cs says where).
-await AttackSection.PrintAsync(AttackSection.Runner(), Console.WriteLine, CancellationToken.None);
+// The bounty attack suite (tests/L402Train.Attacks): every scripted attacker through the HTTP API.
+if (!args.Contains("--no-attacks"))
+    await AttackSection.PrintAsync(AttackSection.Runner(), Console.WriteLine, CancellationToken.None);
 Console.WriteLine($"machine_uptime_end={Uptime()}");
 return 0;
 

@@ -1,3 +1,6 @@
+using L402Train.Attacks;
+using L402Train.Attacks.Arena;
+
 namespace L402Train.Bench.Incentives.Attacks;
 
 /// <summary>One scripted attacker's outcome: its name, the verdict it got, whether it was refused and what it was paid.</summary>
@@ -17,11 +20,20 @@ internal interface IAttackRunner
 internal static class AttackSection
 {
     /// <summary>
-    /// The runner the bench uses: none yet. To wire the suite, return an adapter over
-    /// <c>AttackSuite</c> here (and reference its project from this one); the bench then prints
-    /// <c>attacks_total</c>, <c>attacks_refused</c>, <c>attacks_paid_sats</c> and one line per attacker.
+    /// The runner the bench uses: the scripted attackers of <c>tests/L402Train.Attacks</c> against the
+    /// shipped bounty on an embedded silo (simnet, real sandbox), through the HTTP API.
     /// </summary>
-    public static IAttackRunner? Runner() => null;
+    public static IAttackRunner? Runner() => new SuiteRunner();
+
+    private sealed class SuiteRunner : IAttackRunner
+    {
+        public async Task<IReadOnlyList<AttackOutcome>> RunAsync(CancellationToken cancellationToken)
+        {
+            await using var arena = await AttackArena.StartAsync(cancellationToken);
+            var report = await AttackSuite.RunAllAsync(arena, cancellationToken);
+            return [.. report.Results.Select(r => new AttackOutcome(r.Name, r.Verdict.Replace(", ", "+", StringComparison.Ordinal), r.Refused, r.RewardSats))];
+        }
+    }
 
     public static async Task PrintAsync(IAttackRunner? runner, Action<string> print, CancellationToken cancellationToken)
     {
