@@ -7,7 +7,6 @@ using L402Train.Protocol.Research;
 using L402Train.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -116,9 +115,7 @@ public static class WorkerApi
     private static async Task<Results<JsonHttpResult<AgentRegistration>, ProblemHttpResult>> RegistrationAsync(
         HttpContext http, WorkerRegistration registration, WorkerOptions options, IServer server, CancellationToken cancellationToken)
     {
-        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        var baseUrl = options.PublicUrl
-            ?? (listening is not null && Uri.TryCreate(listening.TrimEnd('/') + "/", UriKind.Absolute, out var bound) && bound.Host is not ("0.0.0.0" or "[::]" or "+" or "*") ? bound : null);
+        var baseUrl = WorkerBaseUrl.Resolve(options, server);
         if (baseUrl is null)
             return TypedResults.Problem("This worker listens on every address and has no public URL to name: start it with --worker-public-url.", statusCode: StatusCodes.Status503ServiceUnavailable);
         return TypedResults.Json(await registration.SignedAsync(baseUrl, cancellationToken), Protocol.ProtocolJson.Options);

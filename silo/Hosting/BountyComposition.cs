@@ -1,4 +1,3 @@
-using System.Globalization;
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Sandbox;
@@ -6,6 +5,8 @@ using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
+
+using static L402Train.Silo.Hosting.SettingReader;
 
 namespace L402Train.Silo.Hosting;
 
@@ -32,14 +33,6 @@ public static class BountyComposition
         return rules;
     }
 
-    private static T Read<T>(IConfiguration config, string key, string option, T fallback, Func<T, bool> valid, string expected) where T : IParsable<T>
-    {
-        var text = config[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        return T.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && valid(value)
-            ? value
-            : throw new SiloSettingException(option, $"'{text}' is not {expected}");
-    }
 
     /// <summary>Registers the bounty grains, the sandbox and workspace, and (by role) the job handlers.</summary>
     public static WebApplicationBuilder AddBountyTrack(this WebApplicationBuilder builder, BountyRules rules, string dataDir)

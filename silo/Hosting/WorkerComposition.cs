@@ -1,4 +1,3 @@
-using System.Globalization;
 using L402Train.Bounties.Sandbox;
 using L402Train.Gateway.Apis;
 using L402Train.Gateway.L402;
@@ -8,6 +7,8 @@ using L402Train.Grains.Workers;
 using L402Train.Lightning;
 using L402Train.Lightning.Signing;
 using L402Train.Runtime;
+
+using static L402Train.Silo.Hosting.SettingReader;
 
 namespace L402Train.Silo.Hosting;
 
@@ -100,12 +101,4 @@ public static class WorkerComposition
         return uri;
     }
 
-    private static T Read<T>(IConfiguration config, string key, string option, T fallback, Func<T, bool> valid, string expected) where T : IParsable<T>
-    {
-        var text = config[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        return T.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && valid(value)
-            ? value
-            : throw new SiloSettingException(option, $"'{text}' is not {expected}");
-    }
 }

@@ -243,8 +243,10 @@ public sealed class TwoSiloProcessTests : IAsyncDisposable
     // Polls the jobs table (another process runs them: there is nothing to await) until every expected deposit job completed, at most 30 s.
     private static async Task<List<(string Type, string Key, string State)>> DepositJobsSettledAsync(string connectionString, int expected)
     {
+        // A settle that the killed silo had claimed comes back only when its 30 s job lease lapses, and silo-b may then
+        // need a while to run it on a loaded machine: wait well past the lease rather than exactly one lease.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         var jobs = await DepositJobsAsync(connectionString);
         while (jobs.Count < expected || jobs.Any(j => j.State is "available" or "running"))

@@ -83,7 +83,7 @@ internal sealed class FakeWorkerMarket(params FakeWorker[] workers) : IWorkerMar
         Submits++;
         var w = Find(quote.Worker.AgentId);
         var preimage = Preimage.Random();
-        var invoice = Bolt11Invoice.Sign(new Bolt11Request("bcrt", preimage.Hash, RandomNumberGenerator.GetBytes(32), DateTimeOffset.UtcNow)
+        var invoice = Bolt11Invoice.Sign(new Bolt11Request("bcrt", preimage.Hash, RandomNumberGenerator.GetBytes(32), TimeProvider.System.GetUtcNow())
         {
             Amount = new Sats(w.PriceSats).ToMilliSats(),
             Description = "experiment",

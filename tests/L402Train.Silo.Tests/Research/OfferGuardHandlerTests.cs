@@ -13,7 +13,7 @@ public sealed class OfferGuardHandlerTests
 
     private static async Task<HttpResponseMessage> SendAsync(long invoiceSat, NodeKey payee, ExpectedOffer expected)
     {
-        var invoice = Bolt11Invoice.Sign(new Bolt11Request("bcrt", Preimage.Random().Hash, RandomNumberGenerator.GetBytes(32), DateTimeOffset.UtcNow)
+        var invoice = Bolt11Invoice.Sign(new Bolt11Request("bcrt", Preimage.Random().Hash, RandomNumberGenerator.GetBytes(32), TimeProvider.System.GetUtcNow())
         {
             Amount = new Sats(invoiceSat).ToMilliSats(), Description = "experiment",
         }, payee);
