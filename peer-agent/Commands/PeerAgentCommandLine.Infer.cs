@@ -14,6 +14,7 @@ namespace L402Train.PeerAgent.Commands;
 public sealed partial class PeerAgentCommandLine
 {
     private readonly Option<string[]> providers = new("--provider") { Description = "An inference provider's base URL (repeatable; ranked from measured history)", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string[]> inferDirectories = new("--directory") { Description = "A directory's base URL whose inference services join the providers (satring's or 402index's shape; repeatable; probed without paying)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string> providerCache = new("--providers-cache") { Description = "Measured provider history (success, latency, price)", DefaultValueFactory = _ => "providers.json" };
     private readonly Option<double> cacheTtlHours = new("--cache-ttl-hours") { Description = "How long a provider measurement is trusted", DefaultValueFactory = _ => 4 };
     private readonly Option<double> timeoutSeconds = new("--timeout-s") { Description = "Seconds to wait for a provider (and between streamed events) before falling back", DefaultValueFactory = _ => 60 };
@@ -56,12 +57,12 @@ public sealed partial class PeerAgentCommandLine
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => 0 };
         var command = new Command("infer", "Ask a paid OpenAI-compatible provider (streamed to the console); pays its 402 from your wallet, falls back to the next provider, logs to results.jsonl.")
         {
-            prompt, providers, model, maxTokens, temperature, lnd, macaroon, cert, budget, dailyBudget, results, providerCache, cacheTtlHours, timeoutSeconds,
+            prompt, providers, inferDirectories, model, maxTokens, temperature, lnd, macaroon, cert, budget, dailyBudget, results, providerCache, cacheTtlHours, timeoutSeconds,
         };
         command.Subcommands.Add(InferServeCommand());
         command.SetAction(async (parse, ct) =>
         {
-            if (await RouterAsync(parse) is not { } opened) return 2;
+            if (await RouterAsync(parse, ct) is not { } opened) return 2;
             var (router, wallet) = opened;
             using var owned = wallet as IDisposable;
             using var disposeRouter = router;
@@ -116,14 +117,14 @@ public sealed partial class PeerAgentCommandLine
         };
         var command = new Command("serve", "Serve a local OpenAI-compatible endpoint (GET /v1/models, POST /v1/chat/completions, streaming) that pays the best provider and falls back.")
         {
-            port, providers, lnd, macaroon, cert, budget, dailyBudget, results, providerCache, cacheTtlHours, timeoutSeconds, refresh,
+            port, providers, inferDirectories, lnd, macaroon, cert, budget, dailyBudget, results, providerCache, cacheTtlHours, timeoutSeconds, refresh,
         };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(port) is < 0 or > 65535) return await Fail(parse, "--port must be a port from 0 to 65535");
             var refreshSeconds = parse.GetValue(refresh);
             if (refreshSeconds is not (>= 0 and <= 86_400)) return await Fail(parse, "--refresh-interval-s must be between 0 (off) and 86400");
-            if (await RouterAsync(parse) is not { } opened) return 2;
+            if (await RouterAsync(parse, ct) is not { } opened) return 2;
             var (router, wallet) = opened;
             using var owned = wallet as IDisposable;
             using var disposeRouter = router;
@@ -149,12 +150,27 @@ public sealed partial class PeerAgentCommandLine
         return command;
     }
 
-    private async Task<(InferenceRouter Router, ILightningNode Wallet)?> RouterAsync(ParseResult parse)
+    private async Task<(InferenceRouter Router, ILightningNode Wallet)?> RouterAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var urls = parse.GetValue(providers) ?? [];
-        if (urls.Length == 0) { await Fail(parse, "--provider is required: the base URL of an inference provider (repeatable)"); return null; }
+        var directoryUrls = (parse.GetValue(inferDirectories) ?? []).Select(Url).ToList();
+        if (urls.Length + directoryUrls.Count == 0) { await Fail(parse, "--provider or --directory is required: the base URL of an inference provider, or of a directory listing them (repeatable)"); return null; }
         var parsed = urls.Select(Url).ToList();
         if (parsed.Any(u => u is null)) { await Fail(parse, "--provider must be an http(s) URL such as http://127.0.0.1:8402/"); return null; }
+        if (directoryUrls.Any(u => u is null)) { await Fail(parse, "--directory must be an http(s) URL such as https://satring.com/"); return null; }
+        if (directoryUrls.Count > 0)
+        {
+            // Pinned providers come first; a directory adds the inference services that answered a payable 402 when
+            // probed (without paying), in the order discover ranks them, and the router's history ranks from there on.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeoutSeconds), 1, 3600)) };
+            var report = await DiscoveryClient.DiscoverAsync(http, [.. directoryUrls.Select(u => u!)], [], "inference", null, cancellationToken);
+            foreach (var source in report.Unreachable) await parse.InvocationConfiguration.Error.WriteLineAsync($"directory {source.Source}: {source.Reason}");
+            var found = report.Services.Where(s => s.Reachable).Select(s => Url(DiscoveryClient.HistoryKey(s.Candidate.Url))).OfType<Uri>()
+                .Where(u => !parsed.Any(p => p!.AbsoluteUri == u.AbsoluteUri)).DistinctBy(u => u.AbsoluteUri).ToList();
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"directories listed {found.Count} payable inference provider(s)");
+            parsed.AddRange(found);
+            if (parsed.Count == 0) { await Fail(parse, "no inference provider: the directories listed none that answered a payable 402, and no --provider was given"); return null; }
+        }
         if (parse.GetValue(cacheTtlHours) is not (> 0 and <= 24 * 365)) { await Fail(parse, "--cache-ttl-hours must be more than 0"); return null; }
         if (parse.GetValue(timeoutSeconds) is not (> 0 and <= 3600)) { await Fail(parse, "--timeout-s must be between 0 and 3600"); return null; }
         if (OpenWallet(parse) is not { } wallet) { await Fail(parse, "--lnd (an http(s) URL) and --macaroon are required: the wallet that pays providers"); return null; }
