@@ -170,9 +170,11 @@ public class CheckpointFeeTests
         await using var fixture = await Fixture.StartAsync(store);
         var fee = await fixture.ChallengeAsync(10);
         await fixture.PayAsync(fee);
-        // A row of the retired per-challenge check, as a database from before the sweep holds it (due with the sweep's run).
+        // A row of the retired per-challenge check, as a database from before the sweep holds it, due with the sweep's run.
+        // Not earlier: the fake clock's one-minute advance fires the job workers' timers at the times in between, so a row
+        // due at +1 s could be claimed at such a time with a 30 s lease that the same advance then expires (LeaseLost).
         Assert.True(await fixture.Cluster.Silo(0).EnqueueJobAsync(new JobRequest(TrainingJobTypes.CheckCheckpointFee, fee.Hash.ToHex(),
-            $$"""{"paymentHash":"{{fee.Hash.ToHex()}}","purpose":"CheckpointFee"}""", fixture.Clock.GetUtcNow() + TimeSpan.FromSeconds(1)), Ct));
+            $$"""{"paymentHash":"{{fee.Hash.ToHex()}}","purpose":"CheckpointFee"}""", fixture.Clock.GetUtcNow() + Fixture.SweepInterval), Ct));
 
         await fixture.RunSweepJobAsync(alsoFinishing: 1);
 
