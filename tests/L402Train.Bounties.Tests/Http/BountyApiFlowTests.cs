@@ -58,7 +58,7 @@ public sealed class BountyApiFlowTests
         Assert.Equal(20, detail.GetProperty("holdback_pct").GetInt32());
         Assert.Equal(48 * 3600, detail.GetProperty("holdback_delay_s").GetInt64());
         Assert.Equal(detail.GetProperty("min_improvement").GetDouble(), detail.GetProperty("required_improvement").GetDouble());
-        var config = ConfigOf(detail.GetProperty("baseline_tarball").GetString()!);
+        var config = BountyArchives.ConfigOf(detail.GetProperty("baseline_tarball").GetString()!);
         var diff = Edits.Diff(config, Edits.Tuned(config));
 
         // Commit, then reveal behind a hold deposit.
@@ -142,20 +142,5 @@ public sealed class BountyApiFlowTests
         var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.
         Assert.Equal(-1_100_000, reconciliation.DifferenceSat);
-    }
-
-    private static string ConfigOf(string base64Archive)
-    {
-        var dir = Directory.CreateTempSubdirectory("l402-bought");
-        try
-        {
-            using var stream = new MemoryStream(Convert.FromBase64String(base64Archive));
-            BountyArchive.Extract(stream, dir.FullName);
-            return File.ReadAllText(Path.Combine(dir.FullName, ShippedBounty.ConfigPath));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
     }
 }

@@ -5,11 +5,10 @@ using L402Train.Gateway.Apis;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
-using L402Train.Silo.Hosting;
+using L402Train.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace L402Train.Silo.Tests.Hosting;
@@ -17,32 +16,23 @@ namespace L402Train.Silo.Tests.Hosting;
 /// <summary>The discovery documents of the seed's discovery prompt, read from a running silo and checked against its configuration and routes.</summary>
 public sealed class DiscoveryDocumentTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("l402-discovery-");
+    private EmbeddedSilo? silo;
     private WebApplication? app;
     private HttpClient? http;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // Gateway and settler only: the discovery documents describe what this configuration serves.
     public async ValueTask InitializeAsync()
     {
-        var settings = SiloSettings.Load(new Dictionary<string, string?>
-        {
-            ["Store"] = $"sqlite:{Path.Combine(dir.FullName, "silo.db")}",
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Roles"] = "gateway,settler",
-            ["SiloId"] = "silo-discovery",
-        }, new Dictionary<string, string?>(), dir.FullName);
-        app = SiloHost.Build(settings);
-        await app.StartAsync(Ct);
-        http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        silo = await EmbeddedSilo.StartAsync("discovery",
+            s => s with { Roles = new HashSet<string>(["gateway", "settler"], StringComparer.OrdinalIgnoreCase), SiloId = "silo-discovery" }, Ct);
+        (app, http) = (silo.App, silo.Http);
     }
 
     public async ValueTask DisposeAsync()
     {
-        http?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        dir.Delete(recursive: true);
+        if (silo is not null) await silo.DisposeAsync();
     }
 
     [Fact]

@@ -10,11 +10,13 @@ namespace L402Train.Silo.Tests.Inference;
 public sealed class InferDirectoryOptionTests() : AgentOnSilo("infer-directory")
 {
     [Theory]
-    [InlineData("infer", "In the beginning")]
-    [InlineData("infer", "serve")]
-    public async Task A_directory_adds_the_payable_inference_services_it_lists(string command, string argument)
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_directory_adds_the_payable_inference_services_it_lists(bool serve)
     {
-        var (code, _, error) = await RunAsync([command, argument, "--directory", silo!.Url, "--port", "0"]);
+        var (code, _, error) = await RunAsync(serve
+            ? ["infer", "serve", "--port", "0", "--directory", silo!.Url]
+            : ["infer", "In the beginning", "--directory", silo!.Url]);
 
         // The coordinator's own directory lists its chat completions; probing it found one payable provider, and the
         // command then went on to open the wallet (which this run does not give, so it stops there, having paid nothing).
@@ -48,9 +50,7 @@ public sealed class InferDirectoryOptionTests() : AgentOnSilo("infer-directory")
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        // `infer "prompt"` has no --port: drop it there (the theory shares one argument list).
-        var effective = args[1] == "serve" ? args : [.. args.Where((a, i) => a != "--port" && (i == 0 || args[i - 1] != "--port"))];
-        var code = await new PeerAgentCommandLine().InvokeAsync(effective, output, error);
+        var code = await new PeerAgentCommandLine().InvokeAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 }
