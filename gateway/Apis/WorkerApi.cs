@@ -24,6 +24,12 @@ public static class WorkerApi
     /// <summary>The capability of an experiment token.</summary>
     public const string Capability = "experiment";
 
+    /// <summary>
+    /// The response header of every <c>POST /experiment</c> answer (the 402 and a 400 included) listing the experiment
+    /// kinds this worker sells, <c>trainer, archive</c> or <c>trainer</c>, so a buyer learns it before paying.
+    /// </summary>
+    public const string KindsHeader = "L402Train-Experiment-Kinds";
+
     /// <summary>How long <c>POST /experiment</c> waits for the result before it answers 202 (unless <c>?wait=</c> or <c>Prefer: respond-async</c>).</summary>
     public static readonly TimeSpan SubmitWait = TimeSpan.FromSeconds(30);
 
@@ -56,7 +62,9 @@ public static class WorkerApi
     private static async ValueTask<object?> ReadExperimentAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var (experiment, problem) = await ExperimentRequestReader.ReadAsync(http.Request, http.RequestServices.GetRequiredService<WorkerOptions>(), http.RequestAborted);
+        var options = http.RequestServices.GetRequiredService<WorkerOptions>();
+        http.Response.Headers[KindsHeader] = string.Join(", ", options.ExperimentKinds);
+        var (experiment, problem) = await ExperimentRequestReader.ReadAsync(http.Request, options, http.RequestAborted);
         if (problem is not null) return problem;
         http.Features.Set(experiment!);
         return await next(context);

@@ -83,6 +83,8 @@ public static class ExperimentRequestReader
 
     private static (ValidatedExperiment?, ProblemHttpResult?) ReadArchive(ExperimentRequest request, WorkerOptions options)
     {
+        if (!options.ArchivesOffered)
+            return (null, JsonBody.Bad("archive: this worker does not offer archive experiments (it sells built-in trainer runs only); drop archive and command and send a trainer config, or an empty body for the default."));
         if (request.Trainer is not null) return (null, JsonBody.Bad("Send either trainer (the built-in trainer) or archive with command, not both."));
         if (string.IsNullOrWhiteSpace(request.Command)) return (null, JsonBody.Bad("command is required with archive: the shell command to run in the unpacked archive, e.g. \"python3 train.py\"."));
         if (request.Command.Length > 4096 || request.Command.Contains('\0', StringComparison.Ordinal))

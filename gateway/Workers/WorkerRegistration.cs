@@ -27,13 +27,15 @@ public sealed class WorkerRegistration(ILightningNode node, IMessageSigner signe
         var unsigned = new AgentRegistration
         {
             Name = options.Name ?? $"l402train-worker-{pubkey[..8]}",
-            Description = "Sells experiment runs over L402 (hold invoices: paid only when the result is delivered): the built-in byte-level GPT trainer, reporting val_bpb, or an archive and a command in a bubblewrap sandbox.",
+            Description = options.ArchivesOffered
+                ? "Sells experiment runs over L402 (hold invoices: paid only when the result is delivered): the built-in byte-level GPT trainer, reporting val_bpb, or an archive and a command in a bubblewrap sandbox."
+                : "Sells experiment runs over L402 (hold invoices: paid only when the result is delivered): the built-in byte-level GPT trainer, reporting val_bpb. Archive experiments are not offered.",
             Services =
             [
                 new AgentService
                 {
                     Name = ResearchNames.ExperimentService, Endpoint = new Uri(root, "experiment").ToString(), Version = "1",
-                    L402 = true, L402Mode = "hold", PriceSats = options.PriceSat,
+                    L402 = true, L402Mode = "hold", PriceSats = options.PriceSat, ExperimentKinds = options.ExperimentKinds,
                 },
                 new AgentService
                 {

@@ -26,6 +26,25 @@ public sealed record WorkerOptions
     /// <summary>The limits of an archive run: the bounty sandbox's (its wall clock is the most <c>timeout_seconds</c> may ask).</summary>
     public SandboxLimits SandboxLimits { get; init; } = SandboxLimits.Default;
 
+    /// <summary>
+    /// Whether this worker sells archive experiments (<c>--worker-archives on|off</c>, default on). An archive runs
+    /// only inside bubblewrap, so a worker that offers them checks its sandbox at start; off sells only the built-in
+    /// trainer, says so in its registration and refuses an archive with a 400 before anyone pays.
+    /// </summary>
+    public bool ArchivesOffered { get; init; } = true;
+
+    /// <summary>How long the start-up check of the sandbox (one trivial sandboxed command) may take before the worker refuses to start (default 30 s).</summary>
+    public TimeSpan SandboxCheckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The experiment kinds this worker sells, as its registration and its <c>POST /experiment</c> answers name them.</summary>
+    public IReadOnlyList<string> ExperimentKinds => ArchivesOffered ? [TrainerKind, ArchiveKind] : [TrainerKind];
+
+    /// <summary>The kind name of a built-in trainer experiment.</summary>
+    public const string TrainerKind = "trainer";
+
+    /// <summary>The kind name of an archive experiment (archive and command in the sandbox).</summary>
+    public const string ArchiveKind = "archive";
+
     /// <summary>The largest archive accepted, decoded (default 16 MiB).</summary>
     public long MaxArchiveBytes { get; init; } = 16L << 20;
 
@@ -50,6 +69,7 @@ public sealed record WorkerOptions
         if (PriceSat < 1) throw new ArgumentOutOfRangeException(nameof(PriceSat), PriceSat, "The experiment price is at least 1 sat.");
         if (MaxTrainerSteps < 1) throw new ArgumentOutOfRangeException(nameof(MaxTrainerSteps), MaxTrainerSteps, "At least 1 step.");
         if (RunDeadline <= SandboxLimits.WallClock) throw new ArgumentOutOfRangeException(nameof(RunDeadline), RunDeadline, "The run deadline must exceed the sandbox's wall clock.");
+        if (SandboxCheckTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SandboxCheckTimeout), SandboxCheckTimeout, "The sandbox check needs some time.");
         if (Concurrency < 1) throw new ArgumentOutOfRangeException(nameof(Concurrency), Concurrency, "At least 1 experiment at once.");
         SandboxLimits.Validate();
     }

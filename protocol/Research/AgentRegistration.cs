@@ -74,6 +74,13 @@ public sealed record AgentService
     /// <summary>The price of one request in sats.</summary>
     [JsonPropertyName("price_sats")] public long? PriceSats { get; init; }
 
+    /// <summary>
+    /// For the experiment service: the experiment kinds it sells, <c>trainer</c> (the built-in trainer) and <c>archive</c>
+    /// (an archive and a command in the sandbox); a worker started with archives off lists only <c>trainer</c>.
+    /// Absent in older registrations.
+    /// </summary>
+    [JsonPropertyName("experiment_kinds")] public IReadOnlyList<string>? ExperimentKinds { get; init; }
+
     /// <summary>OASF skills, e.g. <see cref="ResearchNames.ModelVersioningSkill"/>.</summary>
     [JsonPropertyName("skills")] public IReadOnlyList<string>? Skills { get; init; }
 

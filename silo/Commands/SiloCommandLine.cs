@@ -44,6 +44,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> workerPublicUrl = new("--worker-public-url") { Description = "The worker's public base URL named in its signed registration (default: the address the silo listens on)" };
     private readonly Option<string?> workerIndexUrl = new("--worker-index-url") { Description = "A coordinator whose agent index this worker registers with and refreshes (default: none)" };
     private readonly Option<string?> workerName = new("--worker-name") { Description = "The worker's name in its registration (default l402train-worker-<node key prefix>)" };
+    private readonly Option<string?> workerArchives = new("--worker-archives") { Description = "on: the worker also sells archive experiments, run in bubblewrap (checked at start); off: built-in trainer runs only (default on)" };
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly string workingDirectory;
 
@@ -86,7 +87,7 @@ public sealed class SiloCommandLine
         command.Options.Add(retentionDays);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
         foreach (var inference in new[] { inferenceBase, inferencePerToken, inferenceMaxTokens, inferenceConcurrency }) command.Options.Add(inference);
-        foreach (var worker in new[] { workerPrice, workerMaxSteps, workerDeadline, workerPublicUrl, workerIndexUrl, workerName }) command.Options.Add(worker);
+        foreach (var worker in new[] { workerPrice, workerMaxSteps, workerDeadline, workerPublicUrl, workerIndexUrl, workerName, workerArchives }) command.Options.Add(worker);
         Root.Subcommands.Add(command);
         return command;
     }
@@ -128,6 +129,7 @@ public sealed class SiloCommandLine
         ["WorkerPublicUrl"] = parse.GetValue(workerPublicUrl),
         ["WorkerIndexUrl"] = parse.GetValue(workerIndexUrl),
         ["WorkerName"] = parse.GetValue(workerName),
+        ["WorkerArchives"] = parse.GetValue(workerArchives),
     }, environment, workingDirectory);
 
     /// <summary>Runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/> (default: the console).</summary>

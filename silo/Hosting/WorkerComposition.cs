@@ -22,7 +22,10 @@ public static class WorkerComposition
     /// <summary>The job lane of experiment runs: long CPU-bound runs never hold the runners settles need.</summary>
     public const string ExperimentLane = "experiments";
 
-    /// <summary>Reads the worker settings (<c>--worker-price-sats</c>, <c>--worker-max-steps</c>, <c>--worker-deadline-s</c>, <c>--worker-public-url</c>, <c>--worker-index-url</c>, <c>--worker-name</c>).</summary>
+    /// <summary>The service key of the worker's own <see cref="BubblewrapSandbox"/> (its scratch root is not the bounty track's).</summary>
+    public const string SandboxKey = "worker";
+
+    /// <summary>Reads the worker settings (<c>--worker-price-sats</c>, <c>--worker-max-steps</c>, <c>--worker-deadline-s</c>, <c>--worker-public-url</c>, <c>--worker-index-url</c>, <c>--worker-name</c>, <c>--worker-archives</c>).</summary>
     public static WorkerOptions Parse(IConfiguration config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -36,6 +39,7 @@ public static class WorkerComposition
             PublicUrl = Url(config, "WorkerPublicUrl", "worker-public-url"),
             IndexUrl = Url(config, "WorkerIndexUrl", "worker-index-url"),
             Name = config["WorkerName"] is { Length: > 0 } name ? name : null,
+            ArchivesOffered = OnOff(config, "WorkerArchives", "worker-archives", defaults.ArchivesOffered),
         };
         options.Validate();
         return options;
@@ -52,12 +56,12 @@ public static class WorkerComposition
         var scratch = Path.Combine(Path.GetTempPath(),
             "l402train-experiments-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
         services.AddSingleton<BuiltInTrainer>();
+        services.AddKeyedSingleton(SandboxKey, (sp, _) => new BubblewrapSandbox(new SandboxOptions
+        {
+            ScratchRoot = scratch, CgroupParent = builder.Configuration["Sandbox:CgroupParent"], BubblewrapPath = sp.GetRequiredService<SiloSettings>().BubblewrapPath,
+        }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SandboxedExperiment(
-            new BubblewrapSandbox(new SandboxOptions
-            {
-                ScratchRoot = scratch, CgroupParent = builder.Configuration["Sandbox:CgroupParent"], BubblewrapPath = sp.GetRequiredService<SiloSettings>().BubblewrapPath,
-            }, sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<IBlobStore>(), options, scratch));
+            sp.GetRequiredKeyedService<BubblewrapSandbox>(SandboxKey), sp.GetRequiredService<IBlobStore>(), options, scratch));
         services.AddSingleton<IExperimentRunner, ExperimentRunner>();
         services.AddSingleton(sp => sp.GetRequiredService<ILightningNode>() as IMessageSigner
             ?? throw new InvalidOperationException("The worker role signs its registration with its Lightning node key; this node cannot sign messages."));
@@ -82,8 +86,13 @@ public static class WorkerComposition
 
     private static void RegisterJobs(SiloJobs silo, IServiceProvider sp)
     {
-        var roles = sp.GetRequiredService<SiloSettings>().Roles;
+        var settings = sp.GetRequiredService<SiloSettings>();
+        var roles = settings.Roles;
         if (!roles.Contains("worker")) return;
+        // Before the job workers claim anything: a worker that sells archives and cannot sandbox them refuses to start.
+        var options = sp.GetRequiredService<WorkerOptions>();
+        if (options.ArchivesOffered)
+            WorkerSandboxCheck.Ensure(sp.GetRequiredKeyedService<BubblewrapSandbox>(SandboxKey), settings.BubblewrapPath, options.SandboxCheckTimeout, sp.GetRequiredService<TimeProvider>());
         silo.Configure(o => o.Jobs.Lanes[WorkerJobTypes.Run] = ExperimentLane);
         silo.AddJobHandler(WorkerJobTypes.Run, s => ActivatorUtilities.CreateInstance<RunExperimentHandler>(s));
         if (roles.Contains("settler")) return;
@@ -91,6 +100,18 @@ public static class WorkerComposition
         silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
             .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
             .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler());
+    }
+
+    private static bool OnOff(IConfiguration config, string key, string option, bool fallback)
+    {
+        var text = config[key];
+        return text?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => fallback,
+            "on" or "true" => true,
+            "off" or "false" => false,
+            _ => throw new SiloSettingException(option, $"'{text}' is not on or off"),
+        };
     }
 
     private static Uri? Url(IConfiguration config, string key, string option)

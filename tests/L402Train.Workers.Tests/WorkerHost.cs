@@ -15,11 +15,16 @@ internal sealed class WorkerHost : IAsyncDisposable
 {
     private readonly EmbeddedSilo silo;
 
+    private const string BuyerName = "buyer";
+
     private WorkerHost(EmbeddedSilo silo)
     {
         this.silo = silo;
-        Buyer = silo.Network.CreateFundedNode("buyer-" + Guid.NewGuid().ToString("N")[..8], new Sats(100_000));
+        // A silo started on a kept data directory finds the buyer its simnet already holds.
+        Buyer = silo.Network.FindNode(BuyerName) ?? silo.Network.CreateFundedNode(BuyerName, new Sats(100_000));
     }
+
+    public EmbeddedSilo Silo => silo;
 
     public WebApplication App => silo.App;
     public HttpClient Http => silo.Http;
@@ -28,12 +33,14 @@ internal sealed class WorkerHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<WorkerHost> StartAsync(string roles = "gateway,settler,worker", Func<SiloSettings, SiloSettings>? adjust = null) =>
+    /// <summary>Starts the worker silo; <paramref name="configure"/> and <paramref name="dataDir"/> are <see cref="EmbeddedSilo.StartAsync"/>'s.</summary>
+    public static async Task<WorkerHost> StartAsync(string roles = "gateway,settler,worker", Func<SiloSettings, SiloSettings>? adjust = null,
+        Action<WebApplicationBuilder>? configure = null, DirectoryInfo? dataDir = null) =>
         new(await EmbeddedSilo.StartAsync("worker", settings =>
         {
             settings = settings with { Roles = roles.Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase) };
             return adjust is null ? settings : adjust(settings);
-        }, Ct));
+        }, Ct, configure, dataDir));
 
     /// <summary>Sends the request unpaid (expecting 402), locks the hold invoice's HTLC from <see cref="Buyer"/>, and sends it again with the credential.</summary>
     public async Task<(HttpResponseMessage Response, PaymentHash Hash, string Invoice)> PaidAsync(Func<HttpRequestMessage> request)

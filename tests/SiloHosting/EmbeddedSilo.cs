@@ -8,15 +8,19 @@ namespace L402Train.Testing;
 
 /// <summary>
 /// The real silo app on the embedded defaults (SQLite and simnet in a fresh temporary data
-/// directory, every role) listening on a free loopback port, and an HTTP client to it. Compiled
+/// directory, or one the test keeps across a stop and a start; every role) listening on a free
+/// loopback port, and an HTTP client to it. Compiled
 /// into each test project that hosts the silo (it is linked, not referenced, so the shared testing
 /// library does not pull the whole silo into every test project).
 /// </summary>
 internal sealed class EmbeddedSilo : IAsyncDisposable
 {
-    private EmbeddedSilo(DirectoryInfo dataDir, WebApplication app)
+    private readonly bool ownsDataDir;
+
+    private EmbeddedSilo(DirectoryInfo dataDir, bool ownsDataDir, WebApplication app)
     {
         DataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
         App = app;
         Http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(120) };
     }
@@ -31,23 +35,59 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
 
     public SimnetNetwork Network => App.Services.GetRequiredService<SimnetNetwork>();
 
-    /// <summary>Builds and starts the silo; <paramref name="adjust"/> changes the loaded settings first.</summary>
-    public static async Task<EmbeddedSilo> StartAsync(string name, Func<SiloSettings, SiloSettings>? adjust = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds and starts the silo; <paramref name="adjust"/> changes the loaded settings first, <paramref name="configure"/>
+    /// adds or replaces services before the app is built (e.g. a test's <see cref="TimeProvider"/> or a slow runner).
+    /// With <paramref name="dataDir"/> the silo runs on that folder (its SQLite store, simnet and blobs) and leaves it in
+    /// place when disposed, so a later silo can start on what this one left; the caller deletes it
+    /// (<see cref="DeleteDataDir"/>). Without it, a fresh temporary folder is used and deleted on dispose.
+    /// </summary>
+    public static async Task<EmbeddedSilo> StartAsync(string name, Func<SiloSettings, SiloSettings>? adjust = null, CancellationToken cancellationToken = default,
+        Action<WebApplicationBuilder>? configure = null, DirectoryInfo? dataDir = null)
     {
-        var dir = Directory.CreateTempSubdirectory($"l402train-{name}-");
+        var dir = dataDir ?? Directory.CreateTempSubdirectory($"l402train-{name}-");
         var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
             new Dictionary<string, string?>(), dir.FullName);
-        var app = SiloHost.Build(adjust is null ? settings : adjust(settings));
-        await app.StartAsync(cancellationToken);
-        return new EmbeddedSilo(dir, app);
+        var app = SiloHost.Build(adjust is null ? settings : adjust(settings), configure);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // A refused start (a test of a start-up check) leaves nothing behind.
+            await app.DisposeAsync();
+            if (dataDir is null) DeleteDataDir(dir);
+            throw;
+        }
+        return new EmbeddedSilo(dir, dataDir is null, app);
+    }
+
+    /// <summary>
+    /// Stops the silo as a crash would: the host's stop is cut short at once, so the job workers abandon their jobs
+    /// mid-run and write nothing more (their leases stay until they expire) and grains are not deactivated.
+    /// </summary>
+    public async Task StopAbruptlyAsync()
+    {
+        using var cutShort = new CancellationTokenSource();
+        await cutShort.CancelAsync();
+        await App.StopAsync(cutShort.Token);
+    }
+
+    /// <summary>Deletes a data directory once no silo runs on it (SQLite's pooled connections closed first).</summary>
+    public static void DeleteDataDir(DirectoryInfo dir)
+    {
+        ArgumentNullException.ThrowIfNull(dir);
+        // SQLite keeps pooled connections open on the database file; the directory cannot go while they live.
+        SqliteConnection.ClearAllPools();
+        dir.Delete(recursive: true);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await App.DisposeAsync();
-        // SQLite keeps pooled connections open on the database file; the directory cannot go while they live.
-        SqliteConnection.ClearAllPools();
-        DataDir.Delete(recursive: true);
+        if (ownsDataDir) DeleteDataDir(DataDir);
+        else SqliteConnection.ClearAllPools();
     }
 }

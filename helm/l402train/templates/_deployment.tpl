@@ -105,6 +105,21 @@ spec:
             - name: L402TRAIN_LNDCERT
               value: /run/l402train/tls.cert
             {{- end }}
+            {{- if eq $role "worker" }}
+            {{- /* The worker's settings (docs/workers.md); the public URL and the index default as the helpers say. */}}
+            - name: L402TRAIN_WORKERPRICESATS
+              value: {{ $root.Values.worker.priceSats | quote }}
+            - name: L402TRAIN_WORKERMAXSTEPS
+              value: {{ $root.Values.worker.maxSteps | quote }}
+            - name: L402TRAIN_WORKERDEADLINES
+              value: {{ $root.Values.worker.deadlineSeconds | quote }}
+            - name: L402TRAIN_WORKERPUBLICURL
+              value: {{ include "l402train.workerPublicUrl" $root | quote }}
+            - name: L402TRAIN_WORKERINDEXURL
+              value: {{ include "l402train.workerIndexUrl" $root | quote }}
+            - name: L402TRAIN_WORKERARCHIVES
+              value: {{ ternary "on" "off" $root.Values.worker.archives | quote }}
+            {{- end }}
             {{- with $root.Values.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}

@@ -73,6 +73,29 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (printf "%s-data" (include "l402train.fullname" .)) .Values.persistence.existingClaim }}
 {{- end }}
 
+{{/* The worker's Service (and Ingress backend): buyers reach the worker there, not through the gateway. */}}
+{{- define "l402train.workerName" -}}
+{{- printf "%s-worker" (include "l402train.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The base URL the worker's signed registration names: worker.publicUrl, else the worker Ingress' host. */}}
+{{- define "l402train.workerPublicUrl" -}}
+{{- if .Values.worker.publicUrl }}
+{{- printf "%s/" (trimSuffix "/" .Values.worker.publicUrl) }}
+{{- else if and .Values.worker.ingress.enabled .Values.worker.ingress.host }}
+{{- printf "%s://%s/" (ternary "https" "http" (gt (len .Values.worker.ingress.tls) 0)) .Values.worker.ingress.host }}
+{{- end }}
+{{- end }}
+
+{{/* The agent index the worker registers with: worker.indexUrl, else this release's gateway Service in the cluster. */}}
+{{- define "l402train.workerIndexUrl" -}}
+{{- if .Values.worker.indexUrl }}
+{{- .Values.worker.indexUrl }}
+{{- else if .Values.gateway.enabled }}
+{{- printf "http://%s.%s.svc:%v/" (include "l402train.fullname" .) .Release.Namespace .Values.service.port }}
+{{- end }}
+{{- end }}
+
 {{/* Fails the render with a message naming the value, like the silo's own start-up checks. */}}
 {{- define "l402train.validateValues" -}}
 {{- if not .Values.lightning.restUrl }}
@@ -83,6 +106,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- if and (not .Values.secrets.existingSecret) (or (not .Values.secrets.serverSecret) (not .Values.secrets.lndMacaroonBase64)) }}
 {{- fail "secrets.existingSecret, or secrets.serverSecret and secrets.lndMacaroonBase64: the silos need the server secret and LND's macaroon" }}
+{{- end }}
+{{- if and .Values.worker.enabled (not (include "l402train.workerPublicUrl" .)) }}
+{{- fail "worker.publicUrl: set the URL buyers reach the worker at (its signed registration names it), or enable worker.ingress with a host" }}
+{{- end }}
+{{- if and .Values.worker.enabled .Values.worker.ingress.enabled (not .Values.worker.ingress.host) }}
+{{- fail "worker.ingress.host: set the host name buyers reach the worker at" }}
 {{- end }}
 {{- if and (include "l402train.hasTlsCert" .) (not .Values.secrets.existingSecret) (not .Values.secrets.lndTlsCert) }}
 {{- fail "secrets.lndTlsCert: an https lightning.restUrl is pinned to LND's tls.cert; give it (or use an http URL)" }}

@@ -13,7 +13,7 @@ namespace L402Train.Silo.Tests.Deploy;
 /// </summary>
 public sealed class HelmChartTests
 {
-    private static readonly string[] Roles = ["gateway", "validator", "settler"];
+    private static readonly string[] Roles = ["gateway", "validator", "settler", "worker"];
 
     // Maps whose keys are Kubernetes' own (resources, security contexts, selectors): documented as a whole.
     private static readonly HashSet<string> FreeFormMaps = ["resources", "podSecurityContext", "containerSecurityContext", "annotations", "podAnnotations", "podLabels", "nodeSelector", "affinity"];
@@ -47,6 +47,15 @@ public sealed class HelmChartTests
     [InlineData("gateway.pdb.maxUnavailable", "\"half\"")]
     [InlineData("replicas", "3")]
     [InlineData("settler.replicas", "3")]
+    [InlineData("worker.priceSats", "0")]
+    [InlineData("worker.maxSteps", "0")]
+    [InlineData("worker.deadlineSeconds", "30")]
+    [InlineData("worker.deadlineSeconds", "86401")]
+    [InlineData("worker.publicUrl", "\"worker.example.com\"")]
+    [InlineData("worker.indexUrl", "\"ftp://coordinator\"")]
+    [InlineData("worker.archives", "\"off\"")]
+    [InlineData("worker.service.port", "0")]
+    [InlineData("worker.ingress.host", "\"https://worker.example.com/\"")]
     public void The_schema_refuses_a_wrong_value(string path, string json)
     {
         var values = Values();
@@ -117,7 +126,7 @@ public sealed class HelmChartTests
             }
         }
 
-        Assert.Equal(["Deployment", "Ingress", "Job", "PersistentVolumeClaim", "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Secret", "Service", "ServiceAccount"], kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(["Deployment", "Ingress", "Ingress", "Job", "PersistentVolumeClaim", "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Secret", "Service", "Service", "ServiceAccount"], kinds.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -28,6 +28,18 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_as_a_worker_without_bubblewrap_exits_with_one_line_naming_both_fixes()
+    {
+        var (code, output) = await ServeAsync("--roles", "worker", "--bwrap", Path.Combine(dir.FullName, "no-such-bwrap"), "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(SiloCommandLine.SettingError, code);
+        var line = FailureLine(output);
+        Assert.StartsWith("error: --bwrap ", line, StringComparison.Ordinal);
+        Assert.Contains("apt-get install bubblewrap", line, StringComparison.Ordinal);
+        Assert.Contains("--worker-archives off", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_on_a_busy_port_exits_with_one_line_naming_the_address()
     {
         using var busy = new TcpListener(IPAddress.Loopback, 0);
