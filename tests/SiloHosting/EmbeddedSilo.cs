@@ -64,8 +64,8 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the silo as a crash would: the host's stop is cut short at once, so the job workers abandon their jobs
-    /// mid-run and write nothing more (their leases stay until they expire) and grains are not deactivated.
+    /// Stops the silo as a crash would: the host's stop is cut short at once (Orleans' ungraceful stop), so the job
+    /// workers abandon their jobs mid-run and record nothing more: their leases stay until they expire.
     /// </summary>
     public async Task StopAbruptlyAsync()
     {
