@@ -115,6 +115,7 @@ public sealed class InferenceRouter : IDisposable
                     continue;
                 }
                 var latency = time.GetElapsedTime(started);
+                TimeSpan? firstToken = null;
                 int? tokens = null;
                 var text = "";
                 if (!response.IsSuccessStatusCode || !stream)
@@ -133,14 +134,20 @@ public sealed class InferenceRouter : IDisposable
                         if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
                         var data = line["data: ".Length..];
                         done = data == "[DONE]";
-                        if (!done) tokens = CompletionTokens(data) ?? tokens;
+                        if (!done)
+                        {
+                            var chunk = ReadChunk(data);
+                            tokens = chunk.CompletionTokens ?? tokens;
+                            // The opening chunk only names the role: the first token is the first content (or the end, for an empty answer).
+                            if (chunk.FirstToken) firstToken ??= time.GetElapsedTime(started);
+                        }
                         await onEvent!(data, cancellationToken);
                         forwarded++;
                     }
                     if (!done) throw new HttpRequestException("The stream ended before [DONE].");
                 }
                 if (!response.IsSuccessStatusCode) return new InferenceAnswer(provider, response.StatusCode, text, paid, null, skipped);
-                await history.RecordSuccessAsync(provider, latency, PricePer1k(paid, request), cancellationToken);
+                await history.RecordSuccessAsync(provider, latency, PricePer1k(paid, request), cancellationToken, firstToken);
                 if (paid is not null)
                 {
                     await results.AppendAsync(new ProvenanceEntry(results.Now, "infer", null, PaymentHash: paid.PaymentHash.ToHex(), Preimage: paid.Preimage?.ToHex(),
@@ -169,6 +176,28 @@ public sealed class InferenceRouter : IDisposable
     public void Dispose() => http.Dispose();
 
     internal static string Key(Uri provider) => provider.AbsoluteUri.EndsWith('/') ? provider.AbsoluteUri : provider.AbsoluteUri + "/";
+
+    // One parse per streamed event: its usage count, and whether it carries generated text or the finish.
+    private static (int? CompletionTokens, bool FirstToken) ReadChunk(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            int? tokens = root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+                && usage.TryGetProperty("completion_tokens", out var count) && count.TryGetInt32(out var n) ? n : null;
+            var first = root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array
+                && choices.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.Object
+                    && ((c.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                            && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString()!.Length > 0)
+                        || (c.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)));
+            return (tokens, first);
+        }
+        catch (JsonException)
+        {
+            return (null, false);
+        }
+    }
 
     private static int? CompletionTokens(string json)
     {

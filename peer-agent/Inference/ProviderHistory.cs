@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace L402Train.PeerAgent.Inference;
 
-/// <summary>What this client measured of one provider: outcomes, latencies and what it paid per 1k tokens.</summary>
+/// <summary>
+/// What this client measured of one provider: outcomes, latencies, times to the first token and what
+/// it paid per 1k tokens. A field missing from an older cache file reads as nothing measured.
+/// </summary>
 public sealed record ProviderRecord
 {
     /// <summary>The provider's base URL.</summary>
@@ -14,6 +17,17 @@ public sealed record ProviderRecord
     [JsonPropertyName("failures")] public int Failures { get; init; }
     /// <summary>The latest latencies to the first byte of the answer, in milliseconds (at most 50).</summary>
     [JsonPropertyName("latencies_ms")] public IReadOnlyList<double> LatenciesMs { get; init; } = [];
+    /// <summary>
+    /// The latest times from sending a streamed request (its 402 and payment included) to its first
+    /// generated token, in milliseconds (at most 50). A stream's headers and opening role chunk come
+    /// before any generation, so <see cref="LatenciesMs"/> cannot tell a slow model from a fast one; this can.
+    /// </summary>
+    [JsonPropertyName("ttft_ms")] public IReadOnlyList<double> FirstTokenMs { get; init; } = [];
+    /// <summary>
+    /// The latest times to the answer of an unpaid background probe, in milliseconds (at most 50): the
+    /// provider's first byte, standing in for <see cref="FirstTokenMs"/> until a streamed call measures it.
+    /// </summary>
+    [JsonPropertyName("probe_first_byte_ms")] public IReadOnlyList<double> ProbeFirstByteMs { get; init; } = [];
     /// <summary>Sats paid per 1000 requested tokens, last measured; null before the first payment.</summary>
     [JsonPropertyName("sat_per_1k_tokens")] public double? SatPer1kTokens { get; init; }
     /// <summary>When this record last changed.</summary>
@@ -23,7 +37,22 @@ public sealed record ProviderRecord
     [JsonIgnore] public double SuccessRate => Successes + Failures == 0 ? 1 : (double)Successes / (Successes + Failures);
 
     /// <summary>The median latency, or null with none measured.</summary>
-    [JsonIgnore] public double? LatencyP50Ms => LatenciesMs.Count == 0 ? null : LatenciesMs.Order().ElementAt(LatenciesMs.Count / 2);
+    [JsonIgnore] public double? LatencyP50Ms => Median(LatenciesMs);
+
+    /// <summary>The median time to the first streamed token, or null before a streamed call.</summary>
+    [JsonIgnore] public double? FirstTokenP50Ms => Median(FirstTokenMs);
+
+    /// <summary>
+    /// The time to first token the ranking uses: the streamed median where one was measured, else the
+    /// probes' median first byte (<see cref="FirstTokenFromProbe"/>), else null (unknown).
+    /// </summary>
+    [JsonIgnore] public double? TimeToFirstTokenMs => FirstTokenP50Ms ?? Median(ProbeFirstByteMs);
+
+    /// <summary>True when <see cref="TimeToFirstTokenMs"/> comes from probes, not from a stream.</summary>
+    [JsonIgnore] public bool FirstTokenFromProbe => FirstTokenP50Ms is null && Median(ProbeFirstByteMs) is not null;
+
+    // A hand-edited file may say null where a list belongs: that is nothing measured, not a crash.
+    private static double? Median(IReadOnlyList<double>? values) => values is not { Count: > 0 } ? null : values.Order().ElementAt(values.Count / 2);
 }
 
 /// <summary>
@@ -60,11 +89,17 @@ public sealed class ProviderHistory(string path, TimeProvider time, TimeSpan? tt
     }
 
     /// <summary>Records an answered completion.</summary>
-    public Task RecordSuccessAsync(string url, TimeSpan latency, double? satPer1k, CancellationToken cancellationToken) =>
+    /// <param name="url">The provider's base URL.</param>
+    /// <param name="latency">Time to the answer's headers.</param>
+    /// <param name="satPer1k">What it cost per 1000 requested tokens, or null when nothing was paid.</param>
+    /// <param name="firstToken">Time to the first generated token of a streamed answer; null for a plain one.</param>
+    /// <param name="cancellationToken">Stops waiting for the history's lock.</param>
+    public Task RecordSuccessAsync(string url, TimeSpan latency, double? satPer1k, CancellationToken cancellationToken, TimeSpan? firstToken = null) =>
         UpdateAsync(url, r => r with
         {
             Successes = r.Successes + 1,
-            LatenciesMs = [.. r.LatenciesMs.TakeLast(KeptLatencies - 1), latency.TotalMilliseconds],
+            LatenciesMs = Keep(r.LatenciesMs, latency),
+            FirstTokenMs = firstToken is { } ttft ? Keep(r.FirstTokenMs, ttft) : r.FirstTokenMs ?? [],
             SatPer1kTokens = satPer1k ?? r.SatPer1kTokens,
         }, cancellationToken);
 
@@ -73,12 +108,22 @@ public sealed class ProviderHistory(string path, TimeProvider time, TimeSpan? tt
     /// fresh again and its price current, but it counts as no completion (a 402 shows the provider
     /// is up, not that it answers).
     /// </summary>
-    public Task RecordProbeAsync(string url, double satPer1k, CancellationToken cancellationToken) =>
-        UpdateAsync(url, r => r with { SatPer1kTokens = satPer1k }, cancellationToken);
+    /// <param name="url">The provider's base URL.</param>
+    /// <param name="satPer1k">The price its 402 asks per 1000 tokens.</param>
+    /// <param name="firstByte">Time to the probe's answer, or null when not timed.</param>
+    /// <param name="cancellationToken">Stops waiting for the history's lock.</param>
+    public Task RecordProbeAsync(string url, double satPer1k, CancellationToken cancellationToken, TimeSpan? firstByte = null) =>
+        UpdateAsync(url, r => r with
+        {
+            SatPer1kTokens = satPer1k,
+            ProbeFirstByteMs = firstByte is { } elapsed ? Keep(r.ProbeFirstByteMs, elapsed) : r.ProbeFirstByteMs ?? [],
+        }, cancellationToken);
 
     /// <summary>Records a failed attempt.</summary>
     public Task RecordFailureAsync(string url, CancellationToken cancellationToken) =>
         UpdateAsync(url, r => r with { Failures = r.Failures + 1 }, cancellationToken);
+
+    private static IReadOnlyList<double> Keep(IReadOnlyList<double>? kept, TimeSpan next) => [.. (kept ?? []).TakeLast(KeptLatencies - 1), next.TotalMilliseconds];
 
     private async Task UpdateAsync(string url, Func<ProviderRecord, ProviderRecord> change, CancellationToken cancellationToken)
     {
@@ -122,8 +167,14 @@ public static class ProviderRanking
 {
     /// <summary>
     /// Healthy first (success rate ≥ 0.5; an unmeasured provider counts healthy), then cheapest per 1k
-    /// tokens (unmeasured after measured), then fastest median latency; ties keep the given order.
+    /// tokens, then shortest time to first token (<see cref="ProviderRecord.TimeToFirstTokenMs"/>), then
+    /// fastest median latency; unmeasured after measured at each step; ties keep the given order.
     /// </summary>
+    /// <remarks>
+    /// Time to first token comes before the median latency: a stream's headers arrive before any
+    /// generation, so two providers with the same latency can still differ by a slow model, and the
+    /// first token is what a caller waits for.
+    /// </remarks>
     public static IReadOnlyList<string> Rank(IEnumerable<string> providers, IReadOnlyDictionary<string, ProviderRecord> history)
     {
         ArgumentNullException.ThrowIfNull(providers);
@@ -132,6 +183,7 @@ public static class ProviderRanking
             .Select(url => (url, record: history.GetValueOrDefault(url)))
             .OrderByDescending(p => (p.record?.SuccessRate ?? 1) >= 0.5)
             .ThenBy(p => p.record?.SatPer1kTokens ?? double.MaxValue)
+            .ThenBy(p => p.record?.TimeToFirstTokenMs ?? double.MaxValue)
             .ThenBy(p => p.record?.LatencyP50Ms ?? double.MaxValue)
             .Select(p => p.url)];
     }
