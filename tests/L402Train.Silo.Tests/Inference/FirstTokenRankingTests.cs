@@ -94,9 +94,10 @@ public sealed class FirstTokenRankingTests() : AgentOnSilo("infer-ttft")
         var history = new[] { never, probedSlow, probedFast, streamed }.ToDictionary(r => r.Url);
 
         Assert.Equal((400.0, true), (probedSlow.TimeToFirstTokenMs, probedSlow.FirstTokenFromProbe));
-        // A streamed first token, once measured, is what counts, not the (always quicker) 402's first byte.
+        // A streamed first token, once measured, is what counts, not the (always quicker) 402's first byte; and it goes
+        // before a stand-in, which only orders the providers never streamed from.
         Assert.Equal((200.0, false), (streamed.TimeToFirstTokenMs, streamed.FirstTokenFromProbe));
-        Assert.Equal(["http://probed-fast.example/", "http://streamed.example/", "http://probed-slow.example/", "http://never.example/"],
+        Assert.Equal(["http://streamed.example/", "http://probed-fast.example/", "http://probed-slow.example/", "http://never.example/"],
             ProviderRanking.Rank(history.Keys, history));
         // Price still comes first: a cheaper provider with a slow first token ranks above a dearer fast one.
         var cheaper = probedSlow with { SatPer1kTokens = 50 };
