@@ -51,6 +51,15 @@ internal static class EngineFigures
                     blasPrinted = true;
                 }
 
+                // Against Debian's reference BLAS PyTorch runs ~6x slower than it is: a ratio against that would flatter the
+                // engine, so without OpenBLAS no ratio is printed at all.
+                if (!torchTrain.Blas.Contains("openblas", StringComparison.OrdinalIgnoreCase))
+                {
+                    Console.WriteLine($"# pytorch ratios skipped: torch runs on {torchTrain.Blas}, not OpenBLAS (apt-get install -y libopenblas0-pthread)");
+                    withTorch = false;
+                    continue;
+                }
+
                 Console.WriteLine($"pytorch_layout_{name}=torch_threads:{torchTrain.Threads},openblas_threads:{torchTrain.OpenBlasThreads}");
                 Print($"pytorch_train_step_ms_{name}", torchTrain.StepMs);
                 Print($"pytorch_train_gflops_{name}", StepFlops.Training(config, Batch, Seq) / torchTrain.StepMs / 1e6);

@@ -17,6 +17,9 @@ if (args.Contains("--engine"))
     return EngineFigures.Run(withTorch: !args.Contains("--no-torch"), threads, generate: !args.Contains("--no-generate"));
 }
 
+// --peak: a loop of independent FMAs on one thread, against the peak the --engine percentages assume.
+if (args.Contains("--peak")) return FmaLoop.Run();
+
 if (args.Contains("--profile"))
 {
     Profile.Run(L402Train.Model.Gpt.GptConfig.Tiny, 1, 8, 64, 5);

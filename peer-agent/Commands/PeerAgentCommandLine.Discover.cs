@@ -33,7 +33,7 @@ public sealed partial class PeerAgentCommandLine
             // A plain client with no payment handler: a discovery can read challenges but cannot pay one.
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
             var report = await DiscoveryClient.DiscoverAsync(http, [.. directoryUrls.Select(u => u!)], [.. coordinatorUrls.Select(u => u!)], wanted, history, ct);
-            var table = new Table().AddColumns("#", "url", "listed (sat)", "price (sat)", "invoice (sat)", "amount matches", "mode", "capability", "success", "p50 ms", "status");
+            var table = new Table().AddColumns("#", "url", "listed (sat)", "price (sat)", "invoice (sat)", "amount matches", "mode", "capability", "success", "p50 ms", "ttft ms", "status");
             var rank = 0;
             foreach (var s in report.Services)
             {
@@ -42,9 +42,9 @@ public sealed partial class PeerAgentCommandLine
                     Sat(offer?.AdvertisedSat), s.Reachable ? offer!.InvoiceSat?.ToString(CultureInfo.InvariantCulture) ?? "none" : "-", s.Reachable ? (offer!.AmountMatches ? "yes" : "NO") : "-",
                     s.Reachable ? offer!.Mode : "-", Markup.Escape(offer?.Capabilities ?? "-"),
                     s.History is { } h ? h.SuccessRate.ToString("P0", CultureInfo.InvariantCulture) : "-",
-                    s.History?.LatencyP50Ms?.ToString("0", CultureInfo.InvariantCulture) ?? "-", Markup.Escape(s.Error ?? "ok"));
+                    s.History?.LatencyP50Ms?.ToString("0", CultureInfo.InvariantCulture) ?? "-", FirstToken(s.Measured), Markup.Escape(s.Error ?? "ok"));
             }
-            foreach (var source in report.Unreachable) table.AddRow("-", Markup.Escape(source.Source), "-", "-", "-", "-", "-", "-", "-", "-", Markup.Escape($"source unreachable: {source.Reason}"));
+            foreach (var source in report.Unreachable) table.AddRow("-", Markup.Escape(source.Source), "-", "-", "-", "-", "-", "-", "-", "-", "-", Markup.Escape($"source unreachable: {source.Reason}"));
             Screen(parse).Write(table);
             foreach (var listing in report.Directories)
             {
@@ -63,6 +63,10 @@ public sealed partial class PeerAgentCommandLine
         DirectoryShape.Index402 => "402index's shape",
         _ => "an empty list",
     };
+
+    // A streamed median is a time to first token; a probe's first byte only stands in for one, and says so.
+    private static string FirstToken(ProviderRecord? measured) => measured?.TimeToFirstTokenMs is not { } ms ? "-"
+        : ms.ToString("0", CultureInfo.InvariantCulture) + (measured.FirstTokenFromProbe ? " (probe)" : "");
 
     private static string Sat(long? sat) => sat?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

@@ -21,9 +21,11 @@ public static class DiscoveryClient
     /// <param name="category">A category slug (<c>ai/inference</c>) or its last segment (<c>inference</c>).</param>
     /// <param name="history">Measured provider history to rank by, or null.</param>
     /// <param name="cancellationToken">Stops the whole discovery.</param>
+    /// <param name="time">The clock probes are timed with (default the system's).</param>
     public static async Task<DiscoveryReport> DiscoverAsync(HttpClient http, IReadOnlyList<Uri> directories, IReadOnlyList<Uri> coordinators, string category,
-        ProviderHistory? history, CancellationToken cancellationToken)
+        ProviderHistory? history, CancellationToken cancellationToken, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(directories);
         ArgumentNullException.ThrowIfNull(coordinators);
@@ -51,10 +53,10 @@ public static class DiscoveryClient
         // The first listing of a URL wins: the same service seen in a directory and at its coordinator is one service.
         var unique = candidates.DistinctBy(c => c.Url.AbsoluteUri, StringComparer.Ordinal).ToList();
         var measured = history is null ? new Dictionary<string, ProviderRecord>() : await history.ReadAsync(cancellationToken);
-        var probed = await Task.WhenAll(unique.Select(c => ProbeAsync(http, c, measured.GetValueOrDefault(HistoryKey(c.Url)), cancellationToken)));
+        var probed = await Task.WhenAll(unique.Select(c => ProbeAsync(http, c, measured.GetValueOrDefault(HistoryKey(c.Url)), time, cancellationToken)));
         var reachable = probed.Where(s => s.Reachable).ToDictionary(s => s.Candidate.Url.AbsoluteUri, StringComparer.Ordinal);
         var ranking = ProviderRanking.Rank(reachable.Keys,
-            reachable.Values.Where(s => s.History is not null).ToDictionary(s => s.Candidate.Url.AbsoluteUri, s => s.History!, StringComparer.Ordinal));
+            reachable.Values.Where(s => s.Measured is not null).ToDictionary(s => s.Candidate.Url.AbsoluteUri, s => s.Measured!, StringComparer.Ordinal));
         return new DiscoveryReport([.. ranking.Select(url => reachable[url]), .. probed.Where(s => !s.Reachable)], unreachable) { Directories = listings };
     }
 
@@ -122,15 +124,19 @@ public static class DiscoveryClient
 
     internal static HttpMethod DefaultMethod(Uri url) => url.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get;
 
-    private static async Task<DiscoveredService> ProbeAsync(HttpClient http, DiscoveryCandidate candidate, ProviderRecord? history, CancellationToken cancellationToken)
+    private static async Task<DiscoveredService> ProbeAsync(HttpClient http, DiscoveryCandidate candidate, ProviderRecord? history, TimeProvider time, CancellationToken cancellationToken)
     {
         if (candidate.Url.OriginalString.Contains('{', StringComparison.Ordinal) || candidate.Url.AbsoluteUri.Contains("%7B", StringComparison.OrdinalIgnoreCase))
             return new DiscoveredService(candidate, null, "a URL template; not probed", history);
         var chat = DefaultMethod(candidate.Url) == HttpMethod.Post && candidate.Method == HttpMethod.Post;
         try
         {
+            var started = time.GetTimestamp();
             var offer = await L402Probe.ProbeAsync(http, candidate.Url, candidate.Method, chat ? L402Probe.ChatProbeBody : null, cancellationToken);
-            return new DiscoveredService(candidate, offer, offer.Status == 402 ? null : $"answered {offer.Status}, not an L402 challenge", history);
+            return new DiscoveredService(candidate, offer, offer.Status == 402 ? null : $"answered {offer.Status}, not an L402 challenge", history)
+            {
+                ProbeMs = time.GetElapsedTime(started).TotalMilliseconds,
+            };
         }
         catch (Exception e) when (e is HttpRequestException or FormatException or ArgumentException or InvalidOperationException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

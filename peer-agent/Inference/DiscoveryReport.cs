@@ -16,6 +16,16 @@ public sealed record DiscoveredService(DiscoveryCandidate Candidate, L402Offer? 
 {
     /// <summary>True when it answered with an L402 challenge.</summary>
     public bool Reachable => Error is null && Offer is { Status: 402 };
+
+    /// <summary>Milliseconds this discovery's probe waited for the answer (its first byte); null when it got none.</summary>
+    public double? ProbeMs { get; init; }
+
+    /// <summary>
+    /// What it is ranked by: the router's history with this probe's first byte added, so a service
+    /// never streamed from still has a time to first token (<see cref="ProviderRecord.TimeToFirstTokenMs"/>).
+    /// </summary>
+    public ProviderRecord? Measured => ProbeMs is not { } probe ? History
+        : (History ?? new ProviderRecord { Url = DiscoveryClient.HistoryKey(Candidate.Url) }) with { ProbeFirstByteMs = [.. History?.ProbeFirstByteMs ?? [], probe] };
 }
 
 /// <summary>A directory or coordinator that could not be read.</summary>

@@ -64,9 +64,9 @@ public sealed class InferenceRouter : IDisposable
     /// <summary>The measured history it ranks from (a <see cref="ProviderRefresher"/> keeps it current).</summary>
     public ProviderHistory History => history;
 
-    /// <summary>The providers in the order the next request tries them.</summary>
-    public async Task<IReadOnlyList<string>> RankAsync(CancellationToken cancellationToken) =>
-        ProviderRanking.Rank(options.Providers.Select(Key), await history.ReadAsync(cancellationToken));
+    /// <summary>The providers in the order the next request (for <paramref name="model"/>, when named) tries them.</summary>
+    public async Task<IReadOnlyList<string>> RankAsync(CancellationToken cancellationToken, string? model = null) =>
+        ProviderRanking.Rank(options.Providers.Select(Key), await history.ReadAsync(cancellationToken), model);
 
     /// <summary>
     /// Sends <paramref name="request"/> (an OpenAI chat completion body). With <c>stream: true</c>,
@@ -79,8 +79,10 @@ public sealed class InferenceRouter : IDisposable
         var stream = request["stream"]?.GetValue<bool>() == true;
         if (stream && onEvent is null) throw new ArgumentException("A streamed request needs an event sink.", nameof(onEvent));
         var body = request.ToJsonString();
+        var model = request["model"] is JsonValue named && named.TryGetValue(out string? name) ? name : null;
         var skipped = new List<string>();
-        foreach (var provider in await RankAsync(cancellationToken))
+        InferenceAnswer? refused = null;
+        foreach (var provider in await RankAsync(cancellationToken, model))
         {
             var receipts = Receipts.Value = [];
             var started = time.GetTimestamp();
@@ -114,7 +116,18 @@ public sealed class InferenceRouter : IDisposable
                     skipped.Add($"{provider}: 429 busy");
                     continue;
                 }
+                if (response.StatusCode == HttpStatusCode.BadRequest && paid is null)
+                {
+                    var error = await response.Content.ReadAsStringAsync(attempt.Token);
+                    if (ErrorCode(error) != "model_not_found") return new InferenceAnswer(provider, response.StatusCode, error, null, null, skipped);
+                    // Another provider may serve the model: the request is not at fault, and this provider is up and right to refuse.
+                    if (model is not null) await history.RecordUnservedModelAsync(provider, model, cancellationToken);
+                    skipped.Add($"{provider}: does not serve model '{model}'");
+                    refused = new InferenceAnswer(provider, response.StatusCode, error, null, null, skipped);
+                    continue;
+                }
                 var latency = time.GetElapsedTime(started);
+                TimeSpan? firstToken = null;
                 int? tokens = null;
                 var text = "";
                 if (!response.IsSuccessStatusCode || !stream)
@@ -133,18 +146,24 @@ public sealed class InferenceRouter : IDisposable
                         if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
                         var data = line["data: ".Length..];
                         done = data == "[DONE]";
-                        if (!done) tokens = CompletionTokens(data) ?? tokens;
+                        if (!done)
+                        {
+                            var chunk = ReadChunk(data);
+                            tokens = chunk.CompletionTokens ?? tokens;
+                            // The opening chunk only names the role: the first token is the first content (or the end, for an empty answer).
+                            if (chunk.FirstToken) firstToken ??= time.GetElapsedTime(started);
+                        }
                         await onEvent!(data, cancellationToken);
                         forwarded++;
                     }
                     if (!done) throw new HttpRequestException("The stream ended before [DONE].");
                 }
                 if (!response.IsSuccessStatusCode) return new InferenceAnswer(provider, response.StatusCode, text, paid, null, skipped);
-                await history.RecordSuccessAsync(provider, latency, PricePer1k(paid, request), cancellationToken);
+                await history.RecordSuccessAsync(provider, latency, PricePer1k(paid, request), cancellationToken, firstToken, model);
                 if (paid is not null)
                 {
                     await results.AppendAsync(new ProvenanceEntry(results.Now, "infer", null, PaymentHash: paid.PaymentHash.ToHex(), Preimage: paid.Preimage?.ToHex(),
-                        Sats: (paid.Amount + paid.Fee).ToSatsFloor().Value, Url: provider, Model: request["model"]?.GetValue<string>(), Tokens: tokens), cancellationToken);
+                        Sats: (paid.Amount + paid.Fee).ToSatsFloor().Value, Url: provider, Model: model, Tokens: tokens), cancellationToken);
                 }
                 return new InferenceAnswer(provider, response.StatusCode, text, paid, tokens, skipped);
             }
@@ -162,6 +181,8 @@ public sealed class InferenceRouter : IDisposable
                 skipped.Add($"{provider}: {e.Reason}: {e.Message}");
             }
         }
+        // Every provider that answered refused the model: that is the caller's to hear, as OpenAI's own 400.
+        if (refused is not null) return refused;
         throw new InferenceUnavailableException($"No provider answered: {string.Join("; ", skipped)}");
     }
 
@@ -169,6 +190,43 @@ public sealed class InferenceRouter : IDisposable
     public void Dispose() => http.Dispose();
 
     internal static string Key(Uri provider) => provider.AbsoluteUri.EndsWith('/') ? provider.AbsoluteUri : provider.AbsoluteUri + "/";
+
+    // One parse per streamed event: its usage count, and whether it carries generated text or the finish.
+    private static (int? CompletionTokens, bool FirstToken) ReadChunk(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            int? tokens = root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+                && usage.TryGetProperty("completion_tokens", out var count) && count.TryGetInt32(out var n) ? n : null;
+            var first = root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array
+                && choices.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.Object
+                    && ((c.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                            && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString()!.Length > 0)
+                        || (c.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)));
+            return (tokens, first);
+        }
+        catch (JsonException)
+        {
+            return (null, false);
+        }
+    }
+
+    // OpenAI's error body: {"error":{"message","type","param","code"}}.
+    private static string? ErrorCode(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static int? CompletionTokens(string json)
     {

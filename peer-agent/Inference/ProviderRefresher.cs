@@ -127,9 +127,13 @@ public sealed class ProviderRefresher : IAsyncDisposable
         using var timeout = new CancellationTokenSource(probeTimeout, time);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         ProviderProbe probe;
+        var started = time.GetTimestamp();
+        TimeSpan? firstByte = null;
         try
         {
             var offer = await L402Probe.ProbeAsync(http, new Uri(new Uri(provider), "v1/chat/completions"), HttpMethod.Post, L402Probe.ChatProbeBody, attempt.Token);
+            // The whole 402 is a few hundred bytes, so the time to read it is the time to its first byte.
+            firstByte = time.GetElapsedTime(started);
             probe = offer switch
             {
                 // Busy refuses before charging: nothing is known of its health, so nothing is recorded and the next round asks again.
@@ -145,7 +149,7 @@ public sealed class ProviderRefresher : IAsyncDisposable
             // A provider is someone else's server: a dead host or an unreadable challenge is its failure, not the refresher's.
             probe = new ProviderProbe(provider, null, e is OperationCanceledException ? $"no answer within {probeTimeout.TotalSeconds:0.#}s" : e.Message);
         }
-        if (probe.SatPer1kTokens is { } price) await history.RecordProbeAsync(provider, price, cancellationToken);
+        if (probe.SatPer1kTokens is { } price) await history.RecordProbeAsync(provider, price, cancellationToken, firstByte);
         else if (!probe.Busy) await history.RecordFailureAsync(provider, cancellationToken);
         return probe;
     }

@@ -42,7 +42,10 @@ public sealed class ThreeProviderTests() : AgentOnSilo("infer-three")
             {
                 // Nothing measured: the given order. The background refresh learns each price from its 402, paying nothing.
                 Assert.Equal(given, await router.RankAsync(Ct));
-                await using var refresher = new ProviderRefresher(router.Providers, router.History, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30));
+                // On a frozen clock the probes' first bytes tie, so the given order breaks the relay's price tie with B
+                // (the relay must be tried first); on the real one the quicker of the two would win by chance.
+                await using var refresher = new ProviderRefresher(router.Providers, router.History, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30),
+                    new FakeTimeProvider(TimeProvider.System.GetUtcNow()));
                 var probes = await refresher.RefreshOnceAsync(Ct);
                 Assert.Equal([125.0, 187.5, 125.0], probes.Select(p => p.SatPer1kTokens));
                 Assert.Equal([relay.Url, b, Provider], await router.RankAsync(Ct));
@@ -90,7 +93,7 @@ public sealed class ThreeProviderTests() : AgentOnSilo("infer-three")
             Assert.Equal([b, Provider], ProvenanceLog.Read(ResultsPath).Select(l => l.Url));
 
             // A restarted client ranks from the cache: A (healthy), then B and the relay (failing and equally cheap; B has a
-            // measured latency, the relay none); without the cache it would be the given order.
+            // first token measured on a stream, the relay only a probe's first byte); without the cache it would be the given order.
             using var restarted = Router(given, CachePath);
             Assert.Equal([Provider, b, relay.Url], await restarted.RankAsync(Ct));
             using var forgetful = Router(given, Path.Combine(work.FullName, "other-providers.json"));
