@@ -3,6 +3,7 @@ using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace L402Train.Testing;
 
@@ -31,13 +32,21 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
 
     public SimnetNetwork Network => App.Services.GetRequiredService<SimnetNetwork>();
 
-    /// <summary>Builds and starts the silo; <paramref name="adjust"/> changes the loaded settings first.</summary>
-    public static async Task<EmbeddedSilo> StartAsync(string name, Func<SiloSettings, SiloSettings>? adjust = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds and starts the silo; <paramref name="adjust"/> changes the loaded settings first; <paramref name="time"/>
+    /// replaces the system clock everywhere in it (Orleans included).
+    /// </summary>
+    public static async Task<EmbeddedSilo> StartAsync(string name, Func<SiloSettings, SiloSettings>? adjust = null, CancellationToken cancellationToken = default,
+        TimeProvider? time = null)
     {
         var dir = Directory.CreateTempSubdirectory($"l402train-{name}-");
         var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
             new Dictionary<string, string?>(), dir.FullName);
-        var app = SiloHost.Build(adjust is null ? settings : adjust(settings));
+        var app = SiloHost.Build(adjust is null ? settings : adjust(settings), time is null ? null : builder =>
+        {
+            builder.Services.RemoveAll<TimeProvider>();
+            builder.Services.AddSingleton(time);
+        });
         await app.StartAsync(cancellationToken);
         return new EmbeddedSilo(dir, app);
     }
