@@ -3,6 +3,7 @@ using L402Train.Bench.Bounties;
 using L402Train.Bounties.Shipped;
 
 // --quick prints one name=value line per figure; --attacks runs the attack suite and the defences' cost;
+// --defences only the defences' cost;
 // --write DIR writes the shipped bounty (seed 42);
 // anything else runs the BenchmarkDotNet suite.
 if (args.Length >= 2 && args[0] == "--write")
@@ -13,6 +14,12 @@ if (args.Length >= 2 && args[0] == "--write")
     return 0;
 }
 if (args.Contains("--attacks")) return await AttackFigures.RunAsync();
+// --defences: only the defences' cost (the profile and the bare/defended ratio), without the attack suite.
+if (args.Contains("--defences"))
+{
+    await SandboxDefenceOverhead.RunAsync();
+    return 0;
+}
 if (args.Contains("--quick"))
 {
     // Validator scaling first: the sandbox figures pin the process to one CPU.

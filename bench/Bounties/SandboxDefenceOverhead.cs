@@ -23,13 +23,19 @@ internal static class SandboxDefenceOverhead
     {
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the bounty sandbox needs Linux.");
         var time = TimeProvider.System;
+        // Bare and defended runs share one CPU (children inherit the mask), so neither borrows a second core the other lacks.
+        var process = Process.GetCurrentProcess();
+        process.ProcessorAffinity = 1;
+        Console.WriteLine($"pinned_cpu_mask=0x{process.ProcessorAffinity:x}");
+        Console.WriteLine($"pinned_process_threads={process.Threads.Count}");
         var root = Directory.CreateTempSubdirectory("l402-defence-").FullName;
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         try
         {
             var sandbox = new BubblewrapSandbox(new SandboxOptions { ScratchRoot = root }, time);
             await sandbox.EnsureAvailableAsync();
-            foreach (var (suffix, count) in new[] { ("", 400), ("_20k", 20_000) })
+            if (OperatingSystem.IsLinux()) await DefenceProfile.RunAsync(ShippedBounty.Generate(42), Path.Combine(root, "profile"), sandbox, root, time);
+            foreach (var (suffix, count) in new[] { ("", 400), ("_2k", 2_000), ("_5k", 5_000), ("_20k", 20_000) })
             {
                 var bounty = SecretHeldOut.Redraw(ShippedBounty.Generate(42, count, count), count, secretSeed: 7);
                 var (bare, defended) = await MeasureAsync(bounty, sandbox, Path.Combine(root, "set" + count), time);
@@ -84,7 +90,8 @@ internal static class SandboxDefenceOverhead
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || !double.TryParse(output.TrimEnd().Split('\n')[^1], CultureInfo.InvariantCulture, out _))
+        // The shipped eval's last line is a metrics object (score and canary counts), read as the sandbox reads it.
+        if (process.ExitCode != 0 || !EvalScore.TryParse(output, out _, out _))
             throw new InvalidOperationException($"the bare eval failed ({process.ExitCode}): {output}");
     }
 

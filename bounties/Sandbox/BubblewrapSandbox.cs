@@ -11,9 +11,10 @@ namespace L402Train.Bounties.Sandbox;
 /// namespace and an empty environment (bubblewrap itself starts with only
 /// <see cref="BubblewrapCommandLine.LaunchEnvironment"/>) keep the silo's settings out of reach; the
 /// working copy is a size-limited tmpfs; the whole eval's memory is bounded as
-/// <see cref="MemoryBound"/> says.
+/// <see cref="MemoryBound"/> says. Evaluation sets are copied once per set and shared read-only by the runs
+/// (<see cref="StagedDataSets"/>); dispose the sandbox to delete those copies.
 /// </summary>
-public sealed class BubblewrapSandbox
+public sealed class BubblewrapSandbox : IDisposable
 {
     /// <summary>Where the working copy appears inside the sandbox.</summary>
     public const string WorkDirectory = "/work";
@@ -24,6 +25,7 @@ public sealed class BubblewrapSandbox
     private readonly SandboxOptions options;
     private readonly TimeProvider time;
     private readonly Lazy<EvalMemoryBound> memoryBound;
+    private readonly StagedDataSets? dataSets;
 
     /// <summary>Creates a sandbox runner; call <see cref="EnsureAvailableAsync"/> once at start-up.</summary>
     public BubblewrapSandbox(SandboxOptions options, TimeProvider time)
@@ -33,6 +35,13 @@ public sealed class BubblewrapSandbox
         this.options = options;
         this.time = time;
         memoryBound = new Lazy<EvalMemoryBound>(() => EvalMemoryBound.Detect(options.CgroupParent));
+        dataSets = OperatingSystem.IsLinux() ? new StagedDataSets(options.ScratchRoot) : null;
+    }
+
+    /// <summary>Deletes the staged copies of the evaluation sets.</summary>
+    public void Dispose()
+    {
+        if (OperatingSystem.IsLinux()) { dataSets?.Dispose(); }
     }
 
     /// <summary>How the whole eval's memory is bounded on this host (a cgroup v2 per run, or the rlimit product).</summary>
@@ -92,7 +101,7 @@ public sealed class BubblewrapSandbox
         request.Limits.Validate();
         if (!OperatingSystem.IsLinux()) { throw new SandboxUnavailableException("Bounty evaluation needs Linux (bubblewrap and namespaces)."); }
         var dropRoot = DropsRoot;
-        using var run = RunDirectory.Create(options.ScratchRoot, request, dropRoot);
+        using var run = RunDirectory.Create(dataSets!, request, dropRoot);
         using var cgroup = MemoryBound.CgroupParent is { } parent ? EvalCgroup.Create(parent, request.Limits) : null;
         var (fileName, arguments) = BubblewrapCommandLine.Build(options, dropRoot, request.WorkingCopy.Path, run.DataCopy, request, cgroup?.Procs);
 

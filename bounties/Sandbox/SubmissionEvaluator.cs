@@ -57,8 +57,8 @@ public sealed record SubmissionEvaluation(
 
 /// <summary>
 /// Screens a submission's diff, then runs the eval on the public set and on the held-out set in
-/// the sandbox. Every run gets a fresh working copy (current best + diff), so nothing one run
-/// writes, held-out data included, is seen by another. The held-out set is never run when a
+/// the sandbox. Every run gets a fresh working copy (the candidate tree, current best + diff, copied into the
+/// run's own tmpfs), so nothing one run writes, held-out data included, is seen by another. The held-out set is never run when a
 /// public run failed: a broken submission learns nothing from it and costs no held-out run.
 /// </summary>
 public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratchRoot)
@@ -75,22 +75,24 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
             var (checkedDiff, rejection) = plan.Policy.Check(diff);
             if (checkedDiff is null) { return new SubmissionEvaluation(rejection, [], [], [], []); }
             parsed = checkedDiff;
-            // Apply once up front so a diff that does not apply is reported before any run.
-            using var probe = WorkingCopy.FromBaseline(plan.CurrentBest, scratchRoot);
-            if (DiffApplier.Apply(parsed, probe.Path) is { } notApplying) { return new SubmissionEvaluation(notApplying, [], [], [], []); }
         }
+        // One candidate tree (current best + diff) serves every run: the sandbox mounts it read-only and each run
+        // copies it into its own fresh tmpfs, so no run writes anything another sees. A diff that does not apply is
+        // reported here, before any run.
+        using var candidate = WorkingCopy.FromBaseline(plan.CurrentBest, scratchRoot);
+        if (parsed is not null && DiffApplier.Apply(parsed, candidate.Path) is { } notApplying) { return new SubmissionEvaluation(notApplying, [], [], [], []); }
 
         var publicRuns = new List<SandboxResult>();
         var heldOutRuns = new List<SandboxResult>();
         for (var i = 0; i < plan.Repeats && !plan.HeldOutOnly; i++)
         {
-            publicRuns.Add(await RunAsync(plan, parsed, plan.PublicSet, i, cancellationToken));
+            publicRuns.Add(await RunAsync(plan, candidate, plan.PublicSet, i, cancellationToken));
             if (!publicRuns[^1].Succeeded) { break; }
         }
         var publicFailed = publicRuns.Any(r => !r.Succeeded);
         for (var i = 0; i < plan.Repeats && !publicFailed; i++)
         {
-            heldOutRuns.Add(await RunAsync(plan, parsed, plan.HeldOutSet, i, cancellationToken));
+            heldOutRuns.Add(await RunAsync(plan, candidate, plan.HeldOutSet, i, cancellationToken));
         }
         return new SubmissionEvaluation(null,
             [.. publicRuns.Where(r => r.Score is not null).Select(r => r.Score!.Value)],
@@ -98,16 +100,11 @@ public sealed class SubmissionEvaluator(BubblewrapSandbox sandbox, string scratc
             publicRuns, heldOutRuns);
     }
 
-    private async Task<SandboxResult> RunAsync(EvaluationPlan plan, UnifiedDiff? diff, string dataSet, int run, CancellationToken cancellationToken)
+    private async Task<SandboxResult> RunAsync(EvaluationPlan plan, WorkingCopy candidate, string dataSet, int run, CancellationToken cancellationToken)
     {
-        using var copy = WorkingCopy.FromBaseline(plan.CurrentBest, scratchRoot);
-        if (diff is not null && DiffApplier.Apply(diff, copy.Path) is { } rejection)
-        {
-            throw new InvalidOperationException($"a diff that applied once no longer applies: {rejection}");
-        }
         var environment = plan.Seeds.Count == 0 ? null
             : new Dictionary<string, string> { [EvaluationPlan.SeedVariable] = plan.Seeds[run % plan.Seeds.Count].ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var result = await sandbox.RunAsync(new SandboxRequest(copy, plan.EvalCommand, dataSet, plan.Limits, environment), cancellationToken);
+        var result = await sandbox.RunAsync(new SandboxRequest(candidate, plan.EvalCommand, dataSet, plan.Limits, environment), cancellationToken);
         result = result.Score is { } score && plan.Range is { } range && !range.Contains(score)
             ? result with { Score = null, ScoreError = range.Refusal(score) }
             : result;

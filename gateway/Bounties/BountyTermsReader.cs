@@ -41,7 +41,10 @@ public static class BountyTermsReader
             ?? (request.TargetImprovement is { } target && !double.IsFinite(target) ? "target_improvement must be a finite score" : null)
             ?? Range(request.NoiseReruns, "noise_reruns", 3, rules.MaxNoiseReruns)
             ?? Range(request.HoldbackPct, "holdback_pct", 0, 100)
-            ?? Range(request.HoldbackDelayS, "holdback_delay_s", 60, (long)rules.MaxHoldbackDelay.TotalSeconds);
+            ?? Range(request.HoldbackDelayS, "holdback_delay_s", (long)BountyRules.MinHoldbackDelay.TotalSeconds, (long)rules.MaxHoldbackDelay.TotalSeconds)
+            ?? (request.LeaderThresholdRise is not (>= 0 and <= MaxLeaderThresholdRise) ? $"leader_threshold_rise must be a number from 0 to {MaxLeaderThresholdRise}" : null)
+            ?? (request.LeaderThresholdDecay is not (> 0 and <= 1) ? "leader_threshold_decay must be a share in (0, 1]" : null)
+            ?? Range(request.LeaderThresholdPeriodS, "leader_threshold_period_s", MinLeaderThresholdPeriodS, (long)rules.MaxHoldbackDelay.TotalSeconds);
         if (problem is not null) return new(null, null, null, problem);
 
         var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, ParseDirection(request.Direction)!.Value, request.EvalCommand!,
@@ -54,6 +57,9 @@ public static class BountyTermsReader
             NoiseReruns = request.NoiseReruns!.Value,
             HoldbackPct = request.HoldbackPct!.Value,
             HoldbackDelay = TimeSpan.FromSeconds(request.HoldbackDelayS!.Value),
+            LeaderThresholdRise = request.LeaderThresholdRise,
+            LeaderThresholdDecay = request.LeaderThresholdDecay,
+            LeaderThresholdPeriod = TimeSpan.FromSeconds(request.LeaderThresholdPeriodS!.Value),
         };
         if (terms.TargetScore is { } goal && terms.Range() is { } valid && (goal < valid.Min || goal > valid.Max))
             return new(null, null, null, $"target_improvement must be a score within [{valid.Min}, {valid.Max}]");
@@ -97,11 +103,22 @@ public static class BountyTermsReader
             EvalTimeoutS = request.EvalTimeoutS ?? Math.Min(60, rules.MaxEvalTimeoutSeconds),
             EvalMemoryMb = request.EvalMemoryMb ?? Math.Min(256, rules.MaxEvalMemoryMb),
             Repeats = request.Repeats ?? 1,
-            NoiseReruns = request.NoiseReruns ?? BountyTerms.DefaultNoiseReruns,
-            HoldbackPct = request.HoldbackPct ?? BountyTerms.DefaultHoldbackPct,
-            HoldbackDelayS = request.HoldbackDelayS ?? (long)BountyTerms.DefaultHoldbackDelay.TotalSeconds,
+            // The coordinator's settings (silo serve --noise-reruns, --holdback-pct, --holdback-delay-s, --leader-threshold-*),
+            // stored with the terms: a later change of the settings never changes a posted deal.
+            NoiseReruns = request.NoiseReruns ?? rules.DefaultNoiseReruns,
+            HoldbackPct = request.HoldbackPct ?? rules.DefaultHoldbackPct,
+            HoldbackDelayS = request.HoldbackDelayS ?? (long)rules.DefaultHoldbackDelay.TotalSeconds,
+            LeaderThresholdRise = request.LeaderThresholdRise ?? rules.LeaderThresholdRise,
+            LeaderThresholdDecay = request.LeaderThresholdDecay ?? rules.LeaderThresholdDecay,
+            LeaderThresholdPeriodS = request.LeaderThresholdPeriodS ?? (long)rules.LeaderThresholdPeriod.TotalSeconds,
         };
     }
+
+    /// <summary>Largest <c>leader_threshold_rise</c> (a bar 100 × the last win's size).</summary>
+    public const double MaxLeaderThresholdRise = 100;
+
+    /// <summary>Shortest <c>leader_threshold_period_s</c>.</summary>
+    public const long MinLeaderThresholdPeriodS = 60;
 
     /// <summary>The default <c>target_files</c>: any file (eval files and the public set are protected unless named).</summary>
     public const string DefaultTargets = "**";

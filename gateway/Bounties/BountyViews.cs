@@ -47,6 +47,9 @@ public static class BountyViews
             RequiredImprovement = (bar ?? ImprovementBar.Minimum(t.MinImprovement)).Required,
             HoldbackPct = t.HoldbackPct,
             HoldbackDelayS = (long)t.HoldbackDelay.TotalSeconds,
+            LeaderThresholdRise = t.LeaderThresholdRise,
+            LeaderThresholdDecay = t.LeaderThresholdDecay,
+            LeaderThresholdPeriodS = t.LeaderThresholdPeriod is { } period ? (long)period.TotalSeconds : null,
         };
     }
 

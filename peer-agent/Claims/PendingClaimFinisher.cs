@@ -7,12 +7,23 @@ namespace L402Train.PeerAgent.Claims;
 
 /// <summary>What finishing one pending claim came to.</summary>
 /// <param name="Claim">The claim.</param>
-/// <param name="State">not_filed, validating, claimed (reward paid), nothing_owed or paying.</param>
+/// <param name="State">
+/// not_filed, validating, claimed (reward paid), nothing_owed or paying; for a reward with a temporal holdback, once its first
+/// part is paid: holdback_held (not released yet: the claim is kept for a later run), holdback_claimed (received now),
+/// holdback_paying, holdback_paid (already paid earlier) or holdback_forfeited.
+/// </param>
 /// <param name="Verdict">The verdict's reason, once decided.</param>
 /// <param name="RewardSats">The reward received now.</param>
 /// <param name="Deposit">The deposit as the coordinator (or, for an unfiled one, the wallet) reports it.</param>
 /// <param name="Done">True when nothing is left to do and the claim was forgotten.</param>
-public sealed record ClaimProgress(PendingClaim Claim, string State, string? Verdict, long RewardSats, string Deposit, bool Done);
+public sealed record ClaimProgress(PendingClaim Claim, string State, string? Verdict, long RewardSats, string Deposit, bool Done)
+{
+    /// <summary>What to tell the agent besides the state (when a held holdback releases, why it was forfeited); null when nothing.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>True when nothing can be done now: finished, or waiting only for a holdback's release.</summary>
+    public bool NothingToDoNow => Done || State == "holdback_held";
+}
 
 /// <summary>
 /// Finishes what a lost connection or a crash left: for each pending claim, reads the submission
@@ -38,7 +49,7 @@ public sealed class PendingClaimFinisher(
                 ? await FinishBountyAsync(claim, waitForVerdict, cancellationToken)
                 : await FinishTrainingAsync(claim, waitForVerdict, cancellationToken);
             if (result.Done) claims.Remove(claim.SubmissionId);
-            progress?.Report($"{claim.SubmissionId[..12]}…: {result.State}{(result.RewardSats > 0 ? $", {result.RewardSats} sat received" : "")}");
+            progress?.Report($"{claim.SubmissionId[..12]}…: {result.State}{(result.RewardSats > 0 ? $", {result.RewardSats} sat received" : "")}{(result.Note is null ? "" : $"; {result.Note}")}");
             results.Add(result);
         }
         return results;
@@ -61,29 +72,77 @@ public sealed class PendingClaimFinisher(
         while (!state.IsDecided && wait && time.GetUtcNow() < deadline)
             state = await client.SubmissionAsync(bountyId, claim.SubmissionId, LongPoll, cancellationToken);
         if (!state.IsDecided) return new ClaimProgress(claim, "validating", null, 0, state.Deposit, false);
-        if (state.ClaimableSats <= 0) return new ClaimProgress(claim, "nothing_owed", state.Reason, 0, state.Deposit, true);
-        if (state.Reward == "paid") return new ClaimProgress(claim, "claimed", state.Reason, 0, state.Deposit, true);
+        if (state.RewardSats - state.FeeSats <= 0) return new ClaimProgress(claim, "nothing_owed", state.Reason, 0, state.Deposit, true);
 
-        Invoice? invoice = null;
-        if (state.Reward != "paying")
+        // The first claim: the reward less the fee and the holdback (a holdback of the whole share leaves nothing to claim first).
+        long received = 0;
+        if (state.ClaimableSats > 0 && state.Reward != "paid")
         {
-            invoice = await InvoiceAsync(state.ClaimableSats, $"bounty {bountyId} reward {claim.SubmissionId[..12]}", cancellationToken);
+            Invoice? invoice = null;
+            if (state.Reward != "paying")
+            {
+                invoice = await InvoiceAsync(state.ClaimableSats, $"bounty {bountyId} reward {claim.SubmissionId[..12]}", cancellationToken);
+                await client.ClaimAsync(bountyId, claim.SubmissionId, invoice.PaymentRequest, claim.Credential, cancellationToken);
+            }
+            state = await PollAsync(client, bountyId, claim, s => s.Reward == "paid", deadline, cancellationToken);
+            if (state.Reward != "paid") return new ClaimProgress(claim, "paying", state.Reason, 0, state.Deposit, false);
+            // The deposit resolves by the coordinator's own job; waiting for it lets the wallet show the final balance.
+            if (wait) state = await PollAsync(client, bountyId, claim, s => IsFinal(s.Deposit), deadline, cancellationToken);
+            await LogClaimAsync(claim, invoice, state.ClaimableSats, state.Status, state.Reason, state.Deposit, state.NewVersion, cancellationToken);
+            received = invoice is null ? 0 : state.ClaimableSats;
+        }
+        return await FinishHoldbackAsync(client, bountyId, claim, state, received, deadline, cancellationToken);
+    }
+
+    // The temporal holdback (docs/bounties.md): claimable with a second invoice once the re-evaluation released it. The
+    // pending claim (the deposit credential the claim needs) is kept until the holdback is paid or forfeited.
+    private async Task<ClaimProgress> FinishHoldbackAsync(BountyClient client, string bountyId, PendingClaim claim, BountySubmissionView state, long received,
+        DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var held = state.HoldbackSats;
+        switch (state.Holdback)
+        {
+            case "none":
+                return new ClaimProgress(claim, "claimed", state.Reason, received, state.Deposit, true);
+            case "held":
+                return new ClaimProgress(claim, "holdback_held", state.Reason, received, state.Deposit, false)
+                {
+                    Note = $"holdback of {held} sat not released yet (releases at {state.HoldbackDueAt:yyyy-MM-dd HH:mm:ss}Z, after its re-evaluation); run `bounty claim` again then",
+                };
+            case "forfeited":
+                return new ClaimProgress(claim, "holdback_forfeited", state.Reason, received, state.Deposit, true)
+                {
+                    Note = $"holdback of {held} sat forfeited: the improvement did not hold up on the fresh held-out slice; it returned to the bounty's pool",
+                };
+            case "paid":
+                return new ClaimProgress(claim, "holdback_paid", state.Reason, received, state.Deposit, true) { Note = $"holdback of {held} sat already paid" };
+        }
+        Invoice? invoice = null;
+        if (state.Holdback == "released")
+        {
+            invoice = await InvoiceAsync(held, $"bounty {bountyId} holdback {claim.SubmissionId[..12]}", cancellationToken);
             await client.ClaimAsync(bountyId, claim.SubmissionId, invoice.PaymentRequest, claim.Credential, cancellationToken);
         }
-        while (state.Reward != "paid" && time.GetUtcNow() < deadline)
+        state = await PollAsync(client, bountyId, claim, s => s.Holdback == "paid", deadline, cancellationToken);
+        if (state.Holdback != "paid")
+            return new ClaimProgress(claim, "holdback_paying", state.Reason, received, state.Deposit, false) { Note = $"holdback of {held} sat is being paid" };
+        await LogClaimAsync(claim, invoice, held, state.Status, state.Reason, state.Deposit, state.NewVersion, cancellationToken);
+        return new ClaimProgress(claim, "holdback_claimed", state.Reason, received + (invoice is null ? 0 : held), state.Deposit, true)
+        {
+            Note = $"holdback of {held} sat received",
+        };
+    }
+
+    private async Task<BountySubmissionView> PollAsync(BountyClient client, string bountyId, PendingClaim claim, Func<BountySubmissionView, bool> done,
+        DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
+        while (!done(state) && time.GetUtcNow() < deadline)
         {
             await Task.Delay(Poll, time, cancellationToken);
             state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
         }
-        if (state.Reward != "paid") return new ClaimProgress(claim, "paying", state.Reason, 0, state.Deposit, false);
-        // The deposit resolves by the coordinator's own job; waiting for it lets the wallet show the final balance.
-        while (wait && !IsFinal(state.Deposit) && time.GetUtcNow() < deadline)
-        {
-            await Task.Delay(Poll, time, cancellationToken);
-            state = await client.SubmissionAsync(bountyId, claim.SubmissionId, TimeSpan.Zero, cancellationToken);
-        }
-        await LogClaimAsync(claim, invoice, state.ClaimableSats, state.Status, state.Reason, state.Deposit, state.NewVersion, cancellationToken);
-        return new ClaimProgress(claim, "claimed", state.Reason, invoice is null ? 0 : state.ClaimableSats, state.Deposit, true);
+        return state;
     }
 
     private async Task<ClaimProgress> FinishTrainingAsync(PendingClaim claim, bool wait, CancellationToken cancellationToken)

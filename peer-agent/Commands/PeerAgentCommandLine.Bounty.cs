@@ -125,7 +125,8 @@ public sealed partial class PeerAgentCommandLine
             {
                 var console = Screen(parse);
                 await ResumeClaimsAsync(parse, Claims.ClaimKinds.Bounty, session.Coordinator, session.Wallet, console, ct);
-                var bubblewrap = await SandboxAsync(parse.GetValue(sandbox)!, console, ct);
+                // Disposed at the end: it deletes the staged copy of the public set its runs shared.
+                using var bubblewrap = await SandboxAsync(parse.GetValue(sandbox)!, console, ct);
                 var agent = await session.AgentAsync(parse, ct, bubblewrap, parse.GetValue(workDir), parse.GetValue(iterations), !parse.GetValue(noCommit),
                     new LineProgress(line => console.MarkupLineInterpolated($"[grey]{line}[/]")));
                 using var llmHttp = llm is null ? null : session.PayingClient(new ProvenanceReceiptSink(session.Log, "llm", parse.GetValue(id), agent.Options.Agent));

@@ -20,7 +20,8 @@ public sealed partial class PeerAgentCommandLine
     private PendingClaims ClaimsOf(ParseResult parse) => new(parse.GetValue(walletDir) ?? PendingClaims.DefaultWalletDirectory());
 
     private Command BountyClaimCommand() => ClaimCommand(ClaimKinds.Bounty,
-        "Finish submissions a lost connection or a crash left: wait for their verdicts and claim the rewards with the saved deposit credentials.");
+        "Finish submissions a lost connection or a crash left: wait for their verdicts and claim the rewards with the saved deposit credentials; " +
+        "once a reward's temporal holdback is released, claim it too (the credential is kept until then).");
 
     private Command TrainClaimCommand() => ClaimCommand(ClaimKinds.Training,
         "Finish gradient submissions a lost connection or a crash left: wait for their verdicts and claim the rewards with the saved deposit credentials.");
@@ -41,7 +42,8 @@ public sealed partial class PeerAgentCommandLine
                 var console = Screen(parse);
                 var finished = await FinishClaimsAsync(parse, kind, baseUri, wallet, console, waitForVerdict: true, ct, parse.GetValue(id), TimeSpan.FromSeconds(parse.GetValue(timeout)));
                 if (finished.Count == 0) console.MarkupLineInterpolated($"no pending {kind} claims at {baseUri} in {ClaimsOf(parse).Folder}");
-                return finished.All(f => f.Done) ? 0 : 1;
+                // A holdback not yet released is no failure: the claim is kept and a later run takes it.
+                return finished.All(f => f.NothingToDoNow) ? 0 : 1;
             });
         });
         return command;
@@ -61,6 +63,8 @@ public sealed partial class PeerAgentCommandLine
         foreach (var f in finished)
             table.AddRow(f.Claim.SubmissionId[..12] + "…", f.State, Markup.Escape(f.Verdict ?? "-"), $"{f.RewardSats}", f.Deposit, f.Done ? "no" : "yes");
         console.Write(table);
+        foreach (var f in finished.Where(f => f.Note is not null))
+            console.MarkupLineInterpolated($"{f.Claim.SubmissionId[..12]}…: {f.Note}");
         return finished;
     }
 

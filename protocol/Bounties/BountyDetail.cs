@@ -92,4 +92,16 @@ public sealed record BountyDetail(
     /// <summary>Seconds after the merge the holdback's re-evaluation runs.</summary>
     [JsonPropertyName("holdback_delay_s")]
     public long HoldbackDelayS { get; init; }
+
+    /// <summary>How far a new leader raises the bar (× its improvement); null: the coordinator's setting (a bounty posted before this was a term).</summary>
+    [JsonPropertyName("leader_threshold_rise")]
+    public double? LeaderThresholdRise { get; init; }
+
+    /// <summary>Share of the raised bar's excess lost per period; null: the coordinator's setting.</summary>
+    [JsonPropertyName("leader_threshold_decay")]
+    public double? LeaderThresholdDecay { get; init; }
+
+    /// <summary>Seconds per decay period; null: the coordinator's setting.</summary>
+    [JsonPropertyName("leader_threshold_period_s")]
+    public long? LeaderThresholdPeriodS { get; init; }
 }

@@ -81,6 +81,15 @@ public sealed record CreateBountyRequest
     /// <summary>Seconds after the merge the holdback's re-evaluation runs (default 172800: 48 hours).</summary>
     [JsonPropertyName("holdback_delay_s")] public long? HoldbackDelayS { get; init; }
 
+    /// <summary>How far a new leader raises the bar: the next challenger must beat it by this × its improvement, decaying back (default: the coordinator's, 1; 0 to 100).</summary>
+    [JsonPropertyName("leader_threshold_rise")] public double? LeaderThresholdRise { get; init; }
+
+    /// <summary>Share of the raised bar's excess over the floor lost per period (default: the coordinator's, 0.05; in (0, 1]).</summary>
+    [JsonPropertyName("leader_threshold_decay")] public double? LeaderThresholdDecay { get; init; }
+
+    /// <summary>Seconds per decay period (default: the coordinator's, 1200; 60 to 2592000).</summary>
+    [JsonPropertyName("leader_threshold_period_s")] public long? LeaderThresholdPeriodS { get; init; }
+
     /// <summary>A fresh held-out slice for the holdback's re-evaluation, never used in validation: base64 tar.gz (optional; without it the held-out set is rerun under fresh seeds).</summary>
     [JsonPropertyName("holdback_tarball")] public string? HoldbackTarball { get; init; }
 }

@@ -33,6 +33,13 @@ public sealed class SiloCommandLine
     private readonly Option<string?> coordinatorFee = new("--coordinator-fee-pct") { Description = "Share of each bounty reward the coordinator keeps (default 5)" };
     private readonly Option<string?> suspiciousGap = new("--suspicious-gap") { Description = "Public gain above held-out gain that rejects a bounty submission (default 0.1)" };
     private readonly Option<string?> significance = new("--significance-level") { Description = "One-sided test level over bounty eval repeats: 0.05, 0.025 or 0.01 (default 0.05)" };
+    private readonly Option<string?> noiseFloorSigmas = new("--noise-floor-sigmas") { Description = "A bounty submission must beat the baseline's noise by more than this many σ (default 2)" };
+    private readonly Option<string?> leaderRise = new("--leader-threshold-rise") { Description = "A new bounty leader raises the bar to this × its improvement (default 1; a bounty's own term wins)" };
+    private readonly Option<string?> leaderDecay = new("--leader-threshold-decay") { Description = "Share of the raised bar's excess lost per period (default 0.05; a bounty's own term wins)" };
+    private readonly Option<string?> leaderPeriod = new("--leader-threshold-period-s") { Description = "Seconds per decay period of the leader threshold (default 1200; a bounty's own term wins)" };
+    private readonly Option<string?> noiseReruns = new("--noise-reruns") { Description = "noise_reruns of a bounty posted without one (default 3)" };
+    private readonly Option<string?> holdbackPct = new("--holdback-pct") { Description = "holdback_pct of a bounty posted without one (default 20)" };
+    private readonly Option<string?> holdbackDelay = new("--holdback-delay-s") { Description = "holdback_delay_s of a bounty posted without one (default 172800: 48 h)" };
     private readonly Option<string?> bwrap = new("--bwrap") { Description = $"The bubblewrap executable validators evaluate bounty submissions under (default {SiloSettings.DefaultBubblewrapPath}; apt-get install bubblewrap)" };
     private readonly Option<string?> inferenceBase = new("--inference-base-sat") { Description = "Base price of a chat completion, POST /v1/chat/completions (default 1)" };
     private readonly Option<string?> inferencePerToken = new("--inference-msat-per-token") { Description = "Price per requested max_tokens in millisats, added to the base (default 100)" };
@@ -86,6 +93,7 @@ public sealed class SiloCommandLine
         command.Options.Add(simnetFaucetMax);
         command.Options.Add(retentionDays);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
+        foreach (var defence in new[] { noiseFloorSigmas, leaderRise, leaderDecay, leaderPeriod, noiseReruns, holdbackPct, holdbackDelay }) command.Options.Add(defence);
         foreach (var inference in new[] { inferenceBase, inferencePerToken, inferenceMaxTokens, inferenceConcurrency }) command.Options.Add(inference);
         foreach (var worker in new[] { workerPrice, workerMaxSteps, workerDeadline, workerPublicUrl, workerIndexUrl, workerName, workerArchives }) command.Options.Add(worker);
         Root.Subcommands.Add(command);
@@ -118,6 +126,13 @@ public sealed class SiloCommandLine
         ["CoordinatorFeePct"] = parse.GetValue(coordinatorFee),
         ["SuspiciousGap"] = parse.GetValue(suspiciousGap),
         ["SignificanceLevel"] = parse.GetValue(significance),
+        ["NoiseFloorSigmas"] = parse.GetValue(noiseFloorSigmas),
+        ["LeaderThresholdRise"] = parse.GetValue(leaderRise),
+        ["LeaderThresholdDecay"] = parse.GetValue(leaderDecay),
+        ["LeaderThresholdPeriodS"] = parse.GetValue(leaderPeriod),
+        ["BountyNoiseReruns"] = parse.GetValue(noiseReruns),
+        ["BountyHoldbackPct"] = parse.GetValue(holdbackPct),
+        ["BountyHoldbackDelayS"] = parse.GetValue(holdbackDelay),
         ["Bwrap"] = parse.GetValue(bwrap),
         ["InferenceBaseSat"] = parse.GetValue(inferenceBase),
         ["InferenceMsatPerToken"] = parse.GetValue(inferencePerToken),

@@ -16,8 +16,8 @@ internal static class DemoSandbox
             return $"bubblewrap is not installed (no {bubblewrapPath}); install it with 'sudo apt-get install bubblewrap' (or point --bwrap at it) to run the bounty track";
         try
         {
-            await new BubblewrapSandbox(new SandboxOptions { BubblewrapPath = bubblewrapPath }, TimeProvider.System)
-                .EnsureAvailableAsync(cancellationToken);
+            using var sandbox = new BubblewrapSandbox(new SandboxOptions { BubblewrapPath = bubblewrapPath }, TimeProvider.System);
+            await sandbox.EnsureAvailableAsync(cancellationToken);
             return null;
         }
         catch (SandboxUnavailableException ex)

@@ -15,7 +15,9 @@ public static class BountyComposition
 {
     /// <summary>
     /// Reads the bounty settings (<c>--bounty-deposit-sat</c>, <c>--bounty-price-sat</c>,
-    /// <c>--coordinator-fee-pct</c>, <c>--suspicious-gap</c>, <c>--significance-level</c>); a wrong one names itself.
+    /// <c>--coordinator-fee-pct</c>, <c>--suspicious-gap</c>, <c>--significance-level</c>, the defences' <c>--noise-floor-sigmas</c>,
+    /// <c>--leader-threshold-rise</c>, <c>--leader-threshold-decay</c>, <c>--leader-threshold-period-s</c>, and the defaults of
+    /// posted terms <c>--noise-reruns</c>, <c>--holdback-pct</c>, <c>--holdback-delay-s</c>); a wrong one names itself.
     /// </summary>
     public static BountyRules Parse(IConfiguration config)
     {
@@ -29,6 +31,7 @@ public static class BountyComposition
             SuspiciousGap = Read(config, "SuspiciousGap", "suspicious-gap", defaults.SuspiciousGap, v => v > 0 && double.IsFinite(v), "a positive number (score units)"),
             SignificanceLevel = Read(config, "SignificanceLevel", "significance-level", defaults.SignificanceLevel, v => v is 0.05 or 0.025 or 0.01, "0.05, 0.025 or 0.01"),
         };
+        rules = BountyDefenceSettings.Apply(config, rules);
         rules.Validate();
         return rules;
     }

@@ -3,6 +3,7 @@ using L402Train.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace L402Train.Testing;
 
@@ -40,15 +41,21 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
     /// adds or replaces services before the app is built (e.g. a test's <see cref="TimeProvider"/> or a slow runner).
     /// With <paramref name="dataDir"/> the silo runs on that folder (its SQLite store, simnet and blobs) and leaves it in
     /// place when disposed, so a later silo can start on what this one left; the caller deletes it
-    /// (<see cref="DeleteDataDir"/>). Without it, a fresh temporary folder is used and deleted on dispose.
+    /// (<see cref="DeleteDataDir"/>). Without it, a fresh temporary folder is used and deleted on dispose. <paramref name="time"/>
+    /// replaces the system clock everywhere in it (Orleans included).
     /// </summary>
     public static async Task<EmbeddedSilo> StartAsync(string name, Func<SiloSettings, SiloSettings>? adjust = null, CancellationToken cancellationToken = default,
-        Action<WebApplicationBuilder>? configure = null, DirectoryInfo? dataDir = null)
+        Action<WebApplicationBuilder>? configure = null, DirectoryInfo? dataDir = null, TimeProvider? time = null)
     {
         var dir = dataDir ?? Directory.CreateTempSubdirectory($"l402train-{name}-");
         var settings = SiloSettings.Load(new Dictionary<string, string?> { ["DataDir"] = dir.FullName, ["Urls"] = "http://127.0.0.1:0" },
             new Dictionary<string, string?>(), dir.FullName);
-        var app = SiloHost.Build(adjust is null ? settings : adjust(settings), configure);
+        var app = SiloHost.Build(adjust is null ? settings : adjust(settings), time is null ? configure : builder =>
+        {
+            builder.Services.RemoveAll<TimeProvider>();
+            builder.Services.AddSingleton(time);
+            configure?.Invoke(builder);
+        });
         try
         {
             await app.StartAsync(cancellationToken);

@@ -63,6 +63,18 @@ public sealed record BountyRules
     /// <summary>Most repeats a sponsor may ask for.</summary>
     public int MaxRepeats { get; init; } = 10;
 
+    /// <summary>The <c>noise_reruns</c> of a bounty posted without one (<c>--noise-reruns</c>; 3 to <see cref="MaxNoiseReruns"/>).</summary>
+    public int DefaultNoiseReruns { get; init; } = BountyTerms.DefaultNoiseReruns;
+
+    /// <summary>The <c>holdback_pct</c> of a bounty posted without one (<c>--holdback-pct</c>; 0 to 100).</summary>
+    public int DefaultHoldbackPct { get; init; } = BountyTerms.DefaultHoldbackPct;
+
+    /// <summary>The <c>holdback_delay_s</c> of a bounty posted without one (<c>--holdback-delay-s</c>; 60 s to <see cref="MaxHoldbackDelay"/>).</summary>
+    public TimeSpan DefaultHoldbackDelay { get; init; } = BountyTerms.DefaultHoldbackDelay;
+
+    /// <summary>Least holdback delay a sponsor (or the silo's default) may set: the re-evaluation must come after the merge.</summary>
+    public static readonly TimeSpan MinHoldbackDelay = TimeSpan.FromSeconds(60);
+
     /// <summary>Throws naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -77,5 +89,10 @@ public sealed record BountyRules
         if (LeaderThresholdPeriod <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LeaderThresholdPeriod), LeaderThresholdPeriod, "must be positive");
         if (FundingPollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FundingPollInterval), FundingPollInterval, "must be positive");
         if (FundingInvoiceExpiry <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FundingInvoiceExpiry), FundingInvoiceExpiry, "must be positive");
+        if (DefaultNoiseReruns < 3 || DefaultNoiseReruns > MaxNoiseReruns)
+            throw new ArgumentOutOfRangeException(nameof(DefaultNoiseReruns), DefaultNoiseReruns, $"from 3 to {MaxNoiseReruns}");
+        if (DefaultHoldbackPct is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(DefaultHoldbackPct), DefaultHoldbackPct, "a percentage from 0 to 100");
+        if (DefaultHoldbackDelay < MinHoldbackDelay || DefaultHoldbackDelay > MaxHoldbackDelay)
+            throw new ArgumentOutOfRangeException(nameof(DefaultHoldbackDelay), DefaultHoldbackDelay, $"from {MinHoldbackDelay} to {MaxHoldbackDelay}");
     }
 }

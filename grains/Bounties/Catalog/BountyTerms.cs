@@ -70,6 +70,22 @@ public sealed record BountyTerms(
     [Id(20)]
     public TimeSpan HoldbackDelay { get; init; } = DefaultHoldbackDelay;
 
+    /// <summary>
+    /// How far a new leader raises the bar for this bounty (<c>leader_threshold_rise</c>; <c>POST /bounties</c> stores the
+    /// silo's <see cref="BountyRules.LeaderThresholdRise"/> when the sponsor gives none). Null, as in terms stored before:
+    /// the silo's setting applies.
+    /// </summary>
+    [Id(21)]
+    public double? LeaderThresholdRise { get; init; }
+
+    /// <summary>Share of the raised bar's excess lost per period (<c>leader_threshold_decay</c>); null: the silo's setting.</summary>
+    [Id(22)]
+    public double? LeaderThresholdDecay { get; init; }
+
+    /// <summary>The decay's period (<c>leader_threshold_period_s</c>); null: the silo's setting.</summary>
+    [Id(23)]
+    public TimeSpan? LeaderThresholdPeriod { get; init; }
+
     /// <summary>Default of <see cref="NoiseReruns"/>.</summary>
     public const int DefaultNoiseReruns = 3;
 

@@ -37,7 +37,8 @@ public sealed record ImprovementBar(double MinImprovement, double NoiseFloor, do
 /// The incumbent-beating threshold (after Templar's Crusades): a new leader that improved by <c>I</c> raises
 /// the bar to <c>T₀ = max(F, rise·I)</c>, which then decays back to the floor <c>F</c>:
 /// <c>T(t) = F + (T₀ − F)·(1 − decay)^((t − t₀) / period)</c>, with <c>t₀</c> the merge time and
-/// rise, decay, period from <see cref="BountyRules"/>. Before any merge the bar is <c>F</c>.
+/// rise, decay, period from the bounty's terms (the silo's <see cref="BountyRules"/> for terms stored before they were
+/// terms). Before any merge the bar is <c>F</c>.
 /// </summary>
 public static class LeaderThreshold
 {
@@ -49,7 +50,14 @@ public static class LeaderThreshold
         var terms = state.Posted?.Terms ?? throw new ArgumentException("the bounty does not exist", nameof(state));
         var noise = state.NoiseSigma is { } sigma ? rules.NoiseFloorSigmas * sigma : 0;
         var floor = Math.Max(terms.MinImprovement, noise);
-        var leader = state.Leaderboard.Count == 0 ? floor : Decayed(floor, state.Leaderboard[^1], rules, now);
+        // The bounty's own threshold terms, where the sponsor's deal has them; the silo's settings for terms stored before.
+        var own = rules with
+        {
+            LeaderThresholdRise = terms.LeaderThresholdRise ?? rules.LeaderThresholdRise,
+            LeaderThresholdDecay = terms.LeaderThresholdDecay ?? rules.LeaderThresholdDecay,
+            LeaderThresholdPeriod = terms.LeaderThresholdPeriod ?? rules.LeaderThresholdPeriod,
+        };
+        var leader = state.Leaderboard.Count == 0 ? floor : Decayed(floor, state.Leaderboard[^1], own, now);
         return new ImprovementBar(terms.MinImprovement, noise, leader);
     }
 

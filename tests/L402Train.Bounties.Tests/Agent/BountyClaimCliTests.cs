@@ -59,8 +59,9 @@ public sealed class BountyClaimCliTests : IAsyncLifetime
         var claim = await Run(["bounty", "claim", .. Wallet("dora", node, proxy.BaseAddress)]);
 
         Assert.True(claim.Code == 0, claim.Error + claim.Output);
-        Assert.Contains("claimed", claim.Output, StringComparison.Ordinal);
-        Assert.Empty(new PendingClaims(WalletDir).Read());
+        Assert.Contains("holdback_held", claim.Output, StringComparison.Ordinal);
+        // The claim is kept: the reward's holdback (20 % by default) is claimed with the same credential once released.
+        Assert.Single(new PendingClaims(WalletDir).Read());
         var line = Assert.Single(ProvenanceLog.Read(Results), l => l.Action == "claim");
         Assert.Equal(pending.SubmissionId, line.SubmissionId);
         Assert.True(line.Sats > 0);
@@ -72,10 +73,11 @@ public sealed class BountyClaimCliTests : IAsyncLifetime
         var fee = ProvenanceLog.Read(Results).Where(l => l.Action == "baseline").Sum(l => l.Sats);
         Assert.Equal(line.Sats - fee, (await BountyCliFixtures.SettledBalanceAsync(node, Ct) - before.Local).ToSatsFloor().Value);
 
-        // Nothing is left to claim: a second run says so and succeeds.
+        // Nothing more is claimable before the holdback's re-evaluation: a second run says so, pays nothing and succeeds.
         var again = await Run(["bounty", "claim", .. Wallet("dora", node, proxy.BaseAddress)]);
         Assert.True(again.Code == 0, again.Error + again.Output);
-        Assert.Contains("no pending bounty claims", again.Output, StringComparison.Ordinal);
+        Assert.Contains("not released yet", again.Output, StringComparison.Ordinal);
+        Assert.Equal(line.Sats - fee, (await BountyCliFixtures.SettledBalanceAsync(node, Ct) - before.Local).ToSatsFloor().Value);
     }
 
     private string[] Wallet(string name, SimnetNode node, Uri coordinator) =>

@@ -11,20 +11,21 @@ namespace L402Train.Bounties.Tests.Agent;
 internal static class BountyCliFixtures
 {
     /// <summary>Posts the shipped bounty (seed 42), pays its funding from a new sponsor node and waits until it is active.</summary>
-    public static async Task<string> FundedBountyAsync(EmbeddedSilo silo, CancellationToken ct)
+    public static async Task<string> FundedBountyAsync(EmbeddedSilo silo, CancellationToken ct, Func<CreateBountyRequest, CreateBountyRequest>? adjust = null)
     {
         var sponsor = silo.Network.CreateFundedNode("sponsor", new Sats(1_000_000));
         using var http = new HttpClient { BaseAddress = new Uri(silo.Url.TrimEnd('/') + "/") };
         var client = new BountyClient(http);
         var generated = ShippedBounty.Generate(42);
         var task = ShippedBounty.Task;
-        var created = await client.CreateAsync(new CreateBountyRequest
+        var request = new CreateBountyRequest
         {
             Title = task.Title, Description = task.Description, Metric = task.Metric, Direction = "maximize", EvalCommand = task.EvalCommand, TargetFiles = task.TargetGlobs,
             BaselineTarball = Convert.ToBase64String(ShippedBounty.BaselineArchive(generated)), HeldOutTarball = Convert.ToBase64String(ShippedBounty.HeldOutArchive(generated)),
             TotalSats = 20_000, Deadline = TimeProvider.System.GetUtcNow().AddHours(1), RateSatsPerUnit = 100_000, MinImprovement = 0.01, MaxDiffBytes = task.MaxDiffBytes,
             ForbiddenPatterns = ["curl"], EvalTimeoutS = 30, EvalMemoryMb = 256, Repeats = 1,
-        }, ct);
+        };
+        var created = await client.CreateAsync(adjust is null ? request : adjust(request), ct);
         var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), ct);
         Assert.Equal(PaymentStatus.Succeeded, paid.Status);
         // Activation is a job; the long-poll-free list is read until it shows (as the other CLI tests do).

@@ -52,6 +52,11 @@ public sealed class BountyApiInputTests(BountyApiInputTests.Host fixture) : ICla
         { "holdback_delay_s", """{"holdback_delay_s": 5}""" },
         { "holdback_delay_s", """{"holdback_delay_s": 99999999}""" },
         { "holdback_tarball", """{"holdback_tarball": "***not base64***"}""" },
+        { "leader_threshold_rise", """{"leader_threshold_rise": -0.5}""" },
+        { "leader_threshold_rise", """{"leader_threshold_rise": 1000}""" },
+        { "leader_threshold_decay", """{"leader_threshold_decay": 0}""" },
+        { "leader_threshold_decay", """{"leader_threshold_decay": 1.01}""" },
+        { "leader_threshold_period_s", """{"leader_threshold_period_s": 59}""" },
     };
 
     [Fact]

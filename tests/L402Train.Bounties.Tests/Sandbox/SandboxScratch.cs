@@ -50,5 +50,9 @@ internal sealed class SandboxScratch : IDisposable
     public Task<SandboxResult> RunInAsync(WorkingCopy copy, string command, string? dataSet = null, SandboxLimits? limits = null) =>
         Sandbox.RunAsync(new SandboxRequest(copy, command, dataSet, limits ?? Small), TestContext.Current.CancellationToken);
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose()
+    {
+        Sandbox.Dispose();
+        Directory.Delete(Root, recursive: true);
+    }
 }

@@ -18,9 +18,11 @@ public sealed class ImprovementBarTests
         new("t", "d", "accuracy", MetricDirection.Maximize, "sh eval.sh", ["classifier.conf"], [], 1024, 100_000,
             DateTimeOffset.UnixEpoch.AddYears(60), 100_000, minImprovement, 30, 256, 1);
 
-    private static BountyState Bounty(double? sigma, params LeaderboardEntry[] leaders) => new()
+    private static BountyState Bounty(double? sigma, params LeaderboardEntry[] leaders) => Bounty(Terms(), sigma, leaders);
+
+    private static BountyState Bounty(BountyTerms terms, double? sigma, params LeaderboardEntry[] leaders) => new()
     {
-        Posted = new NewBounty(Terms(), "b", "h", "sha", "hash", "lnbc", DateTimeOffset.UnixEpoch, 5),
+        Posted = new NewBounty(terms, "b", "h", "sha", "hash", "lnbc", DateTimeOffset.UnixEpoch, 5),
         Status = BountyStatus.Active,
         NoiseSigma = sigma,
         NoiseRuns = sigma is null ? 0 : 3,
@@ -76,6 +78,25 @@ public sealed class ImprovementBarTests
         Assert.Equal(0.01 + (0.09 * Math.Pow(0.95, 72)), later.Required, 12);
         Assert.True(later.Required < 0.013, $"{later.Required}");
         Assert.Equal(BountyVerdictReason.Accepted, Judge(0.86, later).Reason);
+    }
+
+    [Fact]
+    public void A_bounty_with_its_own_threshold_terms_uses_them_and_one_posted_before_them_uses_the_silos_settings()
+    {
+        var clock = new FakeTimeProvider();
+        var leader = Leader(improvement: 0.10, at: clock.GetUtcNow());
+        var silo = Rules with { LeaderThresholdRise = 0.5, LeaderThresholdDecay = 0.5, LeaderThresholdPeriod = TimeSpan.FromMinutes(1) };
+        var own = Bounty(Terms() with { LeaderThresholdRise = 2, LeaderThresholdDecay = 0.1, LeaderThresholdPeriod = TimeSpan.FromHours(1) }, sigma: null, leader);
+        var before = Bounty(sigma: null, leader);
+
+        // The sponsor's rise 2 makes the bar twice the win; the silo's 0.5 half of it.
+        Assert.Equal(0.20, LeaderThreshold.At(own, silo, clock.GetUtcNow()).Required, 12);
+        Assert.Equal(0.05, LeaderThreshold.At(before, silo, clock.GetUtcNow()).Required, 12);
+
+        // An hour on: the bounty's one period of 10 % decay, against sixty of the silo's 50 %.
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0.01 + (0.19 * 0.9), LeaderThreshold.At(own, silo, clock.GetUtcNow()).Required, 12);
+        Assert.Equal(0.01 + (0.04 * Math.Pow(0.5, 60)), LeaderThreshold.At(before, silo, clock.GetUtcNow()).Required, 12);
     }
 
     [Fact]
