@@ -16,6 +16,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> store = new("--store") { Description = $"Where grains live: {GrainStoreAddress.Forms} (default sqlite under --data-dir)" };
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
     private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator, worker (default {SiloSettings.DefaultRoles})" };
+    private readonly Option<string?> tracks = new("--tracks") { Description = $"Comma-separated tracks this silo runs: training, bounties (default {SiloSettings.DefaultTracks}; bounties alone: no training routes, jobs or checkpoint)" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
     private readonly Option<string?> siloPort = new("--silo-port") { Description = $"Port other silos reach this one on (default: {SiloSettings.DefaultClusterSiloPort} with a postgres store, else a free port, enough for a single silo)" };
     private readonly Option<string?> advertiseIp = new("--advertise-ip") { Description = "Address a postgres cluster's silo publishes to the others and listens on (default: this host's address)" };
@@ -72,6 +73,7 @@ public sealed class SiloCommandLine
         command.Options.Add(store);
         command.Options.Add(dataDir);
         command.Options.Add(roles);
+        command.Options.Add(tracks);
         command.Options.Add(urls);
         command.Options.Add(siloPort);
         command.Options.Add(advertiseIp);
@@ -97,6 +99,7 @@ public sealed class SiloCommandLine
         ["Store"] = parse.GetValue(store),
         ["DataDir"] = parse.GetValue(dataDir),
         ["Roles"] = parse.GetValue(roles),
+        ["Tracks"] = parse.GetValue(tracks),
         ["Urls"] = parse.GetValue(urls),
         ["SiloPort"] = parse.GetValue(siloPort),
         ["AdvertiseIp"] = parse.GetValue(advertiseIp),

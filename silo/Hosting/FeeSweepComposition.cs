@@ -13,7 +13,7 @@ public static class FeeSweepComposition
     /// <summary>The configuration key of the sweep interval (e.g. <c>L402Train__FeeSweepInterval=00:01:00</c>).</summary>
     public const string IntervalKey = "L402Train:FeeSweepInterval";
 
-    /// <summary>Registers the sweep's handler (settler role) and its start-up (needs <see cref="StandardFeeInvoices"/> registered).</summary>
+    /// <summary>Reads the sweep's interval and registers its start-up (its handler is wired by <c>AddL402Gateway</c>).</summary>
     public static WebApplicationBuilder AddFeeSweep(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -22,11 +22,6 @@ public static class FeeSweepComposition
         var options = new FeeSweepOptions();
         if (interval is { } value) options.Interval = value;
         builder.Services.TryAddSingleton(options);
-        builder.Services.ConfigureSilo((silo, sp) =>
-        {
-            if (sp.GetRequiredService<SiloSettings>().Roles.Contains("settler"))
-                silo.AddJobHandler(FeeSweepHandler.JobType, s => ActivatorUtilities.CreateInstance<FeeSweepHandler>(s));
-        });
         builder.Services.AddHostedService<FirstFeeSweep>();
         return builder;
     }

@@ -1,6 +1,5 @@
 using L402Train.Bounties.Sandbox;
 using L402Train.Gateway.Apis;
-using L402Train.Gateway.L402;
 using L402Train.Gateway.Workers;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Workers;
@@ -15,12 +14,12 @@ namespace L402Train.Silo.Hosting;
 /// <summary>
 /// Composes the paid-worker track (docs/workers.md): on a <c>worker</c> silo the experiment runner, its job and
 /// the worker routes; on a <c>gateway</c> silo the agent index. A worker-only silo also runs the settle and
-/// cancel jobs of its own hold invoices, so <c>--roles worker</c> stands alone.
+/// cancel jobs of its own hold invoices (<see cref="PaymentServices.AddPayments"/>), so <c>--roles worker</c> stands alone.
 /// </summary>
 public static class WorkerComposition
 {
     /// <summary>The job lane of experiment runs: long CPU-bound runs never hold the runners settles need.</summary>
-    public const string ExperimentLane = "experiments";
+    public const string ExperimentLane = Grains.JobLanes.Experiments;
 
     /// <summary>Reads the worker settings (<c>--worker-price-sats</c>, <c>--worker-max-steps</c>, <c>--worker-deadline-s</c>, <c>--worker-public-url</c>, <c>--worker-index-url</c>, <c>--worker-name</c>).</summary>
     public static WorkerOptions Parse(IConfiguration config)
@@ -47,7 +46,7 @@ public static class WorkerComposition
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddWorkers(options);
         services.AddSingleton(new AgentIndexOptions());
         var scratch = Path.Combine(Path.GetTempPath(),
             "l402train-experiments-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
@@ -62,10 +61,6 @@ public static class WorkerComposition
         services.AddSingleton(sp => sp.GetRequiredService<ILightningNode>() as IMessageSigner
             ?? throw new InvalidOperationException("The worker role signs its registration with its Lightning node key; this node cannot sign messages."));
         services.AddSingleton<WorkerRegistration>();
-        var owners = services.LastOrDefault(d => d.ServiceType == typeof(PaymentOwners))?.ImplementationInstance as PaymentOwners;
-        if (owners is null) services.AddSingleton(owners = new PaymentOwners());
-        owners.AddDepositOwner<IExperimentGrain>(ExperimentGrain.OwnerKind);
-        services.ConfigureSilo(RegisterJobs);
         services.AddHostedService<IndexRegistration>();
         return builder;
     }
@@ -78,19 +73,6 @@ public static class WorkerComposition
         if (roles.Contains("worker")) app.MapWorkerApi();
         if (roles.Contains("gateway")) app.MapAgentIndexApi();
         return app;
-    }
-
-    private static void RegisterJobs(SiloJobs silo, IServiceProvider sp)
-    {
-        var roles = sp.GetRequiredService<SiloSettings>().Roles;
-        if (!roles.Contains("worker")) return;
-        silo.Configure(o => o.Jobs.Lanes[WorkerJobTypes.Run] = ExperimentLane);
-        silo.AddJobHandler(WorkerJobTypes.Run, s => ActivatorUtilities.CreateInstance<RunExperimentHandler>(s));
-        if (roles.Contains("settler")) return;
-        // Alone, a worker settles and cancels its own hold invoices (a settler does it where there is one).
-        silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-            .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler());
     }
 
     private static Uri? Url(IConfiguration config, string key, string option)
