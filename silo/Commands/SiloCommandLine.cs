@@ -28,6 +28,8 @@ public sealed class SiloCommandLine
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
     private readonly Option<bool> simnetFaucet = new("--simnet-faucet") { Description = "Map the simnet development faucet POST /simnet/nodes: funded wallets for loopback callers (default off; on in demo)" };
     private readonly Option<string?> simnetFaucetMax = new("--simnet-faucet-max-sat") { Description = $"The most the faucet grants one node (default {Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat})" };
+    private readonly Option<string?> feeSweepInterval = new("--fee-sweep-interval") { Description = "How often a settler books paid standard fees nobody used, as a time span (default 00:01:00, from 00:00:01 to 1.00:00:00)" };
+    private readonly Option<string?> unfiledDepositGrace = new("--unfiled-deposit-grace") { Description = "How long a consumed deposit waits for its submission to be filed before it is refunded (default 00:05:00, from 00:00:01 to 1.00:00:00)" };
     private readonly Option<string?> retentionDays = new("--retention-days") { Description = "Days completed jobs and expired unfunded bounties are kept before they are deleted (default 30)" };
     private readonly Option<string?> bountyDeposit = new("--bounty-deposit-sat") { Description = "Hold deposit of a bounty submission (default 1000)" };
     private readonly Option<string?> bountyPrice = new("--bounty-price-sat") { Description = "Price of a bounty's task and baseline, GET /bounty/{id} (default 10)" };
@@ -86,6 +88,8 @@ public sealed class SiloCommandLine
         command.Options.Add(simnetFaucet);
         command.Options.Add(simnetFaucetMax);
         command.Options.Add(retentionDays);
+        command.Options.Add(feeSweepInterval);
+        command.Options.Add(unfiledDepositGrace);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
         foreach (var inference in new[] { inferenceBase, inferencePerToken, inferenceMaxTokens, inferenceConcurrency }) command.Options.Add(inference);
         foreach (var worker in new[] { workerPrice, workerMaxSteps, workerDeadline, workerPublicUrl, workerIndexUrl, workerName }) command.Options.Add(worker);
@@ -114,6 +118,8 @@ public sealed class SiloCommandLine
         // has an implicit result when absent, which would otherwise turn L402TRAIN_SIMNETFAUCET=true off).
         ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is { Implicit: false } ? parse.GetValue(simnetFaucet).ToString() : null,
         ["RetentionDays"] = parse.GetValue(retentionDays),
+        ["FeeSweepInterval"] = parse.GetValue(feeSweepInterval),
+        ["UnfiledDepositGrace"] = parse.GetValue(unfiledDepositGrace),
         ["SimnetFaucetMaxSat"] = parse.GetResult(simnetFaucetMax) is not null ? parse.GetValue(simnetFaucetMax) : null,
         ["BountyDepositSat"] = parse.GetValue(bountyDeposit),
         ["BountyPriceSat"] = parse.GetValue(bountyPrice),

@@ -14,18 +14,19 @@ public static class GatewayComposition
 {
     /// <summary>
     /// Registers the L402 gateway (<see cref="L402GatewayServices.AddL402Gateway"/>), the fee and dead-money sweeps
-    /// and the ledger's opening. The server secret is <paramref name="secretFile"/> when given (never written),
-    /// else <c>l402-secret</c> under <paramref name="dataDir"/>.
+    /// and the ledger's opening. The server secret is <see cref="SiloSettings.ServerSecretFile"/> when given (never written),
+    /// else <c>l402-secret</c> under the data directory.
     /// </summary>
-    public static WebApplicationBuilder AddL402Gateway(this WebApplicationBuilder builder, string dataDir, string? secretFile = null)
+    public static WebApplicationBuilder AddL402Gateway(this WebApplicationBuilder builder, SiloSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var keys = new RootKeyRing(secretFile is null ? LoadOrCreateSecret(Path.Combine(dataDir, "l402-secret")) : LoadSecret(secretFile));
+        ArgumentNullException.ThrowIfNull(settings);
+        var keys = new RootKeyRing(settings.ServerSecretFile is { } secretFile ? LoadSecret(secretFile) : LoadOrCreateSecret(Path.Combine(settings.DataDir, "l402-secret")));
         // The ledger opens before anything else starts that books into it (the sweeps, the training run).
         builder.Services.AddHostedService<LedgerBootstrap>();
         // Their options first: the shared wiring keeps options a host registered.
-        builder.AddMoneySweeps();
-        builder.AddFeeSweep();
+        builder.AddMoneySweeps(settings.UnfiledDepositGrace);
+        builder.AddFeeSweep(settings.FeeSweepInterval);
         builder.Services.AddL402Gateway(keys);
         return builder;
     }

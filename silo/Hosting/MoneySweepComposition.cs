@@ -13,18 +13,16 @@ namespace L402Train.Silo.Hosting;
 /// </summary>
 public static class MoneySweepComposition
 {
-    /// <summary>The configuration key of the unfiled-deposit grace period (e.g. <c>L402Train__UnfiledDepositGrace=00:05:00</c>).</summary>
-    public const string GraceKey = "L402Train:UnfiledDepositGrace";
-
-    /// <summary>Reads the grace period and starts the dead-job sweep's chain on settlers, once (later calls do nothing).</summary>
-    public static WebApplicationBuilder AddMoneySweeps(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Sets the unfiled deposits' <paramref name="grace"/> (<see cref="SiloSettings.UnfiledDepositGrace"/>) and starts the
+    /// dead-job sweep's chain on settlers, once (later calls do nothing).
+    /// </summary>
+    public static WebApplicationBuilder AddMoneySweeps(this WebApplicationBuilder builder, TimeSpan grace)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         if (services.Any(d => d.ServiceType == typeof(UnfiledDepositOptions))) return builder;
-        var grace = builder.Configuration.GetValue<TimeSpan?>(GraceKey);
-        if (grace is { } g && g <= TimeSpan.Zero) throw new InvalidOperationException($"{GraceKey} must be a positive time span such as 00:05:00.");
-        services.AddSingleton(new UnfiledDepositOptions { Grace = grace ?? new UnfiledDepositOptions().Grace });
+        services.AddSingleton(new UnfiledDepositOptions { Grace = grace });
         services.TryAddSingleton(new DeadJobSweepOptions());
         services.AddHostedService<FirstSweep>();
         return builder;

@@ -19,6 +19,8 @@ public static class SiloHost
     /// <summary>A web application builder with the store and silo registered for <paramref name="settings"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(SiloSettings settings)
     {
+        // Every options class is checked before anything is registered: a wrong value stops here, naming its setting.
+        SettingsValidation.Validate(settings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -83,7 +85,7 @@ public static class SiloHost
     {
         var builder = CreateBuilder(settings);
         builder.AddLightning(settings.Lightning, settings.DataDir);
-        builder.AddL402Gateway(settings.DataDir, settings.ServerSecretFile);
+        builder.AddL402Gateway(settings);
         if (settings.RunsTraining) builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
         if (settings.RunsBounties) builder.AddBountyTrack(settings.Bounties, settings.DataDir);
         if (settings.RunsTraining) builder.AddInference(settings.Inference);

@@ -30,6 +30,21 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The worker role's settings (<c>--worker-price-sats</c>, <c>--worker-max-steps</c>, <c>--worker-deadline-s</c>, <c>--worker-public-url</c>, <c>--worker-index-url</c>, <c>--worker-name</c>).</summary>
     public Grains.Workers.WorkerOptions Workers { get; init; } = new();
 
+    /// <summary>How often a settler's fee sweep books paid standard fees nobody used (<c>--fee-sweep-interval</c>, default a minute, at least a second).</summary>
+    public TimeSpan FeeSweepInterval { get; init; } = DefaultFeeSweepInterval;
+
+    /// <summary>The default <see cref="FeeSweepInterval"/>: a minute.</summary>
+    public static readonly TimeSpan DefaultFeeSweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a consumed deposit waits for its request to file a submission before it is refunded
+    /// (<c>--unfiled-deposit-grace</c>, default 5 minutes, from a second to a day).
+    /// </summary>
+    public TimeSpan UnfiledDepositGrace { get; init; } = DefaultUnfiledDepositGrace;
+
+    /// <summary>The default <see cref="UnfiledDepositGrace"/>: 5 minutes.</summary>
+    public static readonly TimeSpan DefaultUnfiledDepositGrace = TimeSpan.FromMinutes(5);
+
     /// <summary>The bubblewrap executable a validator evaluates bounty submissions under (<c>--bwrap</c>; default /usr/bin/bwrap).</summary>
     public string BubblewrapPath { get; init; } = DefaultBubblewrapPath;
 
@@ -181,9 +196,14 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
         var bwrap = config["Bwrap"] is { Length: > 0 } b ? Path.GetFullPath(b, workingDirectory) : DefaultBubblewrapPath;
         var (faucet, faucetMax) = LightningComposition.ParseFaucet(config["SimnetFaucet"], config["SimnetFaucetMaxSat"], lightning);
+        var feeSweep = SettingReader.Read(config, "FeeSweepInterval", "fee-sweep-interval", DefaultFeeSweepInterval,
+            v => v >= TimeSpan.FromSeconds(1) && v <= TimeSpan.FromDays(1), "a time span from 00:00:01 to 1.00:00:00 (a second to a day), e.g. 00:01:00");
+        var grace = SettingReader.Read(config, "UnfiledDepositGrace", "unfiled-deposit-grace", DefaultUnfiledDepositGrace,
+            v => v >= TimeSpan.FromSeconds(1) && v <= TimeSpan.FromDays(1), "a time span from 00:00:01 to 1.00:00:00 (a second to a day), e.g. 00:05:00");
         return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId)
         {
             Tracks = tracks.ToHashSet(StringComparer.OrdinalIgnoreCase),
+            FeeSweepInterval = feeSweep, UnfiledDepositGrace = grace,
             Lightning = lightning,
             Bounties = BountyComposition.Parse(config),
             Inference = InferenceComposition.Parse(config),
