@@ -17,7 +17,7 @@ public static class L402GatewayServices
 {
     /// <summary>
     /// Registers the L402 gate signed by <paramref name="keys"/> (hold tokens consumable once across silos),
-    /// <see cref="IDepositPreimages"/> from the same keys, <see cref="StandardFeeInvoices"/>, the money wiring
+    /// <see cref="IDepositPreimages"/> from the same keys (unless the host registered its own), <see cref="StandardFeeInvoices"/>, the money wiring
     /// (<see cref="PaymentServices.AddPayments"/>), and the handlers of <see cref="UnfiledDepositJob.JobType"/>
     /// (settler, or a worker without one) and <see cref="FeeSweepHandler.JobType"/> (settler). A host may register
     /// <see cref="UnfiledDepositOptions"/> and <see cref="FeeSweepOptions"/> first; otherwise they take their defaults.
@@ -31,7 +31,8 @@ public static class L402GatewayServices
         services.TryAddSingleton(new FeeSweepOptions());
         services.AddSingleton<IHoldTokenRegistry, GrainHoldTokenRegistry>();
         services.AddL402Gate(keys);
-        services.AddSingleton<IDepositPreimages>(new KeyRingDepositPreimages(keys));
+        // A harness that knows its deposits' preimages registers its own first.
+        services.TryAddSingleton<IDepositPreimages>(new KeyRingDepositPreimages(keys));
         // What the fee sweep and the ledger check count as a fee: read from each invoice's memo, no row per challenge.
         services.AddSingleton(sp => GatewayFees.For(sp.GetRequiredService<L402GateOptions>()));
         services.AddJobs((jobs, sp) =>
