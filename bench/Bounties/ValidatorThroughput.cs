@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using L402Train.Grains.Bounties;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Diffs;
 using L402Train.Bounties.Improvers;
@@ -51,25 +52,21 @@ internal static class ValidatorThroughput
         var rules = new BountyRules { FundingPollInterval = TimeSpan.FromMilliseconds(50) };
         var workspace = Path.Combine(root, "workspace");
         var evaluation = new BountyEvaluation(new BubblewrapSandbox(new SandboxOptions { ScratchRoot = workspace }, time), new BountyWorkspace(blobs, workspace));
-        var owners = new PaymentOwners().Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind);
-        var services = new ServiceCollection().AddSingleton(rules);
+        var services = new ServiceCollection()
+            .AddSingleton<ILightningNode>(network.Coordinator)
+            .AddSingleton<IDepositPreimages>(new Preimages(preimages))
+            .AddSingleton<IBlobStore>(blobs)
+            .AddSingleton(evaluation)
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddBounties(rules);
         var built = 0;
         await using var cluster = await TestCluster.StartAsync(new MemoryGrainStore(), validators + 1, silo =>
         {
-            var index = built++;
+            // The first silos validate, the last settles: the silo's wiring picks their handlers by role.
+            var role = built++ < validators ? SiloRoles.Validator : SiloRoles.Settler;
             silo.UseServices(services)
+                .UseServices(new ServiceCollection().AddSingleton(new SiloIdentity(role + built, new HashSet<string>([role]))))
                 .Configure(o => { o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20); o.Jobs.Concurrency = 1; o.Jobs.Prefetch = 1; });
-            if (index < validators)
-            {
-                silo.AddJobHandler(BountyJobTypes.Validate, new ValidateBountySubmissionHandler(evaluation, blobs, network.Coordinator, rules))
-                    .AddJobHandler(BountyJobTypes.ScoreBaseline, new ScoreBaselineHandler(evaluation));
-            }
-            else
-            {
-                silo.AddJobHandler(BountyJobTypes.WatchFunding, new WatchFundingHandler(network.Coordinator))
-                    .AddJobHandler(PaymentJobTypes.SettleDeposit, new SettleDepositHandler(network.Coordinator, new Preimages(preimages), owners))
-                    .AddJobHandler(PaymentJobTypes.CancelDeposit, new CancelDepositHandler(network.Coordinator, owners, NullLogger<CancelDepositHandler>.Instance));
-            }
         }, time);
         var grains = cluster.GrainFactory(validators);
         try

@@ -16,6 +16,7 @@ public sealed class SiloCommandLine
     private readonly Option<string?> store = new("--store") { Description = $"Where grains live: {GrainStoreAddress.Forms} (default sqlite under --data-dir)" };
     private readonly Option<string?> dataDir = new("--data-dir") { Description = "Folder for the SQLite file and blobs (default ./data)" };
     private readonly Option<string?> roles = new("--roles") { Description = $"Comma-separated roles: gateway, validator, settler, aggregator, worker (default {SiloSettings.DefaultRoles})" };
+    private readonly Option<string?> tracks = new("--tracks") { Description = $"Comma-separated tracks this silo runs: training, bounties (default {SiloSettings.DefaultTracks}; bounties alone: no training routes, jobs or checkpoint)" };
     private readonly Option<string?> urls = new("--urls") { Description = $"Where the HTTP API listens (default {SiloSettings.DefaultUrls})" };
     private readonly Option<string?> siloPort = new("--silo-port") { Description = $"Port other silos reach this one on (default: {SiloSettings.DefaultClusterSiloPort} with a postgres store, else a free port, enough for a single silo)" };
     private readonly Option<string?> advertiseIp = new("--advertise-ip") { Description = "Address a postgres cluster's silo publishes to the others and listens on (default: this host's address)" };
@@ -27,6 +28,8 @@ public sealed class SiloCommandLine
     private readonly Option<string?> lndCert = new("--lnd-cert") { Description = "LND TLS certificate to pin (with --lightning lnd:https://...)" };
     private readonly Option<bool> simnetFaucet = new("--simnet-faucet") { Description = "Map the simnet development faucet POST /simnet/nodes: funded wallets for loopback callers (default off; on in demo)" };
     private readonly Option<string?> simnetFaucetMax = new("--simnet-faucet-max-sat") { Description = $"The most the faucet grants one node (default {Lightning.Facade.SimnetFaucetOptions.DefaultMaxPerNodeSat})" };
+    private readonly Option<string?> feeSweepInterval = new("--fee-sweep-interval") { Description = "How often a settler books paid standard fees nobody used, as a time span (default 00:01:00, from 00:00:01 to 1.00:00:00)" };
+    private readonly Option<string?> unfiledDepositGrace = new("--unfiled-deposit-grace") { Description = "How long a consumed deposit waits for its submission to be filed before it is refunded (default 00:05:00, from 00:00:01 to 1.00:00:00)" };
     private readonly Option<string?> retentionDays = new("--retention-days") { Description = "Days completed jobs and expired unfunded bounties are kept before they are deleted (default 30)" };
     private readonly Option<string?> bountyDeposit = new("--bounty-deposit-sat") { Description = "Hold deposit of a bounty submission (default 1000)" };
     private readonly Option<string?> bountyPrice = new("--bounty-price-sat") { Description = "Price of a bounty's task and baseline, GET /bounty/{id} (default 10)" };
@@ -80,6 +83,7 @@ public sealed class SiloCommandLine
         command.Options.Add(store);
         command.Options.Add(dataDir);
         command.Options.Add(roles);
+        command.Options.Add(tracks);
         command.Options.Add(urls);
         command.Options.Add(siloPort);
         command.Options.Add(advertiseIp);
@@ -92,6 +96,8 @@ public sealed class SiloCommandLine
         command.Options.Add(simnetFaucet);
         command.Options.Add(simnetFaucetMax);
         command.Options.Add(retentionDays);
+        command.Options.Add(feeSweepInterval);
+        command.Options.Add(unfiledDepositGrace);
         foreach (var bounty in new[] { bountyDeposit, bountyPrice, coordinatorFee, suspiciousGap, significance, bwrap }) command.Options.Add(bounty);
         foreach (var defence in new[] { noiseFloorSigmas, leaderRise, leaderDecay, leaderPeriod, noiseReruns, holdbackPct, holdbackDelay }) command.Options.Add(defence);
         foreach (var inference in new[] { inferenceBase, inferencePerToken, inferenceMaxTokens, inferenceConcurrency }) command.Options.Add(inference);
@@ -106,6 +112,7 @@ public sealed class SiloCommandLine
         ["Store"] = parse.GetValue(store),
         ["DataDir"] = parse.GetValue(dataDir),
         ["Roles"] = parse.GetValue(roles),
+        ["Tracks"] = parse.GetValue(tracks),
         ["Urls"] = parse.GetValue(urls),
         ["SiloPort"] = parse.GetValue(siloPort),
         ["AdvertiseIp"] = parse.GetValue(advertiseIp),
@@ -120,6 +127,8 @@ public sealed class SiloCommandLine
         // has an implicit result when absent, which would otherwise turn L402TRAIN_SIMNETFAUCET=true off).
         ["SimnetFaucet"] = parse.GetResult(simnetFaucet) is { Implicit: false } ? parse.GetValue(simnetFaucet).ToString() : null,
         ["RetentionDays"] = parse.GetValue(retentionDays),
+        ["FeeSweepInterval"] = parse.GetValue(feeSweepInterval),
+        ["UnfiledDepositGrace"] = parse.GetValue(unfiledDepositGrace),
         ["SimnetFaucetMaxSat"] = parse.GetResult(simnetFaucetMax) is not null ? parse.GetValue(simnetFaucetMax) : null,
         ["BountyDepositSat"] = parse.GetValue(bountyDeposit),
         ["BountyPriceSat"] = parse.GetValue(bountyPrice),

@@ -1,9 +1,8 @@
 using L402Train.Gateway.Apis;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Sandbox;
-using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
-using L402Train.Grains.Payments;
+using L402Train.Grains.Bounties;
 using L402Train.Runtime;
 
 using static L402Train.Silo.Hosting.SettingReader;
@@ -47,7 +46,6 @@ public static class BountyComposition
         // lie under a path that user can traverse: the system temp directory, one folder per data directory.
         var workspace = Path.Combine(Path.GetTempPath(),
             "l402train-bounties-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
-        services.AddSingleton(rules);
         services.AddSingleton(sp => new SandboxOptions
         {
             ScratchRoot = workspace,
@@ -56,15 +54,7 @@ public static class BountyComposition
         });
         services.AddSingleton(sp => new BubblewrapSandbox(sp.GetRequiredService<SandboxOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BountyWorkspace(sp.GetRequiredService<IBlobStore>(), workspace));
-        services.AddSingleton<BountyEvaluation>();
-        services.AddSingleton<BountyBaselineCheck>();
-        services.AddSingleton<BountyPublisher>();
-        // One registry of payment owners serves both tracks' deposit and reward jobs.
-        var owners = services.LastOrDefault(d => d.ServiceType == typeof(PaymentOwners))?.ImplementationInstance as PaymentOwners;
-        if (owners is null) services.AddSingleton(owners = new PaymentOwners());
-        owners.Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind);
-        services.ConfigureSilo(RegisterGrainsAndJobs);
-        builder.AddDeadJobOwner(BountyJobTypes.Validate, BountyValidatorError.DecideFromPayloadAsync);
+        services.AddBounties(rules, EvaluatesHere);
         return builder;
     }
 
@@ -75,34 +65,19 @@ public static class BountyComposition
         return app;
     }
 
-    private static void RegisterGrainsAndJobs(SiloJobs silo, IServiceProvider sp)
+    // A validator evaluates bounty submissions unless the silo was told not to (a demo without bubblewrap),
+    // and only with its sandbox working.
+    private static bool EvaluatesHere(IServiceProvider sp)
     {
         var settings = sp.GetRequiredService<SiloSettings>();
-        var roles = settings.Roles;
-        if (roles.Contains("validator") && settings.ValidatesBounties)
-        {
-            _ = sp.GetRequiredService<BountyWorkspace>(); // creates the scratch root, traversable by the sandbox user
-            var sandbox = sp.GetRequiredService<BubblewrapSandbox>();
-            EnsureSandbox(sandbox, settings.BubblewrapPath);
-            // Operators must know whether an eval's memory is held as a whole (cgroup) or only by the rlimit product.
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BountyComposition))
-                .LogInformation("Bounty sandbox {Bound}", sandbox.MemoryBound.Describe(SandboxLimits.Default));
-            // Sandboxed evaluations share the compute lane with training validation: deposits and payouts never queue behind them.
-            silo.Configure(o =>
-            {
-                o.Jobs.Lanes[BountyJobTypes.Validate] = TrainingComposition.ComputeLane;
-                o.Jobs.Lanes[BountyJobTypes.ScoreBaseline] = TrainingComposition.ComputeLane;
-                o.Jobs.Lanes[BountyJobTypes.Holdback] = TrainingComposition.ComputeLane;
-            });
-            silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
-                .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s))
-                .AddJobHandler(BountyJobTypes.Holdback, s => ActivatorUtilities.CreateInstance<HoldbackReevaluationHandler>(s));
-        }
-        if (roles.Contains("settler"))
-        {
-            silo.AddJobHandler(BountyJobTypes.WatchFunding, s => ActivatorUtilities.CreateInstance<WatchFundingHandler>(s))
-                .AddJobHandler(BountyJobTypes.Close, new CloseBountyHandler());
-        }
+        if (!settings.ValidatesBounties) return false;
+        _ = sp.GetRequiredService<BountyWorkspace>(); // creates the scratch root, traversable by the sandbox user
+        var sandbox = sp.GetRequiredService<BubblewrapSandbox>();
+        EnsureSandbox(sandbox, settings.BubblewrapPath);
+        // Operators must know whether an eval's memory is held as a whole (cgroup) or only by the rlimit product.
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BountyComposition))
+            .LogInformation("Bounty sandbox {Bound}", sandbox.MemoryBound.Describe(SandboxLimits.Default));
+        return true;
     }
 
     // A validator without the sandbox would run sponsors' and agents' code unconfined: refuse to start.

@@ -10,23 +10,11 @@ namespace L402Train.Silo.Hosting;
 /// </summary>
 public static class FeeSweepComposition
 {
-    /// <summary>The configuration key of the sweep interval (e.g. <c>L402Train__FeeSweepInterval=00:01:00</c>).</summary>
-    public const string IntervalKey = "L402Train:FeeSweepInterval";
-
-    /// <summary>Registers the sweep's handler (settler role) and its start-up (needs <see cref="StandardFeeInvoices"/> registered).</summary>
-    public static WebApplicationBuilder AddFeeSweep(this WebApplicationBuilder builder)
+    /// <summary>Sets the sweep's <paramref name="interval"/> (<see cref="SiloSettings.FeeSweepInterval"/>) and registers its start-up (its handler is wired by <c>AddL402Gateway</c>).</summary>
+    public static WebApplicationBuilder AddFeeSweep(this WebApplicationBuilder builder, TimeSpan interval)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var interval = builder.Configuration.GetValue<TimeSpan?>(IntervalKey);
-        if (interval is { } i && i < TimeSpan.FromSeconds(1)) throw new InvalidOperationException($"{IntervalKey} must be a time span of at least a second, such as 00:01:00, not {i}.");
-        var options = new FeeSweepOptions();
-        if (interval is { } value) options.Interval = value;
-        builder.Services.TryAddSingleton(options);
-        builder.Services.ConfigureSilo((silo, sp) =>
-        {
-            if (sp.GetRequiredService<SiloSettings>().Roles.Contains("settler"))
-                silo.AddJobHandler(FeeSweepHandler.JobType, s => ActivatorUtilities.CreateInstance<FeeSweepHandler>(s));
-        });
+        builder.Services.TryAddSingleton(new FeeSweepOptions { Interval = interval });
         builder.Services.AddHostedService<FirstFeeSweep>();
         return builder;
     }

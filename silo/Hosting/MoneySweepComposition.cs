@@ -9,39 +9,21 @@ namespace L402Train.Silo.Hosting;
 /// Composes what keeps money from being stranded when something fails: the refund of deposits no
 /// request filed (<c>deposit.unfiled</c>), and the sweep that settles dead money jobs
 /// (<c>money.sweep-dead</c>: a dead validation becomes <c>validator_error</c>, its deposit refunded).
+/// Their handlers are wired by <see cref="PaymentServices.AddPayments"/> and <see cref="L402GatewayServices.AddL402Gateway"/>.
 /// </summary>
 public static class MoneySweepComposition
 {
-    /// <summary>The configuration key of the unfiled-deposit grace period (e.g. <c>L402Train__UnfiledDepositGrace=00:05:00</c>).</summary>
-    public const string GraceKey = "L402Train:UnfiledDepositGrace";
-
-    /// <summary>Registers the settling of dead <paramref name="jobType"/> jobs (and, the first time, the sweeps themselves).</summary>
-    public static WebApplicationBuilder AddDeadJobOwner(this WebApplicationBuilder builder, string jobType, Func<IGrainFactory, string, Task<bool>> settle)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddMoneySweeps(builder);
-        var owners = (DeadJobOwners)builder.Services.Last(d => d.ServiceType == typeof(DeadJobOwners)).ImplementationInstance!;
-        owners.Add(jobType, settle);
-        return builder;
-    }
-
-    /// <summary>Registers the unfiled-deposit refunds and the dead-job sweep once (later calls do nothing).</summary>
-    public static WebApplicationBuilder AddMoneySweeps(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Sets the unfiled deposits' <paramref name="grace"/> (<see cref="SiloSettings.UnfiledDepositGrace"/>) and starts the
+    /// dead-job sweep's chain on settlers, once (later calls do nothing).
+    /// </summary>
+    public static WebApplicationBuilder AddMoneySweeps(this WebApplicationBuilder builder, TimeSpan grace)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(DeadJobOwners))) return builder;
-        services.AddSingleton(new DeadJobOwners());
+        if (services.Any(d => d.ServiceType == typeof(UnfiledDepositOptions))) return builder;
+        services.AddSingleton(new UnfiledDepositOptions { Grace = grace });
         services.TryAddSingleton(new DeadJobSweepOptions());
-        var grace = builder.Configuration.GetValue<TimeSpan?>(GraceKey);
-        if (grace is { } g && g <= TimeSpan.Zero) throw new InvalidOperationException($"{GraceKey} must be a positive time span such as 00:05:00.");
-        services.TryAddSingleton(new UnfiledDepositOptions { Grace = grace ?? new UnfiledDepositOptions().Grace });
-        services.ConfigureSilo((silo, sp) =>
-        {
-            if (!sp.GetRequiredService<SiloSettings>().Roles.Contains("settler")) return;
-            silo.AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler())
-                .AddJobHandler(SweepDeadJobsHandler.JobType, s => ActivatorUtilities.CreateInstance<SweepDeadJobsHandler>(s));
-        });
         services.AddHostedService<FirstSweep>();
         return builder;
     }

@@ -14,20 +14,12 @@ public static class RetentionComposition
         return new RetentionOptions { Retention = TimeSpan.FromDays(value) };
     }
 
-    /// <summary>Registers the retention job's handler (settler role) and the start-up that schedules it.</summary>
+    /// <summary>Registers the retention job (<see cref="RetentionServices.AddRetention"/>) and the start-up that schedules it.</summary>
     public static WebApplicationBuilder AddRetention(this WebApplicationBuilder builder, RetentionOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        builder.Services.AddSingleton(options.Validate());
-        // Anyone may post a bounty and never fund it: forget those too. (Sweeps get the silo's grains per run:
-        // the handler is built while the silo is, so nothing here may depend on the silo.)
-        builder.Services.AddSingleton<IRetentionSweep>(sp => new Grains.Bounties.Catalog.UnfundedBountySweep(sp.GetRequiredService<Runtime.IGrainStore>()));
-        builder.Services.ConfigureSilo((silo, sp) =>
-        {
-            if (sp.GetRequiredService<SiloSettings>().Roles.Contains("settler"))
-                silo.AddJobHandler(RetentionJob.Type, s => ActivatorUtilities.CreateInstance<RetentionJobHandler>(s));
-        });
+        builder.Services.AddRetention(options);
         builder.Services.AddHostedService<RetentionBootstrap>();
         return builder;
     }

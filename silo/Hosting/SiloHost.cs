@@ -19,6 +19,8 @@ public static class SiloHost
     /// <summary>A web application builder with the store and silo registered for <paramref name="settings"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(SiloSettings settings)
     {
+        // Every options class is checked before anything is registered: a wrong value stops here, naming its setting.
+        SettingsValidation.Validate(settings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -60,13 +62,15 @@ public static class SiloHost
         app.MapSiloMetrics();
         app.MapOpenApi();
         app.MapDiscoveryApi();
-        if (app.Services.GetRequiredService<SiloSettings>().Roles.Contains("gateway"))
+        var settings = app.Services.GetRequiredService<SiloSettings>();
+        if (settings.Roles.Contains("gateway"))
         {
             app.MapLightning();
-            app.MapTrainingTrack();
-            app.MapBountyTrack();
+            if (settings.RunsTraining) app.MapTrainingTrack();
+            if (settings.RunsBounties) app.MapBountyTrack();
             app.MapBoard();
-            app.MapInference();
+            // Inference serves the training track's model (and the directory lists the training track's prices).
+            if (settings.RunsTraining) app.MapInference();
         }
         app.MapWorkers();
         return app;
@@ -75,15 +79,16 @@ public static class SiloHost
     /// <summary>
     /// Builds the application for <paramref name="settings"/>: <paramref name="configure"/> adds services
     /// (e.g. <see cref="ConfigureSilo"/>) before build, <paramref name="map"/> maps more route groups after;
-    /// <paramref name="training"/> overrides the training track's defaults.
+    /// <paramref name="training"/> overrides the training track's defaults. Only the tracks in <see cref="SiloSettings.Tracks"/> are composed.
     /// </summary>
     public static WebApplication Build(SiloSettings settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null, TrainingOptions? training = null)
     {
         var builder = CreateBuilder(settings);
         builder.AddLightning(settings.Lightning, settings.DataDir);
-        builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir, settings.ServerSecretFile);
-        builder.AddBountyTrack(settings.Bounties, settings.DataDir);
-        builder.AddInference(settings.Inference);
+        builder.AddL402Gateway(settings);
+        if (settings.RunsTraining) builder.AddTrainingTrack(training ?? TrainingOptions.Default, settings.DataDir);
+        if (settings.RunsBounties) builder.AddBountyTrack(settings.Bounties, settings.DataDir);
+        if (settings.RunsTraining) builder.AddInference(settings.Inference);
         builder.AddWorkers(settings.Workers, settings.DataDir);
         builder.AddRetention(settings.Retention);
         configure?.Invoke(builder);

@@ -30,6 +30,21 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>The worker role's settings (<c>--worker-price-sats</c>, <c>--worker-max-steps</c>, <c>--worker-deadline-s</c>, <c>--worker-public-url</c>, <c>--worker-index-url</c>, <c>--worker-name</c>).</summary>
     public Grains.Workers.WorkerOptions Workers { get; init; } = new();
 
+    /// <summary>How often a settler's fee sweep books paid standard fees nobody used (<c>--fee-sweep-interval</c>, default a minute, at least a second).</summary>
+    public TimeSpan FeeSweepInterval { get; init; } = DefaultFeeSweepInterval;
+
+    /// <summary>The default <see cref="FeeSweepInterval"/>: a minute.</summary>
+    public static readonly TimeSpan DefaultFeeSweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a consumed deposit waits for its request to file a submission before it is refunded
+    /// (<c>--unfiled-deposit-grace</c>, default 5 minutes, from a second to a day).
+    /// </summary>
+    public TimeSpan UnfiledDepositGrace { get; init; } = DefaultUnfiledDepositGrace;
+
+    /// <summary>The default <see cref="UnfiledDepositGrace"/>: 5 minutes.</summary>
+    public static readonly TimeSpan DefaultUnfiledDepositGrace = TimeSpan.FromMinutes(5);
+
     /// <summary>The bubblewrap executable a validator evaluates bounty submissions under (<c>--bwrap</c>; default /usr/bin/bwrap).</summary>
     public string BubblewrapPath { get; init; } = DefaultBubblewrapPath;
 
@@ -85,6 +100,31 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// </summary>
     public SecretText? DashboardPassword { get; init; }
 
+    /// <summary>
+    /// The tracks this silo runs (<c>--tracks</c>, <c>L402TRAIN_TRACKS</c>; default <see cref="DefaultTracks"/>):
+    /// a silo without <c>training</c> has no training routes, grains' jobs or checkpoint; one without
+    /// <c>bounties</c> has no bounty routes, jobs or sandbox. Every silo of a cluster should run the same tracks.
+    /// </summary>
+    public IReadOnlySet<string> Tracks { get; init; } = new HashSet<string>(KnownTracks, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether this silo runs the training track.</summary>
+    public bool RunsTraining => Tracks.Contains(TrainingTrack);
+
+    /// <summary>Whether this silo runs the bounty track.</summary>
+    public bool RunsBounties => Tracks.Contains(BountiesTrack);
+
+    /// <summary>The training track's name in <see cref="Tracks"/>.</summary>
+    public const string TrainingTrack = "training";
+
+    /// <summary>The bounty track's name in <see cref="Tracks"/>.</summary>
+    public const string BountiesTrack = "bounties";
+
+    /// <summary>Tracks a silo can run.</summary>
+    public static readonly IReadOnlySet<string> KnownTracks = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { TrainingTrack, BountiesTrack };
+
+    /// <summary>Tracks of a silo when none are set: both.</summary>
+    public const string DefaultTracks = "training,bounties";
+
     /// <summary>Roles a silo can play.</summary>
     public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gateway", "validator", "settler", "aggregator", "worker" };
 
@@ -94,7 +134,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
     /// <summary>Where <c>--urls</c> points when nothing is set.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8402";
 
-    /// <summary>Prefix of the environment variables (L402TRAIN_STORE, L402TRAIN_DATADIR, L402TRAIN_ROLES, L402TRAIN_URLS, L402TRAIN_SILOID).</summary>
+    /// <summary>Prefix of the environment variables (L402TRAIN_STORE, L402TRAIN_DATADIR, L402TRAIN_ROLES, L402TRAIN_TRACKS, L402TRAIN_URLS, L402TRAIN_SILOID).</summary>
     public const string EnvironmentPrefix = "L402TRAIN_";
 
     /// <summary>Reads and validates the settings; throws <see cref="SiloSettingException"/> naming the first wrong one.</summary>
@@ -120,6 +160,11 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         if (roles.Count == 0) throw new SiloSettingException("roles", $"no role given; use a comma-separated list of {string.Join(", ", KnownRoles)}");
         if (roles.FirstOrDefault(r => !KnownRoles.Contains(r)) is { } unknown)
             throw new SiloSettingException("roles", $"'{unknown}' is not a role; use a comma-separated list of {string.Join(", ", KnownRoles)}");
+
+        var tracks = Split(config["Tracks"] ?? DefaultTracks);
+        if (tracks.Count == 0) throw new SiloSettingException("tracks", $"no track given; use a comma-separated list of {DefaultTracks}");
+        if (tracks.FirstOrDefault(t => !KnownTracks.Contains(t)) is { } unknownTrack)
+            throw new SiloSettingException("tracks", $"'{unknownTrack}' is not a track; use a comma-separated list of {DefaultTracks}");
 
         var urls = Split(config["Urls"] ?? DefaultUrls);
         if (urls.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) is { } badUrl)
@@ -151,8 +196,14 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
         var lightning = LightningComposition.Parse(config["Lightning"], config["LndMacaroon"], config["LndCert"]);
         var bwrap = config["Bwrap"] is { Length: > 0 } b ? Path.GetFullPath(b, workingDirectory) : DefaultBubblewrapPath;
         var (faucet, faucetMax) = LightningComposition.ParseFaucet(config["SimnetFaucet"], config["SimnetFaucetMaxSat"], lightning);
+        var feeSweep = SettingReader.Read(config, "FeeSweepInterval", "fee-sweep-interval", DefaultFeeSweepInterval,
+            v => v >= TimeSpan.FromSeconds(1) && v <= TimeSpan.FromDays(1), "a time span from 00:00:01 to 1.00:00:00 (a second to a day), e.g. 00:01:00");
+        var grace = SettingReader.Read(config, "UnfiledDepositGrace", "unfiled-deposit-grace", DefaultUnfiledDepositGrace,
+            v => v >= TimeSpan.FromSeconds(1) && v <= TimeSpan.FromDays(1), "a time span from 00:00:01 to 1.00:00:00 (a second to a day), e.g. 00:05:00");
         return new SiloSettings(store, dataDir, roles.ToHashSet(StringComparer.OrdinalIgnoreCase), [.. urls], siloId)
         {
+            Tracks = tracks.ToHashSet(StringComparer.OrdinalIgnoreCase),
+            FeeSweepInterval = feeSweep, UnfiledDepositGrace = grace,
             Lightning = lightning,
             Bounties = BountyComposition.Parse(config),
             Inference = InferenceComposition.Parse(config),

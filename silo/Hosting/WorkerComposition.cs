@@ -1,6 +1,5 @@
 using L402Train.Bounties.Sandbox;
 using L402Train.Gateway.Apis;
-using L402Train.Gateway.L402;
 using L402Train.Gateway.Workers;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Workers;
@@ -15,12 +14,12 @@ namespace L402Train.Silo.Hosting;
 /// <summary>
 /// Composes the paid-worker track (docs/workers.md): on a <c>worker</c> silo the experiment runner, its job and
 /// the worker routes; on a <c>gateway</c> silo the agent index. A worker-only silo also runs the settle and
-/// cancel jobs of its own hold invoices, so <c>--roles worker</c> stands alone.
+/// cancel jobs of its own hold invoices (<see cref="PaymentServices.AddPayments"/>), so <c>--roles worker</c> stands alone.
 /// </summary>
 public static class WorkerComposition
 {
     /// <summary>The job lane of experiment runs: long CPU-bound runs never hold the runners settles need.</summary>
-    public const string ExperimentLane = "experiments";
+    public const string ExperimentLane = Grains.JobLanes.Experiments;
 
     /// <summary>The service key of the worker's own <see cref="BubblewrapSandbox"/> (its scratch root is not the bounty track's).</summary>
     public const string SandboxKey = "worker";
@@ -51,7 +50,7 @@ public static class WorkerComposition
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddWorkers(options);
         services.AddSingleton(new AgentIndexOptions());
         var scratch = Path.Combine(Path.GetTempPath(),
             "l402train-experiments-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12]);
@@ -66,11 +65,14 @@ public static class WorkerComposition
         services.AddSingleton(sp => sp.GetRequiredService<ILightningNode>() as IMessageSigner
             ?? throw new InvalidOperationException("The worker role signs its registration with its Lightning node key; this node cannot sign messages."));
         services.AddSingleton<WorkerRegistration>();
-        var owners = services.LastOrDefault(d => d.ServiceType == typeof(PaymentOwners))?.ImplementationInstance as PaymentOwners;
-        if (owners is null) services.AddSingleton(owners = new PaymentOwners());
-        owners.AddDepositOwner<IExperimentGrain>(ExperimentGrain.OwnerKind);
-        services.ConfigureSilo(RegisterJobs);
         services.AddHostedService<IndexRegistration>();
+        services.AddJobs((_, sp) =>
+        {
+            if (!sp.Plays(SiloRoles.Worker) || !options.ArchivesOffered) return;
+            // Before the job workers claim anything: a worker that sells archives and cannot sandbox them refuses to start.
+            WorkerSandboxCheck.Ensure(sp.GetRequiredKeyedService<BubblewrapSandbox>(SandboxKey), sp.GetRequiredService<SiloSettings>().BubblewrapPath,
+                options.SandboxCheckTimeout, sp.GetRequiredService<TimeProvider>());
+        });
         return builder;
     }
 
@@ -82,24 +84,6 @@ public static class WorkerComposition
         if (roles.Contains("worker")) app.MapWorkerApi();
         if (roles.Contains("gateway")) app.MapAgentIndexApi();
         return app;
-    }
-
-    private static void RegisterJobs(SiloJobs silo, IServiceProvider sp)
-    {
-        var settings = sp.GetRequiredService<SiloSettings>();
-        var roles = settings.Roles;
-        if (!roles.Contains("worker")) return;
-        // Before the job workers claim anything: a worker that sells archives and cannot sandbox them refuses to start.
-        var options = sp.GetRequiredService<WorkerOptions>();
-        if (options.ArchivesOffered)
-            WorkerSandboxCheck.Ensure(sp.GetRequiredKeyedService<BubblewrapSandbox>(SandboxKey), settings.BubblewrapPath, options.SandboxCheckTimeout, sp.GetRequiredService<TimeProvider>());
-        silo.Configure(o => o.Jobs.Lanes[WorkerJobTypes.Run] = ExperimentLane);
-        silo.AddJobHandler(WorkerJobTypes.Run, s => ActivatorUtilities.CreateInstance<RunExperimentHandler>(s));
-        if (roles.Contains("settler")) return;
-        // Alone, a worker settles and cancels its own hold invoices (a settler does it where there is one).
-        silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-            .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler());
     }
 
     private static bool OnOff(IConfiguration config, string key, string option, bool fallback)

@@ -129,16 +129,12 @@ public sealed class WorkerCrashTests
             var services = new ServiceCollection()
                 .AddSingleton<ILightningNode>(harness.Network.Coordinator)
                 .AddSingleton<IDepositPreimages>(new TestPreimages(harness.preimages))
-                .AddSingleton(new PaymentOwners().AddDepositOwner<IExperimentGrain>(ExperimentGrain.OwnerKind))
-                .AddSingleton(harness.Options)
                 .AddSingleton(runner)
-                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
+                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+                .AddWorkers(harness.Options);
             harness.Cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo.UseServices(services)
                 .Configure(o => (o.Jobs.PollInterval, o.Jobs.Lease, o.Jobs.HeartbeatInterval, o.Jobs.RescueInterval) =
                     (TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)))
-                .AddJobHandler(WorkerJobTypes.Run, s => ActivatorUtilities.CreateInstance<RunExperimentHandler>(s))
-                .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-                .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
                 .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler()), harness.Clock);
             var balance = await harness.Network.Coordinator.GetBalanceAsync();
             await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);

@@ -37,6 +37,34 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
     public SimnetNetwork Network => App.Services.GetRequiredService<SimnetNetwork>();
 
     /// <summary>
+    /// Waits until <paramref name="condition"/> holds, re-checking after every job the silo finishes (a signal,
+    /// not a sleep: funding checks, validations, payouts are jobs). It listens before each check, so a job that
+    /// finishes between the check and the wait is never missed; fails with <paramref name="what"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
+    {
+        var jobs = App.Services.GetRequiredService<Runtime.JobWorkerParticipant>();
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        expiry.CancelAfter(timeout);
+        while (true)
+        {
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnFinished(Runtime.JobOutcome _) => finished.TrySetResult();
+            jobs.JobFinished += OnFinished;
+            try
+            {
+                if (await condition(expiry.Token)) return;
+                try { await finished.Task.WaitAsync(expiry.Token); }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { throw new TimeoutException($"Timed out after {timeout} waiting for {what}."); }
+            }
+            finally
+            {
+                jobs.JobFinished -= OnFinished;
+            }
+        }
+    }
+
+    /// <summary>
     /// Builds and starts the silo; <paramref name="adjust"/> changes the loaded settings first, <paramref name="configure"/>
     /// adds or replaces services before the app is built (e.g. a test's <see cref="TimeProvider"/> or a slow runner).
     /// With <paramref name="dataDir"/> the silo runs on that folder (its SQLite store, simnet and blobs) and leaves it in

@@ -5,6 +5,7 @@ using L402Train.Bounties.Diffs;
 using L402Train.Bounties.Improvers;
 using L402Train.Bounties.Sandbox;
 using L402Train.Bounties.Shipped;
+using L402Train.Grains.Bounties;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Bounties.Submissions;
 using L402Train.Grains.Bounties.Validation;
@@ -60,20 +61,12 @@ internal static class NoiseAgents
         var services = new ServiceCollection()
             .AddSingleton<ILightningNode>(network.Coordinator)
             .AddSingleton<IDepositPreimages>(new Preimages(preimages))
-            .AddSingleton(new PaymentOwners().Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind))
-            .AddSingleton(rules)
             .AddSingleton<IBlobStore>(blobs)
             .AddSingleton(new BountyEvaluation(new BubblewrapSandbox(new SandboxOptions { ScratchRoot = workspace }, TimeProvider.System), new BountyWorkspace(blobs, workspace)))
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddBounties(rules);
         await using var cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo
             .UseServices(services)
-            .AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
-            .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s))
-            .AddJobHandler(BountyJobTypes.WatchFunding, s => ActivatorUtilities.CreateInstance<WatchFundingHandler>(s))
-            .AddJobHandler(BountyJobTypes.Close, new CloseBountyHandler())
-            .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s))
             .Configure(o => { o.Jobs.Concurrency = Math.Max(1, threads); o.Jobs.PollInterval = TimeSpan.FromMilliseconds(50); }));
         var grains = cluster.GrainFactory(0);
         try

@@ -83,27 +83,16 @@ internal sealed partial class TrainingSimulation : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton<ILightningNode>(Network.Coordinator)
             .AddSingleton<IDepositPreimages>(new Preimages(preimages))
-            .AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind))
-            .AddSingleton(Schedule)
-            .AddSingleton(Setup)
-            .AddSingleton(new SubmissionValidator(Setup, Schedule))
+            .AddTraining(Setup, Schedule)
             .AddSingleton(new HeldOutSet(secretSeed: 7, Setup, Schedule, stories: 200))
             .AddSingleton(Checkpoints)
             .AddSingleton(Gradients)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo
             .UseServices(services)
-            .AddJobHandler(TrainingJobTypes.ValidateSubmission, s => ActivatorUtilities.CreateInstance<ValidateSubmissionHandler>(s))
-            .AddJobHandler(TrainingJobTypes.AggregateRound, s => ActivatorUtilities.CreateInstance<AggregateRoundHandler>(s))
-            .AddJobHandler(TrainingJobTypes.CloseRound, new CloseRoundHandler())
-            .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s))
             .Configure(o =>
             {
-                // As the silo runs them: validation and aggregation in their own lane, so money jobs never queue behind them.
-                o.Jobs.Lanes[TrainingJobTypes.ValidateSubmission] = "compute";
-                o.Jobs.Lanes[TrainingJobTypes.AggregateRound] = "compute";
+                // The handlers and their lanes are the silo's (AddTraining); only the worker's pace is the bench's.
                 o.Jobs.Concurrency = Math.Max(2, options.Threads);
                 o.Jobs.Prefetch = 4 * Math.Max(2, options.Threads);
                 o.Jobs.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -28,13 +28,9 @@ internal static class BountyCliFixtures
         var created = await client.CreateAsync(adjust is null ? request : adjust(request), ct);
         var paid = await sponsor.PayAsync(new PaymentRequest(created.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)), ct);
         Assert.Equal(PaymentStatus.Succeeded, paid.Status);
-        // Activation is a job; the long-poll-free list is read until it shows (as the other CLI tests do).
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
-        while ((await client.ListAsync("active", ct)).All(b => b.Id != created.Id))
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"{created.Id} is not active 60 s after its funding was paid");
-            await Task.Delay(50, ct);
-        }
+        // Activation is a job: the list is read again after each job the silo finishes until it shows.
+        await silo.WaitUntilAsync(async c => (await client.ListAsync("active", c)).Any(b => b.Id == created.Id), TimeSpan.FromSeconds(60),
+            $"{created.Id} to be active after its funding was paid", ct);
         return created.Id;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using L402Train.Grains.Bounties;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Improvers;
 using L402Train.Bounties.Sandbox;
@@ -77,31 +78,22 @@ internal sealed class BountyHarness : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton<ILightningNode>(harness.Network.Coordinator)
             .AddSingleton<IDepositPreimages>(new TestPreimages(harness.preimages))
-            .AddSingleton(new PaymentOwners().Add<IBountySubmissionGrain>(BountySubmissionGrain.OwnerKind).Add<IBountyGrain>(BountyGrain.OwnerKind))
-            .AddSingleton(harness.Rules)
             .AddSingleton(harness.Blobs)
             .AddSingleton(new BountyEvaluation(
                 new BubblewrapSandbox(new SandboxOptions { ScratchRoot = workspace }, TimeProvider.System), new BountyWorkspace(harness.Blobs, workspace)))
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddBounties(harness.Rules);
+        var started = 0;
         harness.Cluster = await TestCluster.StartAsync(grainStore, silos, silo =>
         {
+            // The silo's wiring decides the handlers by the roles this silo plays, as in the real silo.
+            var roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (harness.Validators) roles.Add(SiloRoles.Validator);
+            if (harness.Settlers) roles.Add(SiloRoles.Settler);
             silo.UseServices(services)
+                .UseServices(new ServiceCollection().AddSingleton(new SiloIdentity($"bounty-{Interlocked.Increment(ref started)}", roles)))
                 .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20))
                 .Configure(configure ?? (_ => { }));
-            if (harness.Validators)
-            {
-                silo.AddJobHandler(BountyJobTypes.Validate, s => ActivatorUtilities.CreateInstance<ValidateBountySubmissionHandler>(s))
-                    .AddJobHandler(BountyJobTypes.ScoreBaseline, s => ActivatorUtilities.CreateInstance<ScoreBaselineHandler>(s))
-                    .AddJobHandler(BountyJobTypes.Holdback, s => ActivatorUtilities.CreateInstance<HoldbackReevaluationHandler>(s));
-            }
-            if (harness.Settlers)
-            {
-                silo.AddJobHandler(BountyJobTypes.WatchFunding, s => ActivatorUtilities.CreateInstance<WatchFundingHandler>(s))
-                    .AddJobHandler(BountyJobTypes.Close, new CloseBountyHandler())
-                    .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-                    .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-                    .AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s));
-            }
         }, harness.Clock);
         var balance = await harness.Network.Coordinator.GetBalanceAsync();
         await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);

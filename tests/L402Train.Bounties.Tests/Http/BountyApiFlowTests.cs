@@ -124,19 +124,15 @@ public sealed class BountyApiFlowTests
         await host.PollAsync($"/bounties?status=closed", j => j.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id));
         var revealed = await host.Http.GetByteArrayAsync($"/bounty/{id}/heldout", Ct);
         Assert.Equal(created.GetProperty("held_out_hash").GetString(), Convert.ToHexStringLower(SHA256.HashData(revealed)));
-        using var refundWait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        refundWait.CancelAfter(TimeSpan.FromSeconds(60));
-        while ((await sponsor.LookupInvoiceAsync(refund.Hash, Ct))!.State != InvoiceState.Settled) await Task.Delay(100, refundWait.Token);
+        // The refund is a reward.pay job: re-checked after each job the silo finishes.
+        await host.WaitUntilAsync(async ct => (await sponsor.LookupInvoiceAsync(refund.Hash, ct))!.State == InvoiceState.Settled, "the sponsor's refund to settle");
 
         // Every sat in and out (funding, access fee, payout, refund; the fee kept) matches the node. The refund job posts
         // to the ledger after the node reports the payment, so the sponsor's settled invoice can come first: wait for the post.
         var grains = host.App.Services.GetRequiredService<IGrainFactory>();
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
-        while (!ledger.Entries.Any(e => e.Purpose == InvoicePurpose.BountyRefund))
-        {
-            await Task.Delay(100, refundWait.Token);
-            ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
-        }
+        await host.WaitUntilAsync(async _ => (ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync()).Entries
+            .Any(e => e.Purpose == InvoicePurpose.BountyRefund), "the refund's ledger entry");
         Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
         Assert.Equal(verdict.GetProperty("fee_sats").GetInt64(), ledger.TotalKeptSat);
         var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);

@@ -26,8 +26,13 @@ public sealed class BountyApiHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<BountyApiHost> StartAsync() =>
-        new(await EmbeddedSilo.StartAsync("bounty-api", settings => settings with { Bounties = new BountyRules { FundingPollInterval = TimeSpan.FromMilliseconds(100) } }, Ct));
+    /// <summary>Starts the silo with the tracks in <paramref name="tracks"/> (default: both, as <c>silo serve</c>).</summary>
+    public static async Task<BountyApiHost> StartAsync(string tracks = L402Train.Silo.Hosting.SiloSettings.DefaultTracks) =>
+        new(await EmbeddedSilo.StartAsync("bounty-api", settings => settings with
+        {
+            Bounties = new BountyRules { FundingPollInterval = TimeSpan.FromMilliseconds(100) },
+            Tracks = new HashSet<string>(tracks.Split(','), StringComparer.OrdinalIgnoreCase),
+        }, Ct));
 
     /// <summary>The body of a <c>POST /bounties</c> for the shipped bounty, with <paramref name="change"/> applied.</summary>
     public Dictionary<string, object?> BountyBody(Action<Dictionary<string, object?>>? change = null)
@@ -101,17 +106,16 @@ public sealed class BountyApiHost : IAsyncDisposable
         return request;
     }
 
-    /// <summary>Polls a GET until <paramref name="done"/> holds (each poll long-polls on the server where the route supports it).</summary>
+    /// <summary>Waits until <paramref name="condition"/> holds, re-checking after each job the silo finishes.</summary>
+    public Task WaitUntilAsync(Func<CancellationToken, Task<bool>> condition, string what, int timeoutSeconds = 60) =>
+        silo.WaitUntilAsync(condition, TimeSpan.FromSeconds(timeoutSeconds), what, Ct);
+
+    /// <summary>Reads a GET until <paramref name="done"/> holds, again after each job the silo finishes (what changes the answer).</summary>
     public async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> done, int timeoutSeconds = 90)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
-        while (true)
-        {
-            var json = await Http.GetFromJsonAsync<JsonElement>(path, timeout.Token);
-            if (done(json)) return json;
-            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
-        }
+        var json = default(JsonElement);
+        await silo.WaitUntilAsync(async ct => done(json = await Http.GetFromJsonAsync<JsonElement>(path, ct)), TimeSpan.FromSeconds(timeoutSeconds), $"GET {path} to answer as expected", Ct);
+        return json;
     }
 
     public ValueTask DisposeAsync() => silo.DisposeAsync();

@@ -11,16 +11,19 @@ namespace L402Train.Bounties.Tests.Http;
 
 /// <summary>
 /// The sponsor and agent of the public l402-train documents (the seed's pseudo-code), unchanged, against a real silo on
-/// simnet over HTTP: a plain L402 client that reads <c>invoice</c> and <c>macaroon</c> from the 402 body.
+/// simnet over HTTP: a plain L402 client that reads <c>invoice</c> and <c>macaroon</c> from the 402 body. The silo is the
+/// one <c>silo serve</c> builds (<see cref="L402Train.Testing.EmbeddedSilo"/>), with both tracks and with bounties alone.
 /// </summary>
 public sealed class SeedClientFlowTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task A_seed_sponsor_posts_and_funds_and_a_seed_agent_lists_buys_submits_diff_and_claimed_score_and_reads_its_reward()
+    [Theory]
+    [InlineData("training,bounties")]
+    [InlineData("bounties")] // silo serve --tracks bounties: no training track, the same bounty flow
+    public async Task A_seed_sponsor_posts_and_funds_and_a_seed_agent_lists_buys_submits_diff_and_claimed_score_and_reads_its_reward(string tracks)
     {
-        await using var host = await BountyApiHost.StartAsync();
+        await using var host = await BountyApiHost.StartAsync(tracks);
         var sponsor = host.Network.CreateFundedNode("sponsor", new Sats(1_000_000));
         var agent = host.Network.CreateFundedNode("agent", new Sats(100_000));
 

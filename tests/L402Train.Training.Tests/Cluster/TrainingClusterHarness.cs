@@ -19,7 +19,7 @@ namespace L402Train.Training.Tests.Cluster;
 /// <summary>
 /// The training track's grains and jobs on a two-silo <see cref="TestCluster"/> over PostgreSQL,
 /// with a real simnet coordinator node, a file blob store and the real validator, aggregator and
-/// money handlers on both silos. Peers train the tiny model in-process and talk to the grains the
+/// money handlers on both silos (wired by <see cref="TrainingServices.AddTraining"/>, as in the silo). Peers train the tiny model in-process and talk to the grains the
 /// way the gateway does (hold deposit, submission, claim), alternating between the silos.
 /// </summary>
 internal sealed class TrainingClusterHarness : IAsyncDisposable
@@ -47,22 +47,13 @@ internal sealed class TrainingClusterHarness : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton<ILightningNode>(harness.Network.Coordinator)
             .AddSingleton<IDepositPreimages>(new Preimages(harness.preimages))
-            .AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind))
-            .AddSingleton(schedule)
-            .AddSingleton(harness.Setup)
-            .AddSingleton(new SubmissionValidator(harness.Setup, schedule))
+            .AddTraining(harness.Setup, schedule)
             .AddSingleton(new HeldOutSet(secretSeed: 7, harness.Setup, schedule, stories: 100))
             .AddSingleton(harness.Checkpoints)
             .AddSingleton(harness.Gradients)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         harness.Cluster = await TestCluster.StartAsync(new PostgresGrainStore(harness.schema.ConnectionString), 2, silo => silo
             .UseServices(services)
-            .AddJobHandler(TrainingJobTypes.ValidateSubmission, s => ActivatorUtilities.CreateInstance<ValidateSubmissionHandler>(s))
-            .AddJobHandler(TrainingJobTypes.AggregateRound, s => ActivatorUtilities.CreateInstance<AggregateRoundHandler>(s))
-            .AddJobHandler(TrainingJobTypes.CloseRound, new CloseRoundHandler())
-            .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-            .AddJobHandler(PaymentJobTypes.PayReward, s => ActivatorUtilities.CreateInstance<PayRewardHandler>(s))
             .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(50)));
         return harness;
     }

@@ -95,19 +95,18 @@ public class DepositSettlementTests
             var services = new ServiceCollection()
                 .AddSingleton<ILightningNode>(harness.Network.Coordinator)
                 .AddSingleton<IDepositPreimages>(new TestPreimages(harness.preimages))
-                .AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind))
                 .AddSingleton(new RewardSchedule())
-                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
+                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+                .AddPayments();
+            services.PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind);
             var store = new PostgresGrainStore(harness.schema.ConnectionString);
             harness.Cluster = await TestCluster.StartAsync(store, 2, silo =>
             {
+                // The money handlers come with the settler role (AddPayments), as in the silo.
                 silo.UseServices(services)
+                    .UseServices(new ServiceCollection().AddSingleton(new SiloIdentity("deposits",
+                        new HashSet<string>(harness.Settlers ? [SiloRoles.Settler] : [SiloRoles.Gateway], StringComparer.OrdinalIgnoreCase))))
                     .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20));
-                if (harness.Settlers)
-                {
-                    silo.AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-                        .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s));
-                }
             }, clock);
             var balance = await harness.Network.Coordinator.GetBalanceAsync();
             await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);

@@ -132,13 +132,12 @@ public sealed class UnfiledDepositTests
             var services = new ServiceCollection()
                 .AddSingleton<ILightningNode>(h.Network.Coordinator)
                 .AddSingleton<IDepositPreimages>(new TestPreimages(h.preimages))
-                .AddSingleton(new PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind))
                 .AddSingleton(new RewardSchedule())
-                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
-            h.Cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo.UseServices(services)
-                .AddJobHandler(PaymentJobTypes.CancelDeposit, s => ActivatorUtilities.CreateInstance<CancelDepositHandler>(s))
-                .AddJobHandler(PaymentJobTypes.SettleDeposit, s => ActivatorUtilities.CreateInstance<SettleDepositHandler>(s))
-                .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler()), h.Clock);
+                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+                // The gateway's money wiring, as in the silo: deposit.unfiled, deposit.settle/cancel and the rest.
+                .AddL402Gateway(RootKeyRing.CreateRandom());
+            services.PaymentOwners().Add<ISubmissionGrain>(SubmissionGrain.OwnerKind);
+            h.Cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo.UseServices(services), h.Clock);
             h.registry = new GrainHoldTokenRegistry(h.Cluster.GrainFactory(0), new UnfiledDepositOptions { Grace = Grace });
             var balance = await h.Network.Coordinator.GetBalanceAsync();
             await h.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
