@@ -16,7 +16,10 @@ internal static class SettingsValidation
     {
         [nameof(BountyRules.DepositSat)] = "bounty-deposit-sat", [nameof(BountyRules.AccessPriceSat)] = "bounty-price-sat",
         [nameof(BountyRules.CoordinatorFeePct)] = "coordinator-fee-pct", [nameof(BountyRules.SuspiciousGap)] = "suspicious-gap",
-        [nameof(BountyRules.SignificanceLevel)] = "significance-level",
+        [nameof(BountyRules.SignificanceLevel)] = "significance-level", [nameof(BountyRules.NoiseFloorSigmas)] = "noise-floor-sigmas",
+        [nameof(BountyRules.LeaderThresholdRise)] = "leader-threshold-rise", [nameof(BountyRules.LeaderThresholdDecay)] = "leader-threshold-decay",
+        [nameof(BountyRules.LeaderThresholdPeriod)] = "leader-threshold-period-s", [nameof(BountyRules.DefaultNoiseReruns)] = "noise-reruns",
+        [nameof(BountyRules.DefaultHoldbackPct)] = "holdback-pct", [nameof(BountyRules.DefaultHoldbackDelay)] = "holdback-delay-s",
     };
 
     private static readonly Dictionary<string, string> WorkerSettings = new(StringComparer.Ordinal)
