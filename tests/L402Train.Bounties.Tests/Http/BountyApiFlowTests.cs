@@ -137,7 +137,7 @@ public sealed class BountyApiFlowTests
             await Task.Delay(100, refundWait.Token);
             ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         }
-        Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
+        Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == new Sats(10));
         Assert.Equal(verdict.GetProperty("fee_sats").GetInt64(), ledger.TotalKeptSat);
         var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.
