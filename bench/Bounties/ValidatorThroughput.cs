@@ -73,7 +73,7 @@ internal static class ValidatorThroughput
         {
             var generated = ShippedBounty.Generate(42);
             var terms = new BountyTerms("bench", "bench", "accuracy", MetricDirection.Maximize, ShippedBounty.Task.EvalCommand, ShippedBounty.Task.TargetGlobs, [],
-                16_384, 100_000, time.GetUtcNow().AddHours(1), 100_000, 0.01, 30, 256, 1);
+                16_384, new Sats(100_000), time.GetUtcNow().AddHours(1), 100_000, 0.01, 30, 256, 1);
             var posted = await new BountyPublisher(grains, blobs, network.Coordinator, rules)
                 .PublishAsync(terms, ShippedBounty.BaselineArchive(generated), ShippedBounty.HeldOutArchive(generated));
             await payer.PayAsync(new PaymentRequest(posted.FundingInvoice, MilliSats.Zero, TimeSpan.FromSeconds(30)));
@@ -112,7 +112,7 @@ internal static class ValidatorThroughput
         await foreach (var update in payer.SendPaymentAsync(new PaymentRequest(invoice.PaymentRequest, MilliSats.Zero, TimeSpan.FromSeconds(30))))
             if (update.Status == PaymentStatus.InFlight) break;
         var id = preimage.Hash.ToHex();
-        var arrival = await SubmissionIntake.PrepareAsync(blobs, new SubmissionRequest(bountyId, "bench", 0, diff, null, null), id, token, 1_000);
+        var arrival = await SubmissionIntake.PrepareAsync(blobs, new SubmissionRequest(bountyId, "bench", 0, diff, null, null), preimage.Hash, token, new Sats(1_000));
         await grains.GetGrain<IBountySubmissionGrain>(id).CreateAsync(arrival);
         return id;
     }

@@ -26,7 +26,7 @@ internal static class FeeSweepFigures
         var payer = network.CreateFundedNode("payer", new Sats(1_000_000_000));
         using var silo = await StartSiloAsync();
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
-        await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(0);
+        await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(Sats.Zero);
         // Sweeping at expiry + 15 min: every invoice of a window is final, so the cursor moves past it.
         DateTimeOffset Later() => DateTimeOffset.UtcNow.AddMinutes(25);
 

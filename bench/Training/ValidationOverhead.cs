@@ -1,3 +1,5 @@
+using System.Globalization;
+using L402Train.Lightning;
 using L402Train.Compression;
 using L402Train.Grains.Training;
 using L402Train.Model.Gpt;
@@ -54,7 +56,7 @@ internal sealed record ValidationOverhead(double PeerTrainCpuMs, double Validati
             var validationCpu = TimeSpan.Zero;
             for (var i = 0; i < peers; i++)
             {
-                var arrival = new NewSubmission($"peer{i + 1}", 1, 0, "blob", $"hash{i}", payloads[i].Length, $"{i}", "token", schedule.DepositSat);
+                var arrival = new NewSubmission($"peer{i + 1}", 1, 0, "blob", $"hash{i}", payloads[i].Length, PaymentHash.FromHex(i.ToString("x64", CultureInfo.InvariantCulture)), "token", new Sats(schedule.DepositSat));
                 var admission = new RoundAdmission(i + 1, true, 0, null, [.. earlier.Select(e => e.Item1)]);
                 var (verdict, cpu) = ThreadCpuTime.Measure(() =>
                 {

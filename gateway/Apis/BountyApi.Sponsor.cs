@@ -48,17 +48,17 @@ public static partial class BountyApi
         {
             var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
             if (invoice.Problem is { } bad) return bad;
-            var amount = invoice.Details!.Amount!.Value.ToSatsFloor().Value;
-            refund = new RefundRequest(invoice.Details.Hash.ToHex(), invoice.Bolt11!, amount, SubmissionEndpoints.MaxFeeSat(amount));
+            var amount = invoice.Details!.Amount!.Value.ToSatsFloor();
+            refund = new RefundRequest(invoice.Details.Hash, invoice.Bolt11!, amount, SubmissionEndpoints.MaxFeeSat(amount));
         }
 
         var result = await grains.GetGrain<IBountyGrain>(id).CancelAsync(refund);
         return result.Outcome switch
         {
             CancelOutcome.Queued or CancelOutcome.AlreadyQueued or CancelOutcome.NothingToRefund =>
-                TypedResults.Json(new BountyCancelled(id, ProtocolJson.Name(BountyStatus.Closed), result.RefundSat, result.PaymentHash), HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
-            CancelOutcome.InvoiceRequired => JsonBody.Bad($"Send {{\"invoice\": \"<bolt11>\"}} for exactly the remaining {result.RefundSat} sat."),
-            CancelOutcome.WrongAmount => TypedResults.Problem($"The invoice must be for exactly the remaining {result.RefundSat} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
+                TypedResults.Json(new BountyCancelled(id, ProtocolJson.Name(BountyStatus.Closed), result.RefundSat.Value, result.PaymentHash?.ToHex()), HttpJson.Options, statusCode: StatusCodes.Status202Accepted),
+            CancelOutcome.InvoiceRequired => JsonBody.Bad($"Send {{\"invoice\": \"<bolt11>\"}} for exactly the remaining {result.RefundSat.Value} sat."),
+            CancelOutcome.WrongAmount => TypedResults.Problem($"The invoice must be for exactly the remaining {result.RefundSat.Value} sat.", statusCode: StatusCodes.Status422UnprocessableEntity),
             CancelOutcome.NotFunded => TypedResults.Problem("The bounty is not funded yet; it closes on its own when the funding invoice expires.", statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.Problem("The bounty's remainder was already refunded (or is being refunded) to another invoice.", statusCode: StatusCodes.Status409Conflict),
         };

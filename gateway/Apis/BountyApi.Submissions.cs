@@ -39,7 +39,7 @@ public static partial class BountyApi
         if (problem is not null)
         {
             // The deposit is locked and its token spent: refund it, and say why.
-            await grain.RefuseAsync(new NewBountySubmission(id, agent, request?.BaseVersion ?? -1, null, null, 0, null, null, sid, token.TokenId.ToHex(), rules.DepositSat),
+            await grain.RefuseAsync(new NewBountySubmission(id, agent, request?.BaseVersion ?? -1, null, null, 0, null, null, token.PaymentHash, token.TokenId.ToHex(), new Sats(rules.DepositSat)),
                 $"refused: {problem.ProblemDetails.Detail}");
             return problem;
         }
@@ -47,7 +47,7 @@ public static partial class BountyApi
         // Seed clients send only {diff, claimed_score}: their diff is against the version they downloaded, the current one as it arrives.
         var baseVersion = request!.BaseVersion ?? (await grains.GetGrain<IBountyGrain>(id).GetAsync()).Version;
         var arrival = await SubmissionIntake.PrepareAsync(blobs,
-            new SubmissionRequest(id, agent, baseVersion, request.Diff!, request.ClaimedScore, request.Nonce), sid, token.TokenId.ToHex(), rules.DepositSat, cancellationToken);
+            new SubmissionRequest(id, agent, baseVersion, request.Diff!, request.ClaimedScore, request.Nonce), token.PaymentHash, token.TokenId.ToHex(), new Sats(rules.DepositSat), cancellationToken);
         var state = await grain.CreateAsync(arrival);
         if (state.Verdict?.Reason == BountyVerdictReason.Closed)
             return TypedResults.Problem("The bounty closed before the submission arrived; the deposit is refunded.", statusCode: StatusCodes.Status409Conflict);
@@ -64,7 +64,7 @@ public static partial class BountyApi
         var accepted = verdict.Reason == BountyVerdictReason.Accepted;
         return TypedResults.Json(new BountySubmissionAccepted(sid, id, accepted ? "accepted" : "rejected", location)
             {
-                BaseVersion = baseVersion, Accepted = accepted, RewardSats = state.RewardSat, FeeSats = state.FeeSat, Reason = verdict.Code,
+                BaseVersion = baseVersion, Accepted = accepted, RewardSats = state.RewardSat.Value, FeeSats = state.FeeSat.Value, Reason = verdict.Code,
             }, HttpJson.Options);
     }
 
@@ -104,12 +104,12 @@ public static partial class BountyApi
         var details = invoice.Details!;
         // The first claim is the payout less the holdback; once the holdback is released, a second claim takes it.
         var claimable = state.ClaimableSat;
-        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(Math.Max(1, claimable)));
+        var outcome = await grain.ClaimAsync(details.Hash, invoice.Bolt11!, details.Amount!.Value.ToSatsFloor(), SubmissionEndpoints.MaxFeeSat(claimable));
         var what = state.Reward is RewardStatus.Owed or RewardStatus.Paying
-            ? $"reward_sats − fee_sats − holdback_sats = {claimable} sat" : $"the released holdback_sats = {claimable} sat";
+            ? $"reward_sats − fee_sats − holdback_sats = {claimable.Value} sat" : $"the released holdback_sats = {claimable.Value} sat";
         if (SubmissionEndpoints.ClaimProblem(outcome, what) is { } refused) return refused;
         var after = await grain.GetAsync();
-        var paid = details.Hash.ToHex() == after.HoldbackPaymentHash ? after.Holdback == HoldbackStatus.Paid : after.Reward == RewardStatus.Paid;
+        var paid = details.Hash == after.HoldbackPaymentHash ? after.Holdback == HoldbackStatus.Paid : after.Reward == RewardStatus.Paid;
         return TypedResults.Json(new ClaimAccepted(sid, details.Hash.ToHex(), details.Amount!.Value.ToSatsFloor().Value, paid ? "paid" : "paying"),
             HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }

@@ -1,4 +1,5 @@
 using L402Train.Gateway.Bounties;
+using L402Train.Gateway.L402;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Validation;
@@ -128,9 +129,9 @@ public static partial class BountyApi
         {
             return TypedResults.Problem($"No funding invoice could be issued: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        var macaroon = SponsorCredential.Mint(gate, posted.Id, PaymentHash.FromHex(posted.FundingPaymentHash), checkedBounty.Terms!.Deadline.AddYears(1));
+        var macaroon = SponsorCredential.Mint(gate, posted.Id, posted.FundingPaymentHash, checkedBounty.Terms!.Deadline.AddYears(1));
         http.Response.Headers.Location = $"/bounty/{posted.Id}";
-        return TypedResults.Json(new BountyCreated(posted.Id, ProtocolJson.Name(BountyStatus.AwaitingFunding), posted.FundingInvoice, posted.FundingPaymentHash, macaroon, posted.HeldOutSha256)
+        return TypedResults.Json(new BountyCreated(posted.Id, ProtocolJson.Name(BountyStatus.AwaitingFunding), posted.FundingInvoice, posted.FundingPaymentHash.ToHex(), macaroon, posted.HeldOutSha256)
             { Warnings = baseline.Warnings },
             HttpJson.Options, statusCode: StatusCodes.Status201Created);
     }
@@ -159,7 +160,7 @@ public static partial class BountyApi
     private static async Task<JsonHttpResult<BountyDetail>> GetAsync(
         string id, HttpContext http, IGrainFactory grains, IBlobStore blobs, ILightningNode node, BountyRules rules, TimeProvider time, CancellationToken cancellationToken)
     {
-        await TrainingApi.RecordFeeAsync(http, grains, node, InvoicePurpose.BountyAccess, cancellationToken);
+        await PaidFees.RecordAsync(http, grains, node, InvoicePurpose.BountyAccess, cancellationToken);
         var state = http.Bounty();
         _ = ContentHash.TryParse(state.BestBlob, out var hash);
         using var archive = new MemoryStream();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using L402Train.Gateway.Inference;
+using L402Train.Gateway.L402;
 using L402Train.Grains.Payments;
 using L402Train.L402.Gate;
 using L402Train.Lightning;
@@ -88,7 +89,7 @@ public static class InferenceApi
         if (!await tokens.TryUseAsync(token.TokenId, aborted))
             return OpenAiErrors.Result(StatusCodes.Status409Conflict, "This L402 token already bought a completion; pay the new challenge.", "invalid_request_error", code: "token_already_used");
         // The fee is on the node: into the ledger even if the client goes away now.
-        await TrainingApi.RecordFeeAsync(http, grains, node, InvoicePurpose.Inference, CancellationToken.None);
+        await PaidFees.RecordAsync(http, grains, node, InvoicePurpose.Inference, CancellationToken.None);
 
         var id = $"chatcmpl-{token.PaymentHash.ToHex()[..24]}";
         var created = time.GetUtcNow().ToUnixTimeSeconds();

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Training;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ public static class SubmissionEndpoints
     public static bool IsHash(string id) => id.Length == 64 && id.All(Uri.IsHexDigit);
 
     /// <summary>Routing fee allowed on a reward or refund payment: peers are one hop away on simnet; on a real network 1 % + 10 sat.</summary>
-    public static long MaxFeeSat(long amountSat) => 10 + (amountSat / 100);
+    public static Sats MaxFeeSat(Sats amountSat) => new(10 + (amountSat.Value / 100));
 
     /// <summary>A problem for a <c>?wait=</c> that is not 0–3600 seconds; null when it is fine.</summary>
     public static ProblemHttpResult? CheckWait(double? wait) =>

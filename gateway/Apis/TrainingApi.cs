@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using L402Train.Gateway.Training;
+using L402Train.Gateway.L402;
 using L402Train.Grains.Payments;
 using L402Train.Grains.Training;
 using L402Train.L402.Gate;
@@ -81,7 +82,7 @@ public static class TrainingApi
         var run = await grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).GetAsync();
         if (run.Latest is not { } latest)
             return TypedResults.Problem("No checkpoint exists yet: the training run has not started.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        await RecordFeeAsync(http, grains, node, InvoicePurpose.CheckpointFee, cancellationToken);
+        await PaidFees.RecordAsync(http, grains, node, InvoicePurpose.CheckpointFee, cancellationToken);
         var etag = $"\"v{latest.Version}\"";
         http.Response.Headers.ETag = etag;
         http.Response.Headers["X-Checkpoint-Version"] = latest.Version.ToString(CultureInfo.InvariantCulture);
@@ -102,7 +103,7 @@ public static class TrainingApi
         if (refused is not null)
         {
             // The gate has consumed the token: refund the deposit now rather than hold it until the HTLC expires.
-            await grains.GetGrain<ISubmissionGrain>(token.PaymentHash.ToHex()).RefuseAsync(token.TokenId.ToHex(), schedule.DepositSat, refused.ProblemDetails.Detail ?? "refused");
+            await grains.GetGrain<ISubmissionGrain>(token.PaymentHash.ToHex()).RefuseAsync(token.TokenId.ToHex(), new Sats(schedule.DepositSat), refused.ProblemDetails.Detail ?? "refused");
             return refused;
         }
         var payload = body.Bytes!;
@@ -114,7 +115,7 @@ public static class TrainingApi
         if (PeerHeaderCheck.Problem(peerId) is { } badPeer)
         {
             // The payload named the peer badly (the header was checked before the deposit was taken): refund it.
-            await grains.GetGrain<ISubmissionGrain>(token.PaymentHash.ToHex()).RefuseAsync(token.TokenId.ToHex(), schedule.DepositSat, badPeer);
+            await grains.GetGrain<ISubmissionGrain>(token.PaymentHash.ToHex()).RefuseAsync(token.TokenId.ToHex(), new Sats(schedule.DepositSat), badPeer);
             return TypedResults.Problem(badPeer, statusCode: StatusCodes.Status400BadRequest);
         }
         var baseVersion = decoded?.Metadata.BaseVersion is { } v && v is >= 0 and <= int.MaxValue ? (int)v : -1;
@@ -125,7 +126,7 @@ public static class TrainingApi
         var blob = await gradients.SaveAsync(payload, cancellationToken);
         var id = token.PaymentHash.ToHex();
         var arrival = new NewSubmission(peerId, run.CurrentRound, baseVersion, blob, Convert.ToHexStringLower(SHA256.HashData(payload)),
-            payload.Length, id, token.TokenId.ToHex(), schedule.DepositSat);
+            payload.Length, token.PaymentHash, token.TokenId.ToHex(), new Sats(schedule.DepositSat));
         var filed = await grains.GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
         if (filed.Received is null)
             return TypedResults.Problem($"The deposit was refunded before this upload was filed: {filed.Refused}. Pay a new deposit and upload again.",
@@ -159,9 +160,9 @@ public static class TrainingApi
         var invoice = await ClaimInvoice.ReadAsync(http.Request, node, time, cancellationToken);
         if (invoice.Problem is { } bad) return bad;
         var details = invoice.Details!;
-        var outcome = await grain.ClaimAsync(details.Hash.ToHex(), invoice.Bolt11!, details.Amount!.Value.ToSatsFloor().Value, SubmissionEndpoints.MaxFeeSat(state.RewardSat));
-        if (SubmissionEndpoints.ClaimProblem(outcome, $"the reward, {state.RewardSat} sat") is { } refused) return refused;
-        return TypedResults.Json(new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
+        var outcome = await grain.ClaimAsync(details.Hash, invoice.Bolt11!, details.Amount!.Value.ToSatsFloor(), SubmissionEndpoints.MaxFeeSat(state.RewardSat));
+        if (SubmissionEndpoints.ClaimProblem(outcome, $"the reward, {state.RewardSat.Value} sat") is { } refused) return refused;
+        return TypedResults.Json(new ClaimAccepted(id, details.Hash.ToHex(), state.RewardSat.Value, state.Reward == RewardStatus.Paid ? "paid" : "paying"),
             HttpJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -170,12 +171,5 @@ public static class TrainingApi
         if (n < 1) return TypedResults.NotFound();
         var round = await grains.GetGrain<IRoundGrain>(n).GetAsync();
         return round.Number == 0 ? TypedResults.NotFound() : TypedResults.Json(round, HttpJson.Options);
-    }
-
-    // A paid standard token proves its invoice settled: record the fee in the ledger once (idempotent by hash).
-    internal static async Task RecordFeeAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)
-    {
-        if (http.GetL402Token() is not { Preimage: not null } token) return;
-        await CheckpointFees.RecordIfSettledAsync(grains, node, token.PaymentHash, purpose, cancellationToken);
     }
 }

@@ -87,7 +87,7 @@ public static class WorkerApi
         var info = await node.GetInfoAsync(cancellationToken);
         var id = ExperimentViews.IdFor(hash, time.GetUtcNow());
         var state = await grain.FileAsync(new ExperimentFiling(id, experiment.Kind, experiment.Trainer, blob, experiment.Command, experiment.ConfigJson,
-            experiment.TimeoutSeconds, experiment.TrainHash, token.TokenId.ToHex(), options.PriceSat, info.Id.ToHex()));
+            experiment.TimeoutSeconds, experiment.TrainHash, token.TokenId.ToHex(), new Sats(options.PriceSat), info.Id.ToHex()));
         if (state.Filing!.ExperimentId.Length == 0)
             return TypedResults.Problem($"This payment was refunded before the experiment was filed ({state.Outcome?.Error}). Pay a new invoice and submit again.",
                 statusCode: StatusCodes.Status409Conflict);

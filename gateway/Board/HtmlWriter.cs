@@ -60,6 +60,9 @@ internal sealed class HtmlWriter
     /// <summary>A whole number of sats, grouped by thousands.</summary>
     public static string Sats(long sats) => sats.ToString("N0", CultureInfo.InvariantCulture) + " sat";
 
+    /// <summary>An amount with thousands separators and its unit.</summary>
+    public static string Sats(Lightning.Sats sats) => Sats(sats.Value);
+
     /// <summary>A loss or score with four decimals; a dash when there is none.</summary>
     public static string Number(double? value) =>
         value is { } v && double.IsFinite(v) ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "–";

@@ -21,5 +21,5 @@ internal sealed record RoundSummary(
     public static RoundSummary From(RoundState round) => new(
         round.Number, round.Status, round.OpenedAt, round.AggregatedAt, round.LossBefore, round.LossAfter,
         round.Submissions.Count, round.Submissions.Count(s => s.Reason is not null),
-        round.Submissions.Count(s => s.Reason == VerdictReason.Accepted), round.RewardsGrantedSat);
+        round.Submissions.Count(s => s.Reason == VerdictReason.Accepted), round.RewardsGrantedSat.Value);
 }

@@ -50,7 +50,7 @@ public static class BountySubmissionViews
         var verdict = state.Verdict;
         var status = verdict is null ? "validating" : verdict.Reason == BountyVerdictReason.Accepted ? "accepted" : "rejected";
         return new(id, arrival.BountyId, arrival.Agent, arrival.BaseVersion, status, verdict?.Code, verdict?.Detail,
-            verdict?.PublicScore, verdict?.HeldOutScore, verdict?.Improvement, state.NewVersion, state.RewardSat, state.FeeSat,
+            verdict?.PublicScore, verdict?.HeldOutScore, verdict?.Improvement, state.NewVersion, state.RewardSat.Value, state.FeeSat.Value,
             state.Deposit switch
             {
                 DepositStatus.Held => "held",
@@ -61,7 +61,7 @@ public static class BountySubmissionViews
             ProtocolJson.Name(state.Reward),
             verdict?.CreditedTo, state.ClaimFailure ?? state.HoldbackClaimFailure, state.ArrivalSequence, state.CommitSequence, state.ReceivedAt, state.DecidedAt)
         {
-            HoldbackSats = state.HoldbackSat,
+            HoldbackSats = state.HoldbackSat.Value,
             Holdback = ProtocolJson.Name(state.Holdback),
             HoldbackDueAt = state.HoldbackDueAt,
         };

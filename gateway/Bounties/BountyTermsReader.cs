@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Sandbox;
 using L402Train.Bounties.Shipped;
@@ -48,7 +49,7 @@ public static class BountyTermsReader
         if (problem is not null) return new(null, null, null, problem);
 
         var terms = new BountyTerms(request.Title!, request.Description!, request.Metric!, ParseDirection(request.Direction)!.Value, request.EvalCommand!,
-            [.. request.TargetFiles!], [.. request.ForbiddenPatterns ?? []], request.MaxDiffBytes!.Value, request.TotalSats!.Value, request.Deadline!.Value,
+            [.. request.TargetFiles!], [.. request.ForbiddenPatterns ?? []], request.MaxDiffBytes!.Value, new Sats(request.TotalSats!.Value), request.Deadline!.Value,
             request.RateSatsPerUnit!.Value, request.MinImprovement!.Value, request.EvalTimeoutS!.Value, request.EvalMemoryMb!.Value, request.Repeats!.Value)
         {
             ScoreMin = request.ScoreMin,

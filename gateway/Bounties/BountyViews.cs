@@ -18,8 +18,8 @@ public static class BountyViews
         double? best = state.BestScore is { } b && state.BaselineScore is { } baseline
             ? HeldOutDisclosure.Improvement(terms.Direction == MetricDirection.Maximize ? b - baseline : baseline - b, state)
             : null;
-        return new(id, terms.Title, terms.Metric, ProtocolJson.Name(terms.Direction), ProtocolJson.Name(state.Status), terms.TotalSat,
-            state.Pool.RemainingSat, HeldOutDisclosure.Score(state.BestScore, state), state.Version, terms.Deadline, posted.HeldOutSha256, state.Claims.Count, best)
+        return new(id, terms.Title, terms.Metric, ProtocolJson.Name(terms.Direction), ProtocolJson.Name(state.Status), terms.TotalSat.Value,
+            state.Pool.RemainingSat.Value, HeldOutDisclosure.Score(state.BestScore, state), state.Version, terms.Deadline, posted.HeldOutSha256, state.Claims.Count, best)
         {
             NoiseSigma = state.NoiseSigma,
             RequiredImprovement = (bar ?? ImprovementBar.Minimum(terms.MinImprovement)).Required,
@@ -33,7 +33,7 @@ public static class BountyViews
         var posted = state.Posted!;
         var t = posted.Terms;
         return new(id, t.Title, t.Description, t.Metric, ProtocolJson.Name(t.Direction), ProtocolJson.Name(state.Status), t.EvalCommand, t.TargetGlobs, state.Version,
-            HeldOutDisclosure.Score(state.BestScore, state), Convert.ToBase64String(bestArchive), t.MinImprovement, t.RateSatPerUnit, state.Pool.RemainingSat,
+            HeldOutDisclosure.Score(state.BestScore, state), Convert.ToBase64String(bestArchive), t.MinImprovement, t.RateSatPerUnit, state.Pool.RemainingSat.Value,
             t.MaxDiffBytes, t.ForbiddenPatterns, t.EvalTimeoutSeconds, t.EvalMemoryMb, t.Repeats, t.Deadline, posted.HeldOutSha256, posted.CoordinatorFeePct,
             HeldOutDisclosure.Score(state.BaselineScore, state), state.ClosedReason is { } reason ? ProtocolJson.Name(reason) : null)
         {
@@ -63,7 +63,7 @@ public static class BountyViews
             .ThenByDescending(e => e.Version);
         // Public: held-out figures coarsened like every agent's view (the order is still the exact one).
         var rows = ordered.Select((e, i) => new LeaderboardRow(i + 1, e.SubmissionId, e.Agent,
-            HeldOutDisclosure.Score(e.HeldOutScore, state)!.Value, HeldOutDisclosure.Improvement(e.Improvement, state)!.Value, e.RewardSat, e.Version, e.AcceptedAt));
+            HeldOutDisclosure.Score(e.HeldOutScore, state)!.Value, HeldOutDisclosure.Improvement(e.Improvement, state)!.Value, e.RewardSat.Value, e.Version, e.AcceptedAt));
         return new(id, state.Version, HeldOutDisclosure.Score(state.BestScore, state), HeldOutDisclosure.Score(state.BaselineScore, state), [.. rows]);
     }
 }

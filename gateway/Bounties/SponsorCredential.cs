@@ -29,7 +29,7 @@ public static class SponsorCredential
     }
 
     /// <summary>Null when the request carries the sponsor macaroon of the bounty; otherwise why not.</summary>
-    public static string? Check(HttpRequest request, L402Gate gate, string bountyId, string fundingPaymentHash)
+    public static string? Check(HttpRequest request, L402Gate gate, string bountyId, PaymentHash fundingPaymentHash)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(gate);
@@ -46,7 +46,7 @@ public static class SponsorCredential
         Span<byte> rootKey = stackalloc byte[32];
         if (!gate.Keys.TryDeriveRootKey(identifier.TokenId, rootKey) || !macaroon.VerifySignature(rootKey))
             return "the macaroon's signature does not verify";
-        if (identifier.PaymentHash.ToHex() != fundingPaymentHash) return "the macaroon is not this bounty's sponsor macaroon";
+        if (identifier.PaymentHash != fundingPaymentHash) return "the macaroon is not this bounty's sponsor macaroon";
         if (!CaveatVerifier.TryReadCaveats(macaroon.Caveats, out var caveats, out error)) return error;
         var access = new AccessRequest(gate.Options.ServiceName, Capability, Hold: false, [KeyValuePair.Create(ScopeKey, bountyId)], gate.Time.GetUtcNow());
         return new CaveatVerifier().Verify(caveats, access);

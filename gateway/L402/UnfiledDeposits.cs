@@ -1,6 +1,7 @@
 using L402Train.Gateway.Apis;
 using L402Train.Gateway.Bounties;
 using L402Train.Grains.Bounties.Submissions;
+using L402Train.Grains.Payments;
 using L402Train.Runtime;
 using L402Train.Grains.Training;
 using L402Train.L402.Caveats;
@@ -19,23 +20,9 @@ public sealed class UnfiledDepositOptions
     public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>
-/// Payload of <c>deposit.unfiled</c>: a consumed deposit to refund if nothing was filed for it.
-/// </summary>
-/// <param name="PaymentHash">The hold invoice's hash (hex) = the submission id it would have had.</param>
-/// <param name="TokenIdHex">The token id the deposit preimage derives from.</param>
-/// <param name="AmountSat">The amount locked.</param>
-/// <param name="OwnerKind">Whose submission it would have been: <see cref="SubmissionGrain.OwnerKind"/> or <see cref="BountySubmissionGrain.OwnerKind"/>.</param>
-/// <param name="BountyId">The bounty, for a bounty deposit.</param>
-[GenerateSerializer, Immutable, Alias("l402.UnfiledDepositJob")]
-public sealed record UnfiledDepositJob(string PaymentHash, string TokenIdHex, long AmountSat, string OwnerKind, string? BountyId)
+/// <summary>Which consumed hold tokens get a <c>deposit.unfiled</c> check (<see cref="UnfiledDepositJob"/>).</summary>
+public static class UnfiledDeposits
 {
-    /// <summary>The job type.</summary>
-    public const string JobType = "deposit.unfiled";
-
-    /// <summary>Why the deposit was refunded, as the submission records it.</summary>
-    public const string Reason = "refused: no submission was filed for this deposit within the grace period (the request failed or was cut off); the deposit is refunded";
-
     /// <summary>The check of a deposit whose token carried <paramref name="caveats"/>; null for a capability that files nothing.</summary>
     public static UnfiledDepositJob? For(PaymentHash paymentHash, string tokenIdHex, IReadOnlyList<Caveat> caveats, Sats amount)
     {
@@ -43,16 +30,13 @@ public sealed record UnfiledDepositJob(string PaymentHash, string TokenIdHex, lo
         var capability = caveats.FirstOrDefault(c => c.Condition.EndsWith(L402CaveatNames.CapabilitiesSuffix, StringComparison.Ordinal)).Value;
         return capability switch
         {
-            TrainingApi.GradientCapability => new(paymentHash.ToHex(), tokenIdHex, amount.Value, SubmissionGrain.OwnerKind, null),
-            BountyApi.SubmitCapability => new(paymentHash.ToHex(), tokenIdHex, amount.Value, BountySubmissionGrain.OwnerKind,
+            TrainingApi.GradientCapability => new(paymentHash, tokenIdHex, amount, SubmissionGrain.OwnerKind, null),
+            BountyApi.SubmitCapability => new(paymentHash, tokenIdHex, amount, BountySubmissionGrain.OwnerKind,
                 caveats.FirstOrDefault(c => c.Condition == SponsorCredential.ScopeKey).Value),
-            WorkerApi.Capability => new(paymentHash.ToHex(), tokenIdHex, amount.Value, Grains.Workers.ExperimentGrain.OwnerKind, null),
+            WorkerApi.Capability => new(paymentHash, tokenIdHex, amount, Grains.Workers.ExperimentGrain.OwnerKind, null),
             _ => null,
         };
     }
-
-    /// <summary>The job, due at <paramref name="runAt"/>, unique by payment hash.</summary>
-    public JobRequest ToRequest(DateTimeOffset runAt) => JobRequest.Create(JobType, PaymentHash, this, runAt);
 }
 
 /// <summary>
@@ -72,15 +56,15 @@ public sealed class RefundUnfiledDepositHandler : IJobHandler
         switch (deposit.OwnerKind)
         {
             case SubmissionGrain.OwnerKind:
-                await job.Grains.GetGrain<ISubmissionGrain>(deposit.PaymentHash).RefuseAsync(deposit.TokenIdHex, deposit.AmountSat, UnfiledDepositJob.Reason);
+                await job.Grains.GetGrain<ISubmissionGrain>(deposit.PaymentHash.ToHex()).RefuseAsync(deposit.TokenIdHex, deposit.AmountSat, UnfiledDepositJob.Reason);
                 break;
             case BountySubmissionGrain.OwnerKind:
-                await job.Grains.GetGrain<IBountySubmissionGrain>(deposit.PaymentHash).RefuseAsync(
+                await job.Grains.GetGrain<IBountySubmissionGrain>(deposit.PaymentHash.ToHex()).RefuseAsync(
                     new NewBountySubmission(deposit.BountyId ?? "", "anonymous", -1, null, null, 0, null, null, deposit.PaymentHash, deposit.TokenIdHex, deposit.AmountSat),
                     UnfiledDepositJob.Reason);
                 break;
             case Grains.Workers.ExperimentGrain.OwnerKind:
-                await job.Grains.GetGrain<Grains.Workers.IExperimentGrain>(deposit.PaymentHash).RefuseAsync(deposit.TokenIdHex, deposit.AmountSat, UnfiledDepositJob.Reason);
+                await job.Grains.GetGrain<Grains.Workers.IExperimentGrain>(deposit.PaymentHash.ToHex()).RefuseAsync(deposit.TokenIdHex, deposit.AmountSat, UnfiledDepositJob.Reason);
                 break;
             default:
                 throw new InvalidDataException($"Deposit {deposit.PaymentHash} names an unknown owner kind '{deposit.OwnerKind}'.");

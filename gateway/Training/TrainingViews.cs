@@ -42,6 +42,6 @@ public static class TrainingViews
         ArgumentNullException.ThrowIfNull(s);
         var r = s.Received!;
         return new(id, r.PeerId, r.Round, r.BaseVersion, s.Verdict is null ? "validating" : "decided", s.Verdict is { } v ? ProtocolJson.Name(v.Reason) : null,
-            s.Verdict?.Score, s.Verdict?.Quality, s.Verdict?.Detail, ProtocolJson.Name(s.Deposit), r.DepositSat, s.RewardSat, ProtocolJson.Name(s.Reward), s.ClaimFailure);
+            s.Verdict?.Score, s.Verdict?.Quality, s.Verdict?.Detail, ProtocolJson.Name(s.Deposit), r.DepositSat.Value, s.RewardSat.Value, ProtocolJson.Name(s.Reward), s.ClaimFailure);
     }
 }

@@ -47,7 +47,7 @@ public static class ExperimentViews
             Trainer = filing.Trainer is { } trainer ? ExperimentRequestReader.View(trainer) : null, Command = filing.Command,
             Metrics = outcome?.Metrics, ValBpb = outcome?.Metrics is { } metrics && metrics.TryGetValue("val_bpb", out var bpb) ? bpb : null,
             Error = outcome?.Error, ExitCode = outcome?.ExitCode, OutputTail = outcome?.OutputTail,
-            PriceSats = filing.PriceSat, PaymentHash = paymentHash, Payment = PaymentOf(state.Payment),
+            PriceSats = filing.PriceSat.Value, PaymentHash = paymentHash, Payment = PaymentOf(state.Payment),
             SubmittedAt = state.SubmittedAt, StartedAt = state.StartedAt, FinishedAt = state.FinishedAt, RunSeconds = outcome?.RunSeconds,
         };
     }

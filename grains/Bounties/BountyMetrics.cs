@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using L402Train.Grains.Bounties.Submissions;
@@ -26,13 +27,13 @@ public static class BountyMetrics
         "l402train.bounties.holdbacks.sats", "{sat}", "Temporal holdbacks re-evaluated, by outcome (released, forfeited).");
 
     /// <summary>Counts a holdback's outcome (call once, after it is stored).</summary>
-    public static void HoldbackResolved(bool released, long sat) =>
-        Holdbacks.Add(sat, new KeyValuePair<string, object?>("outcome", released ? "released" : "forfeited"));
+    public static void HoldbackResolved(bool released, Sats sat) =>
+        Holdbacks.Add(sat.Value, new KeyValuePair<string, object?>("outcome", released ? "released" : "forfeited"));
 
     /// <summary>Counts a verdict (call once, after it is stored) and the reward its merge granted.</summary>
-    public static void Decided(BountyVerdictReason reason, long rewardSat)
+    public static void Decided(BountyVerdictReason reason, Sats rewardSat)
     {
         Submissions.Add(1, new KeyValuePair<string, object?>("verdict", JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString())));
-        if (rewardSat > 0) RewardsGranted.Add(rewardSat);
+        if (rewardSat > Sats.Zero) RewardsGranted.Add(rewardSat.Value);
     }
 }

@@ -1,4 +1,3 @@
-using L402Train.Grains.Training;
 using L402Train.Lightning;
 
 namespace L402Train.Grains.Payments;
@@ -37,7 +36,7 @@ public static class FeeSweep
         ArgumentNullException.ThrowIfNull(fees);
         var ledger = grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
         var state = await ledger.GetAsync();
-        var recorded = state.Entries.Select(e => e.PaymentHash).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var recorded = state.Entries.Select(e => e.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         long? oldestPayable = null;
         var cursor = state.FeeCursor;
         var (listed, posted) = (0, 0);
@@ -52,7 +51,7 @@ public static class FeeSweep
                 {
                     if (!recorded.Contains(invoice.Hash.ToHex()))
                     {
-                        await CheckpointFees.RecordSettledAsync(grains, invoice, purpose);
+                        await FeeRecorder.RecordSettledAsync(grains, invoice, purpose);
                         posted++;
                     }
                 }

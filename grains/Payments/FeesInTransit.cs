@@ -21,7 +21,7 @@ internal static class FeesInTransit
     /// </summary>
     public static async Task<Total> FindAsync(LedgerState ledger, ILightningNode node, StandardFeeInvoices fees, CancellationToken cancellationToken)
     {
-        var recorded = ledger.Entries.Select(e => e.PaymentHash).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var recorded = ledger.Entries.Select(e => e.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var total = new Total(0, 0);
         for (var offset = ledger.FeeCursor; ;)
         {

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Payments;
@@ -10,14 +11,14 @@ public interface IInvoiceGrain : IGrainWithStringKey
     Task<InvoiceRecord?> GetAsync();
 
     /// <summary>Starts tracking (idempotent: a second call returns the existing record unchanged).</summary>
-    Task<InvoiceRecord> TrackAsync(InvoiceDirection direction, InvoicePurpose purpose, long amountSat, MoneyState state, string? owner);
+    Task<InvoiceRecord> TrackAsync(InvoiceDirection direction, InvoicePurpose purpose, Sats amountSat, MoneyState state, string? owner);
 
     /// <summary>
     /// Moves the money state forward (a repeated or backward move is ignored) and, on reaching
     /// Settled (incoming) or Paid (outgoing), posts the ledger entry. Safe to call again after a crash:
     /// the ledger post is idempotent by payment hash.
     /// </summary>
-    Task<InvoiceRecord> RecordAsync(MoneyState state, long amountSat, long feeSat = 0);
+    Task<InvoiceRecord> RecordAsync(MoneyState state, Sats amountSat, Sats feeSat = default);
 }
 
 /// <inheritdoc cref="IInvoiceGrain"/>
@@ -28,18 +29,17 @@ public sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<I
     public Task<InvoiceRecord?> GetAsync() => Task.FromResult(record.RecordExists ? record.State : null);
 
     /// <inheritdoc/>
-    public async Task<InvoiceRecord> TrackAsync(InvoiceDirection direction, InvoicePurpose purpose, long amountSat, MoneyState state, string? owner)
+    public async Task<InvoiceRecord> TrackAsync(InvoiceDirection direction, InvoicePurpose purpose, Sats amountSat, MoneyState state, string? owner)
     {
         if (record.RecordExists) return record.State;
-        ArgumentOutOfRangeException.ThrowIfNegative(amountSat);
         var now = TimeProvider.GetUtcNow();
-        record.State = new InvoiceRecord(GetPrimaryKeyString(), direction, purpose, amountSat, state, owner, 0, now, now);
+        record.State = new InvoiceRecord(PaymentHash.FromHex(GetPrimaryKeyString()), direction, purpose, amountSat, state, owner, Sats.Zero, now, now);
         await record.WriteStateAsync();
         return record.State;
     }
 
     /// <inheritdoc/>
-    public async Task<InvoiceRecord> RecordAsync(MoneyState state, long amountSat, long feeSat = 0)
+    public async Task<InvoiceRecord> RecordAsync(MoneyState state, Sats amountSat, Sats feeSat = default)
     {
         if (!record.RecordExists) throw new InvalidOperationException($"Invoice {GetPrimaryKeyString()} is not tracked.");
         var current = record.State;

@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Payments;
 
 /// <summary>Which way the money goes, seen from the coordinator's node.</summary>
@@ -63,7 +65,7 @@ public enum MoneyState
 }
 
 /// <summary>One invoice the coordinator issued or paid, kept in step with its node.</summary>
-/// <param name="PaymentHash">Hex payment hash: the grain key.</param>
+/// <param name="PaymentHash">The payment hash; its hex is the grain key.</param>
 /// <param name="Direction">Incoming or outgoing.</param>
 /// <param name="Purpose">What it pays for.</param>
 /// <param name="AmountSat">The amount.</param>
@@ -74,13 +76,13 @@ public enum MoneyState
 /// <param name="UpdatedAt">When its state last changed.</param>
 [GenerateSerializer, Immutable, Alias("l402.InvoiceRecord")]
 public sealed record InvoiceRecord(
-    string PaymentHash,
+    PaymentHash PaymentHash,
     InvoiceDirection Direction,
     InvoicePurpose Purpose,
-    long AmountSat,
+    Sats AmountSat,
     MoneyState State,
     string? Owner,
-    long FeeSat,
+    Sats FeeSat,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {

@@ -1,28 +1,34 @@
+using System.Text.Json.Serialization;
+using L402Train.Lightning;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Payments;
 
 /// <summary>One movement of sats through the coordinator's node.</summary>
-/// <param name="PaymentHash">The invoice or payment it comes from; the ledger holds one entry per hash.</param>
+/// <param name="Key">
+/// The invoice or payment it comes from (its payment hash in hex), or for a movement without an invoice
+/// a key of its own (<c>fee:…</c>, a faucet grant): so a string, not a <see cref="PaymentHash"/>. The
+/// ledger holds one entry per key; stored as <c>paymentHash</c>, the name entries were written with.
+/// </param>
 /// <param name="Purpose">What it was for.</param>
 /// <param name="InSat">Sats received.</param>
 /// <param name="OutSat">Sats sent, fees included.</param>
 /// <param name="Owner">What it belongs to.</param>
 /// <param name="At">When it was recorded.</param>
 [GenerateSerializer, Alias("l402.LedgerEntry")]
-public sealed record LedgerEntry(string PaymentHash, InvoicePurpose Purpose, long InSat, long OutSat, string? Owner, DateTimeOffset At)
+public sealed record LedgerEntry([property: JsonPropertyName("paymentHash")] string Key, InvoicePurpose Purpose, Sats InSat, Sats OutSat, string? Owner, DateTimeOffset At)
 {
     /// <summary>Sats of money already received that the coordinator keeps as its fee (no node movement; 0 for invoices).</summary>
     [Id(100)]
-    public long KeptSat { get; init; }
+    public Sats KeptSat { get; init; }
 
     /// <summary>The entry a final invoice record implies.</summary>
     public static LedgerEntry From(InvoiceRecord invoice)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         return invoice.Direction == InvoiceDirection.Incoming
-            ? new(invoice.PaymentHash, invoice.Purpose, invoice.AmountSat, 0, invoice.Owner, invoice.UpdatedAt)
-            : new(invoice.PaymentHash, invoice.Purpose, 0, checked(invoice.AmountSat + invoice.FeeSat), invoice.Owner, invoice.UpdatedAt);
+            ? new(invoice.PaymentHash.ToHex(), invoice.Purpose, invoice.AmountSat, Sats.Zero, invoice.Owner, invoice.UpdatedAt)
+            : new(invoice.PaymentHash.ToHex(), invoice.Purpose, Sats.Zero, invoice.AmountSat + invoice.FeeSat, invoice.Owner, invoice.UpdatedAt);
     }
 }
 
@@ -32,7 +38,7 @@ public sealed record LedgerState
 {
     /// <summary>The node's spendable balance when the ledger opened, in sats.</summary>
     [Id(0)]
-    public long OpeningBalanceSat { get; init; }
+    public Sats OpeningBalanceSat { get; init; }
 
     /// <summary>True once opened.</summary>
     [Id(1)]
@@ -51,16 +57,16 @@ public sealed record LedgerState
     public long FeeCursor { get; init; }
 
     /// <summary>Sum of sats received.</summary>
-    public long TotalInSat => Entries.Sum(e => e.InSat);
+    public long TotalInSat => Entries.Sum(e => e.InSat.Value);
 
     /// <summary>Sum of sats sent (fees included).</summary>
-    public long TotalOutSat => Entries.Sum(e => e.OutSat);
+    public long TotalOutSat => Entries.Sum(e => e.OutSat.Value);
 
     /// <summary>Sum of fees kept (already part of <see cref="TotalInSat"/>).</summary>
-    public long TotalKeptSat => Entries.Sum(e => e.KeptSat);
+    public long TotalKeptSat => Entries.Sum(e => e.KeptSat.Value);
 
-    /// <summary>What the node's spendable balance should be.</summary>
-    public long ExpectedBalanceSat => OpeningBalanceSat + TotalInSat - TotalOutSat;
+    /// <summary>What the node's spendable balance should be (signed: a ledger that disagrees with its node may go below zero).</summary>
+    public long ExpectedBalanceSat => OpeningBalanceSat.Value + TotalInSat - TotalOutSat;
 }
 
 /// <summary>The coordinator's ledger of every sat in and out; reconciled against its node.</summary>
@@ -68,13 +74,13 @@ public sealed record LedgerState
 public interface ILedgerGrain : IGrainWithStringKey
 {
     /// <summary>Records the opening balance once (later calls keep the first).</summary>
-    Task OpenAsync(long openingBalanceSat);
+    Task OpenAsync(Sats openingBalanceSat);
 
     /// <summary>
     /// Records the opening balance and the fee sweep's starting cursor once (later calls keep the first):
     /// fees on invoices at or below <paramref name="feeCursor"/> are part of the opening balance.
     /// </summary>
-    Task OpenAtAsync(long openingBalanceSat, long feeCursor);
+    Task OpenAtAsync(Sats openingBalanceSat, long feeCursor);
 
     /// <summary>Adds an entry unless one for the same payment hash exists (idempotent).</summary>
     Task PostAsync(LedgerEntry entry);
@@ -94,10 +100,10 @@ public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<Led
     public const string CoordinatorKey = "coordinator";
 
     /// <inheritdoc/>
-    public Task OpenAsync(long openingBalanceSat) => OpenAtAsync(openingBalanceSat, 0);
+    public Task OpenAsync(Sats openingBalanceSat) => OpenAtAsync(openingBalanceSat, 0);
 
     /// <inheritdoc/>
-    public async Task OpenAtAsync(long openingBalanceSat, long feeCursor)
+    public async Task OpenAtAsync(Sats openingBalanceSat, long feeCursor)
     {
         if (ledger.State.Opened) return;
         ArgumentOutOfRangeException.ThrowIfNegative(feeCursor);
@@ -109,7 +115,7 @@ public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<Led
     public async Task PostAsync(LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (ledger.State.Entries.Any(e => e.PaymentHash == entry.PaymentHash)) return;
+        if (ledger.State.Entries.Any(e => e.Key == entry.Key)) return;
         ledger.State = ledger.State with { Entries = [.. ledger.State.Entries, entry] };
         await ledger.WriteStateAsync();
     }

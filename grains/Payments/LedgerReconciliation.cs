@@ -45,7 +45,7 @@ public sealed record LedgerReconciliation(long OpeningSat, long InSat, long OutS
             var still = before == after && ledgerAfter.Entries.Count == ledger.Entries.Count;
             if (still || read == MaxReads)
             {
-                return new LedgerReconciliation(ledger.OpeningBalanceSat, ledger.TotalInSat, ledger.TotalOutSat, ledger.ExpectedBalanceSat,
+                return new LedgerReconciliation(ledger.OpeningBalanceSat.Value, ledger.TotalInSat, ledger.TotalOutSat, ledger.ExpectedBalanceSat,
                     after, ledger.Entries.Count, transit.Sat, transit.Count);
             }
         }

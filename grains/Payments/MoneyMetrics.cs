@@ -49,11 +49,11 @@ public static class MoneyMetrics
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
 
     /// <summary>A deposit locked behind a request that will file (or refuse) a submission.</summary>
-    public static void DepositHeld(InvoicePurpose purpose, long amountSat)
+    public static void DepositHeld(InvoicePurpose purpose, Lightning.Sats amountSat)
     {
         var tag = PurposeTag(purpose);
         Held.Add(1, tag);
-        HeldSats.Add(amountSat, tag);
+        HeldSats.Add(amountSat.Value, tag);
     }
 
     /// <summary>Counts an invoice's move from <paramref name="before"/> to <paramref name="after"/> (call once, after the move is stored).</summary>
@@ -66,17 +66,17 @@ public static class MoneyMetrics
         {
             case (InvoiceDirection.Incoming, MoneyState.Settled) when IsDeposit(after.Purpose):
                 Forfeited.Add(1, tag);
-                ForfeitedSats.Add(after.AmountSat, tag);
+                ForfeitedSats.Add(after.AmountSat.Value, tag);
                 break;
             case (InvoiceDirection.Incoming, MoneyState.Canceled) when IsDeposit(after.Purpose):
                 // The record's amount drops to 0 on cancel: what was locked is the amount before.
                 Refunded.Add(1, tag);
-                RefundedSats.Add(before.AmountSat, tag);
+                RefundedSats.Add(before.AmountSat.Value, tag);
                 break;
             case (InvoiceDirection.Outgoing, MoneyState.Paid):
                 Paid.Add(1, tag);
-                PaidSats.Add(after.AmountSat, tag);
-                FeeSats.Add(after.FeeSat, tag);
+                PaidSats.Add(after.AmountSat.Value, tag);
+                FeeSats.Add(after.FeeSat.Value, tag);
                 break;
             default:
                 break;

@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Payments;
 
 /// <summary>How a deposit ended.</summary>
@@ -17,7 +19,7 @@ public enum DepositResolution
 public interface IDepositOwner : IGrainWithStringKey
 {
     /// <summary>Called (at least once) when the deposit job has finished.</summary>
-    Task DepositResolvedAsync(string paymentHash, DepositResolution resolution);
+    Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution);
 }
 
 /// <summary>A grain that owes a reward and wants to hear how its payment went.</summary>
@@ -25,10 +27,10 @@ public interface IDepositOwner : IGrainWithStringKey
 public interface IRewardOwner : IGrainWithStringKey
 {
     /// <summary>Called (at least once) after the payment succeeded.</summary>
-    Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat);
+    Task RewardPaidAsync(PaymentHash paymentHash, Sats amountSat, Sats feeSat);
 
     /// <summary>Called when the payment failed for good; the owner may accept a new claim.</summary>
-    Task RewardFailedAsync(string paymentHash, string reason);
+    Task RewardFailedAsync(PaymentHash paymentHash, string reason);
 }
 
 /// <summary>
@@ -68,5 +70,5 @@ public sealed class PaymentOwners
 public interface IDepositPreimages
 {
     /// <summary>The preimage for the deposit bound to <paramref name="tokenIdHex"/>; null when the key that made it is gone.</summary>
-    Lightning.Preimage? ForToken(string tokenIdHex);
+    Preimage? ForToken(string tokenIdHex);
 }

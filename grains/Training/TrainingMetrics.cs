@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 
@@ -35,10 +36,10 @@ public static class TrainingMetrics
     }
 
     /// <summary>Counts a verdict (call once, after it is stored) and the reward it granted.</summary>
-    public static void Decided(VerdictReason reason, long rewardSat)
+    public static void Decided(VerdictReason reason, Sats rewardSat)
     {
         Submissions.Add(1, new KeyValuePair<string, object?>("verdict", VerdictName(reason)));
-        if (rewardSat > 0) RewardsGranted.Add(rewardSat);
+        if (rewardSat > Sats.Zero) RewardsGranted.Add(rewardSat.Value);
     }
 
     /// <summary>Records an aggregated round (call once, after it is stored); the gauges show the round recorded last.</summary>

@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Workers;
 
 /// <summary>Which runner an experiment needs.</summary>
@@ -62,4 +64,4 @@ public sealed record TrainerSettings(
 [GenerateSerializer, Immutable, Alias("l402.ExperimentFiling")]
 public sealed record ExperimentFiling(
     string ExperimentId, ExperimentRunKind Kind, TrainerSettings? Trainer, string? ArchiveBlob, string? Command, string? ConfigJson,
-    int TimeoutSeconds, string TrainHash, string TokenIdHex, long PriceSat, string WorkerId);
+    int TimeoutSeconds, string TrainHash, string TokenIdHex, Sats PriceSat, string WorkerId);

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
 
@@ -11,7 +12,7 @@ public interface IExperimentGrain : IDepositOwner
     Task<ExperimentState> FileAsync(ExperimentFiling filing);
 
     /// <summary>Refunds a payment whose request filed nothing (refused input, a cut-off request); no-op once filed.</summary>
-    Task<ExperimentState> RefuseAsync(string tokenIdHex, long priceSat, string reason);
+    Task<ExperimentState> RefuseAsync(string tokenIdHex, Sats priceSat, string reason);
 
     /// <summary>The experiment.</summary>
     Task<ExperimentState> GetAsync();
@@ -47,13 +48,13 @@ public sealed class ExperimentGrain([PersistentState("experiment")] IPersistentS
         {
             Filing = filing, Stage = ExperimentStage.Queued, SubmittedAt = TimeProvider.GetUtcNow(), Payment = ExperimentPaymentStage.Held,
         };
-        EnqueueJob(WorkerJobTypes.Run, GetPrimaryKeyString(), new ExperimentRunJob(GetPrimaryKeyString()));
+        EnqueueJob(WorkerJobTypes.Run, GetPrimaryKeyString(), new ExperimentRunJob(PaymentHash.FromHex(GetPrimaryKeyString())));
         await experiment.WriteStateAsync();
         return State;
     }
 
     /// <inheritdoc/>
-    public async Task<ExperimentState> RefuseAsync(string tokenIdHex, long priceSat, string reason)
+    public async Task<ExperimentState> RefuseAsync(string tokenIdHex, Sats priceSat, string reason)
     {
         if (State.Filing is not null) return State;
         var now = TimeProvider.GetUtcNow();
@@ -124,7 +125,7 @@ public sealed class ExperimentGrain([PersistentState("experiment")] IPersistentS
     }
 
     /// <inheritdoc/>
-    public async Task DepositResolvedAsync(string paymentHash, DepositResolution resolution)
+    public async Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution)
     {
         var payment = resolution == DepositResolution.Forfeited ? ExperimentPaymentStage.Settled : ExperimentPaymentStage.Cancelled;
         if (State.Payment == payment) return;
@@ -133,5 +134,5 @@ public sealed class ExperimentGrain([PersistentState("experiment")] IPersistentS
     }
 
     private DepositJob Deposit(ExperimentFiling filing) =>
-        new(GetPrimaryKeyString(), filing.TokenIdHex, InvoicePurpose.ExperimentPayment, filing.PriceSat, OwnerKind, GetPrimaryKeyString());
+        new(PaymentHash.FromHex(GetPrimaryKeyString()), filing.TokenIdHex, InvoicePurpose.ExperimentPayment, filing.PriceSat, OwnerKind, GetPrimaryKeyString());
 }

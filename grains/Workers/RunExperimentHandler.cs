@@ -16,7 +16,7 @@ public sealed class RunExperimentHandler(IExperimentRunner runner, WorkerOptions
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var grain = job.Grains.GetGrain<IExperimentGrain>(job.Payload<ExperimentRunJob>().PaymentHash);
+        var grain = job.Grains.GetGrain<IExperimentGrain>(job.Payload<ExperimentRunJob>().PaymentHash.ToHex());
         var start = await grain.StartAsync();
         if (start == ExperimentStart.Abandoned) WorkerMetrics.ExperimentFinished("abandoned", TimeSpan.Zero);
         if (start != ExperimentStart.Run) return;

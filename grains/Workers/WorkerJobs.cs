@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Workers;
 
 /// <summary>Job types of the worker role.</summary>
@@ -9,4 +11,4 @@ public static class WorkerJobTypes
 
 /// <summary>Payload of <see cref="WorkerJobTypes.Run"/>.</summary>
 /// <param name="PaymentHash">The experiment grain's key.</param>
-public sealed record ExperimentRunJob(string PaymentHash);
+public sealed record ExperimentRunJob(PaymentHash PaymentHash);

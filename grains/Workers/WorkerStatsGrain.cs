@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Workers;
@@ -22,7 +23,7 @@ public sealed record WorkerStats
     [Id(4)] public string? BestExperimentId { get; init; }
 
     /// <summary>Sats of delivered experiments (settled).</summary>
-    [Id(5)] public long EarnedSat { get; init; }
+    [Id(5)] public Sats EarnedSat { get; init; }
 
     /// <summary>Wall seconds of delivered runs, summed.</summary>
     [Id(6)] public double RunSeconds { get; init; }

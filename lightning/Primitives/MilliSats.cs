@@ -1,6 +1,7 @@
 namespace L402Train.Lightning;
 
 /// <summary>An amount in millisatoshis, the unit Lightning settles in. Never negative.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(MilliSatsJsonConverter))]
 public readonly record struct MilliSats : IComparable<MilliSats>
 {
     /// <summary>Creates an amount; negative values are refused.</summary>

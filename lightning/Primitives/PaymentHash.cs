@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 namespace L402Train.Lightning;
 
 /// <summary>The SHA-256 of a payment preimage: 32 bytes that identify a payment.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(PaymentHashJsonConverter))]
 public readonly record struct PaymentHash
 {
     private readonly ReadOnlyMemory<byte> bytes;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 namespace L402Train.Lightning;
 
 /// <summary>A payment preimage: 32 secret bytes whose SHA-256 is the <see cref="PaymentHash"/>.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(PreimageJsonConverter))]
 public readonly record struct Preimage
 {
     private readonly ReadOnlyMemory<byte> bytes;

@@ -1,6 +1,7 @@
 namespace L402Train.Lightning;
 
 /// <summary>An amount in whole satoshis. Never negative.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(SatsJsonConverter))]
 public readonly record struct Sats : IComparable<Sats>
 {
     /// <summary>Creates an amount; negative values are refused.</summary>

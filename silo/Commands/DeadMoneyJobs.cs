@@ -1,4 +1,3 @@
-using L402Train.Gateway.L402;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;

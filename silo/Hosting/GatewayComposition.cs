@@ -65,7 +65,7 @@ public static class GatewayComposition
             var balance = await node.GetBalanceAsync(cancellationToken);
             var ledger = grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
             var opening = !(await ledger.GetAsync()).Opened;
-            await ledger.OpenAtAsync(balance.Local.ToSatsFloor().Value, newest);
+            await ledger.OpenAtAsync(balance.Local.ToSatsFloor(), newest);
             // Faucet grants the ledger missed (a crash between grant and entry) are booked now, before anyone is served.
             if (services.GetService<SimnetFaucetLedger>() is { } faucet) await faucet.RecordAsync(inOpening: opening, cancellationToken);
         }

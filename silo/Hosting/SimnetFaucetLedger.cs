@@ -1,5 +1,6 @@
 using L402Train.Grains.Payments;
 using L402Train.Lightning.Simnet;
+using L402Train.Lightning;
 
 namespace L402Train.Silo.Hosting;
 
@@ -27,12 +28,12 @@ public sealed class SimnetFaucetLedger(SimnetNetwork network, IGrainFactory grai
     public async Task RecordAsync(bool inOpening, CancellationToken cancellationToken)
     {
         var ledger = grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
-        var booked = (await ledger.GetAsync()).Entries.Select(e => e.PaymentHash).ToHashSet(StringComparer.Ordinal);
+        var booked = (await ledger.GetAsync()).Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var grant in network.FaucetGrants)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (booked.Contains(KeyOf(grant))) continue;
-            await ledger.PostAsync(new LedgerEntry(KeyOf(grant), InvoicePurpose.SimnetFaucet, inOpening ? 0 : grant.Amount.Value, 0, grant.Node, grant.At));
+            await ledger.PostAsync(new LedgerEntry(KeyOf(grant), InvoicePurpose.SimnetFaucet, inOpening ? Sats.Zero : grant.Amount, Sats.Zero, grant.Node, grant.At));
         }
     }
 }

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Globalization;
 using System.Text.Json;
 using L402Train.Grains.Payments;
@@ -124,7 +125,7 @@ public sealed class BoardBrowserTests(DemoBoardFixture demo) : IClassFixture<Dem
         var before = await page.Locator("#headline div:has(dt:text-is('Sats in')) dd").InnerTextAsync();
         var ledger = demo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey);
         var inSat = (await ledger.GetAsync()).TotalInSat;
-        await ledger.PostAsync(new LedgerEntry(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + new string('0', 32), InvoicePurpose.CheckpointFee, 21, 0, null, DateTimeOffset.UnixEpoch));
+        await ledger.PostAsync(new LedgerEntry(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + new string('0', 32), InvoicePurpose.CheckpointFee, new Sats(21), Sats.Zero, null, DateTimeOffset.UnixEpoch));
         var expected = $"{(inSat + 21).ToString("N0", CultureInfo.InvariantCulture)} sat";
         // Waits for the page's own refresh (every few seconds) to bring the new total, without reloading.
         await page.Locator("#headline div:has(dt:text-is('Sats in')) dd", new() { HasTextString = expected }).WaitForAsync(new() { Timeout = 30_000 });

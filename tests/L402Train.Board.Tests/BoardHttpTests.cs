@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Net;
 using L402Train.Bounties.Improvers;
 using L402Train.Grains.Bounties.Catalog;
@@ -68,9 +69,9 @@ public sealed class BoardHttpTests
         const string title = "<img src=x onerror=\"window.pwned=1\"></script><script>window.pwned=2</script>";
         const string id = "b-00000000000000aa";
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
-        var terms = new BountyTerms(title, "\"><svg onload=window.pwned=3>", "accuracy", MetricDirection.Maximize, "./eval.sh", ["*.conf"], [], 10_000, 1_000,
+        var terms = new BountyTerms(title, "\"><svg onload=window.pwned=3>", "accuracy", MetricDirection.Maximize, "./eval.sh", ["*.conf"], [], 10_000, new Sats(1_000),
             DateTimeOffset.UtcNow.AddDays(1), 100, 0.01, 30, 256, 1);
-        await grains.GetGrain<IBountyGrain>(id).CreateAsync(new NewBounty(terms, "base", "held", new string('e', 64), new string('f', 64), "lnbcrt1", DateTimeOffset.UtcNow.AddHours(1), 5));
+        await grains.GetGrain<IBountyGrain>(id).CreateAsync(new NewBounty(terms, "base", "held", new string('e', 64), PaymentHash.FromHex(new string('f', 64)), "lnbcrt1", DateTimeOffset.UtcNow.AddHours(1), 5));
         await grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).AddAsync(id);
 
         var (playwright, browser) = await ChromiumBrowser.LaunchAsync();

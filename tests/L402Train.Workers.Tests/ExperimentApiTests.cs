@@ -40,7 +40,7 @@ public sealed class ExperimentApiTests
         Assert.Equal(PaymentStatus.Succeeded, (await host.Buyer.LookupPaymentAsync(hash, Ct))!.Status);
         var ledger = await host.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         var paid = Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.ExperimentPayment);
-        Assert.Equal(50, paid.InSat);
+        Assert.Equal(new Sats(50), paid.InSat);
     }
 
     [Fact]

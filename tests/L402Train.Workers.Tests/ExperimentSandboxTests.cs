@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
@@ -122,7 +123,7 @@ public sealed class ExperimentSandboxTests : IDisposable
         archive ??= BountyArchive.Create(new Dictionary<string, string> { ["run.sh"] = script + "\n" });
         using var content = new MemoryStream(archive);
         var blob = await blobs.PutAsync(content, Ct);
-        var filing = new ExperimentFiling("exp-test", ExperimentRunKind.Archive, null, blob.ToString(), "sh run.sh", null, 15, "sha256:00", "00", 1, "00");
+        var filing = new ExperimentFiling("exp-test", ExperimentRunKind.Archive, null, blob.ToString(), "sh run.sh", null, 15, "sha256:00", "00", new Sats(1), "00");
         return await experiment.RunAsync(filing, Ct);
     }
 }

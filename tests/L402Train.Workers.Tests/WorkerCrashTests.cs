@@ -87,7 +87,7 @@ public sealed class WorkerCrashTests
         Assert.Equal(PaymentStatus.Succeeded, (await harness.Buyer.LookupPaymentAsync(hash, Ct))!.Status);
         Assert.Null(await harness.Cluster.Store.FindJobAsync(PaymentJobTypes.CancelDeposit, hash.ToHex(), Ct));
         var ledger = await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
-        Assert.Equal(Price, Assert.Single(ledger.Entries).InSat);
+        Assert.Equal(new Sats(Price), Assert.Single(ledger.Entries).InSat);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class WorkerCrashTests
         await using var harness = await Harness.StartAsync(new InstantRunner());
         var (hash, token, buyerBefore) = await harness.PaidUnfiledAsync();
         var caveats = new[] { new L402.Caveats.Caveat("l402train_capabilities", WorkerApi.Capability) };
-        var unfiled = UnfiledDepositJob.For(hash, token, caveats, new Sats(Price))!;
+        var unfiled = UnfiledDeposits.For(hash, token, caveats, new Sats(Price))!;
         Assert.Equal(ExperimentGrain.OwnerKind, unfiled.OwnerKind);
 
         await harness.Cluster.Silo(0).EnqueueJobAsync(unfiled.ToRequest(harness.Clock.GetUtcNow()), Ct);
@@ -106,7 +106,7 @@ public sealed class WorkerCrashTests
         await harness.AssertRefundedAsync(hash, buyerBefore);
         // A late filing of the refunded payment files nothing: the gateway answers 409.
         var late = await harness.Experiment(hash).FileAsync(new ExperimentFiling("exp-late", ExperimentRunKind.Trainer, TrainerSettings.Default,
-            null, null, null, 0, "sha256:00", token, Price, "00"));
+            null, null, null, 0, "sha256:00", token, new Sats(Price), "00"));
         Assert.Equal("", late.Filing!.ExperimentId);
     }
 
@@ -137,7 +137,7 @@ public sealed class WorkerCrashTests
                     (TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)))
                 .AddJobHandler(UnfiledDepositJob.JobType, new RefundUnfiledDepositHandler()), harness.Clock);
             var balance = await harness.Network.Coordinator.GetBalanceAsync();
-            await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+            await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
             return harness;
         }
 
@@ -156,7 +156,7 @@ public sealed class WorkerCrashTests
                 if (update.Status == PaymentStatus.InFlight) break;
             var hash = preimage.Hash;
             await Experiment(hash).FileAsync(new ExperimentFiling("exp-20260101-" + hash.ToHex(), ExperimentRunKind.Trainer, TrainerSettings.Default,
-                null, null, null, 0, "sha256:00", token, Price, Network.Coordinator.Id.ToHex()));
+                null, null, null, 0, "sha256:00", token, new Sats(Price), Network.Coordinator.Id.ToHex()));
             return (hash, before);
         }
 

@@ -72,11 +72,11 @@ internal static class NoiseAgents
         try
         {
             var balance = await network.Coordinator.GetBalanceAsync();
-            await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+            await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
             var sponsor = network.CreateFundedNode("sponsor", new Sats(1_000_000));
             var shipped = ShippedBounty.Generate(42);
             var terms = new BountyTerms(ShippedBounty.Task.Title, ShippedBounty.Task.Description, ShippedBounty.Task.Metric, MetricDirection.Maximize,
-                ShippedBounty.Task.EvalCommand, ShippedBounty.Task.TargetGlobs, ["curl", "system"], 16_384, 20_000,
+                ShippedBounty.Task.EvalCommand, ShippedBounty.Task.TargetGlobs, ["curl", "system"], 16_384, new Sats(20_000),
                 TimeProvider.System.GetUtcNow() + TimeSpan.FromDays(1), 100_000, 0.01, 30, 256, 1);
             var posted = await new BountyPublisher(grains, blobs, network.Coordinator, rules)
                 .PublishAsync(terms, ShippedBounty.BaselineArchive(shipped), ShippedBounty.HeldOutArchive(shipped));
@@ -111,7 +111,7 @@ internal static class NoiseAgents
             var wall = TimeProvider.System.GetElapsedTime(clock).TotalSeconds;
             long net = 0;
             foreach (var node in nodes) net += (await node.GetBalanceAsync()).Local.ToSatsFloor().Value - AgentFundingSat;
-            return new NoiseAgentFigures(agents, states.Values.Sum(s => s.RewardSat), net,
+            return new NoiseAgentFigures(agents, states.Values.Sum(s => s.RewardSat.Value), net,
                 states.Values.GroupBy(s => s.Verdict!.Reason).ToDictionary(g => g.Key, g => g.Count()), wall);
         }
         finally
@@ -148,7 +148,7 @@ internal static class NoiseAgents
             if (update.Status == PaymentStatus.InFlight) break;
         var id = preimage.Hash.ToHex();
         var version = (await grains.GetGrain<IBountyGrain>(bountyId).GetAsync()).Version;
-        var arrival = await SubmissionIntake.PrepareAsync(blobs, new SubmissionRequest(bountyId, agent.Name, version, diff, null, null), id, token, rules.DepositSat);
+        var arrival = await SubmissionIntake.PrepareAsync(blobs, new SubmissionRequest(bountyId, agent.Name, version, diff, null, null), preimage.Hash, token, new Sats(rules.DepositSat));
         await grains.GetGrain<IBountySubmissionGrain>(id).CreateAsync(arrival);
         return id;
     }

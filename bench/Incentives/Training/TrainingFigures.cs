@@ -28,8 +28,8 @@ internal sealed record TrainingFigures(
     {
         var records = simulation.Submissions;
         var paid = records.Where(r => r.State.Reward == RewardStatus.Paid).ToList();
-        var rewards = paid.Sum(r => r.State.RewardSat);
-        var adversarial = paid.Where(r => !r.Honest).Sum(r => r.State.RewardSat);
+        var rewards = paid.Sum(r => r.State.RewardSat.Value);
+        var adversarial = paid.Where(r => !r.Honest).Sum(r => r.State.RewardSat.Value);
 
         var net = new Dictionary<TrainingProfile, long>();
         foreach (var identity in simulation.Identities)
@@ -38,7 +38,7 @@ internal sealed record TrainingFigures(
             net[identity.Profile] = net.GetValueOrDefault(identity.Profile) + balance;
         }
         var ev = records.Where(r => !r.Honest).GroupBy(r => r.Identity.Profile).ToDictionary(g => g.Key, g => g.Average(r =>
-            (r.State.Reward == RewardStatus.Paid ? r.State.RewardSat : 0) - (r.State.Deposit == DepositStatus.Forfeited ? r.State.Received!.DepositSat : 0)));
+            (r.State.Reward == RewardStatus.Paid ? r.State.RewardSat.Value : 0) - (r.State.Deposit == DepositStatus.Forfeited ? r.State.Received!.DepositSat.Value : 0)));
         var verdicts = records.GroupBy(r => (r.Identity.Profile, r.State.Verdict!.Reason)).ToDictionary(g => g.Key, g => g.Count());
 
         // The node cancels a held HTLC HoldExpiryDelta blocks before it expires; a verdict after that point comes too late to settle.

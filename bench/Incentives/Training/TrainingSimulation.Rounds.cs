@@ -125,7 +125,7 @@ internal sealed partial class TrainingSimulation
                 var blob = await Gradients.SaveAsync(p.Payload);
                 var id = hash.ToHex();
                 var arrival = new NewSubmission(p.Identity.Id, round, p.BaseVersion, blob,
-                    Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(p.Payload)), p.Payload.Length, id, token, Schedule.DepositSat);
+                    Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(p.Payload)), p.Payload.Length, hash, token, new Sats(Schedule.DepositSat));
                 await Grains.GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
                 lock (filed) filed.Add(new SubmissionRecord(id, p.Identity, round, p.Honest, accepted));
             });
@@ -138,11 +138,11 @@ internal sealed partial class TrainingSimulation
     private async Task SettleAsync(List<SubmissionRecord> filed)
     {
         foreach (var record in filed) record.State = await Grains.GetGrain<ISubmissionGrain>(record.Id).GetAsync();
-        foreach (var record in filed.Where(r => r.State.RewardSat > 0))
+        foreach (var record in filed.Where(r => r.State.RewardSat > Sats.Zero))
         {
             var invoice = await record.Identity.Wallet.CreateInvoiceAsync(
-                new CreateInvoiceRequest(new Sats(record.State.RewardSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)));
-            var outcome = await Grains.GetGrain<ISubmissionGrain>(record.Id).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, record.State.RewardSat, 10);
+                new CreateInvoiceRequest(record.State.RewardSat.ToMilliSats(), "reward", TimeSpan.FromHours(1)));
+            var outcome = await Grains.GetGrain<ISubmissionGrain>(record.Id).ClaimAsync(invoice.Hash, invoice.PaymentRequest, record.State.RewardSat, new Sats(10));
             if (outcome != ClaimOutcome.Queued) throw new InvalidOperationException($"claim of {record.Id} answered {outcome}");
         }
         var pending = filed.ToList();

@@ -72,7 +72,7 @@ internal sealed partial class TrainingSimulation : IAsyncDisposable
         await simulation.StartClusterAsync();
         simulation.CreateIdentities();
         var balance = await simulation.Network.Coordinator.GetBalanceAsync();
-        await simulation.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+        await simulation.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
         var initial = await simulation.Checkpoints.SaveAsync(GptModel.Create(simulation.Setup.Config, simulation.Setup.InitSeed, threads: 1).Parameters, 0, 0);
         await simulation.Grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).StartAsync(initial);
         return simulation;

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Globalization;
 using L402Train.Compression;
 using L402Train.Grains.Training;
@@ -29,7 +30,7 @@ internal static class VerdictProbe
         string Judge(string name, SparseSubmission update)
         {
             var bytes = update.ToBytes(WireVersion.V2, PayloadMetadata.Create(0, name));
-            var arrival = new NewSubmission(name, 1, 0, "blob", "hash", bytes.Length, name, "token", schedule.DepositSat);
+            var arrival = new NewSubmission(name, 1, 0, "blob", "hash", bytes.Length, new PaymentHash(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))), "token", new Sats(schedule.DepositSat));
             var verdict = validator.Screen(arrival, new RoundAdmission(filed.Count + 1, true, 0, null, []), bytes, filed, out var decoded)
                 ?? validator.Score(model, weights, decoded!, batches, before);
             var mine = decoded ?? validator.TryDecode(bytes, out _)!;

@@ -18,8 +18,8 @@ internal static class BountiesPage
             BoardLayout.Tiles(html, "bounty-headline",
             [
                 ("Active bounties", active.Count.ToString(CultureInfo.InvariantCulture)),
-                ("Pools remaining", HtmlWriter.Sats(active.Sum(b => b.State.Pool.RemainingSat))),
-                ("Rewards paid", HtmlWriter.Sats(bounties.Sum(b => b.State.Pool.PaidSat))),
+                ("Pools remaining", HtmlWriter.Sats(active.Sum(b => b.State.Pool.RemainingSat.Value))),
+                ("Rewards paid", HtmlWriter.Sats(bounties.Sum(b => b.State.Pool.PaidSat.Value))),
                 ("Improvements merged", bounties.Sum(b => b.State.Leaderboard.Count).ToString(CultureInfo.InvariantCulture)),
             ]);
             BoardTable.Write(html, "bounties", $"{bounties.Count} bounties, newest first",

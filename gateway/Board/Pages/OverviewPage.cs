@@ -64,9 +64,9 @@ internal static class OverviewPage
                 [
                     Purpose(g.Key),
                     BoardCell.Num(g.Count().ToString(CultureInfo.InvariantCulture)),
-                    BoardCell.Num(HtmlWriter.Sats(g.Sum(e => e.InSat))),
-                    BoardCell.Num(HtmlWriter.Sats(g.Sum(e => e.OutSat))),
-                    BoardCell.Num(HtmlWriter.Sats(g.Sum(e => e.KeptSat))),
+                    BoardCell.Num(HtmlWriter.Sats(g.Sum(e => e.InSat.Value))),
+                    BoardCell.Num(HtmlWriter.Sats(g.Sum(e => e.OutSat.Value))),
+                    BoardCell.Num(HtmlWriter.Sats(g.Sum(e => e.KeptSat.Value))),
                 ]),
                 "No sats have moved yet.", new HashSet<int> { 1, 2, 3, 4 });
         }, [losses, rewards]);

@@ -18,7 +18,7 @@ internal static class PeersPage
         var window = rounds
             .SelectMany(r => r.Submissions)
             .GroupBy(s => s.PeerId, StringComparer.Ordinal)
-            .Select(g => (Peer: g.Key, Granted: g.Sum(s => s.RewardSat), Verdicts: g.Where(s => s.Reason is not null).GroupBy(s => s.Reason!.Value).ToDictionary(v => v.Key, v => v.Count()), Count: g.Count()))
+            .Select(g => (Peer: g.Key, Granted: g.Sum(s => s.RewardSat.Value), Verdicts: g.Where(s => s.Reason is not null).GroupBy(s => s.Reason!.Value).ToDictionary(v => v.Key, v => v.Count()), Count: g.Count()))
             .OrderByDescending(p => p.Granted).ThenBy(p => p.Peer, StringComparer.Ordinal)
             .Take(BoardReader.PeerListLimit)
             .ToList();

@@ -38,7 +38,7 @@ internal static class RoundPage
                     p.First.PeerId,
                     BoardWords.VerdictCell(p.First.Reason),
                     BoardCell.Num(p.First.Reason is null ? "–" : HtmlWriter.Number(p.First.Score)),
-                    BoardCell.Num(HtmlWriter.Sats(p.Second.Received?.DepositSat ?? 0)),
+                    BoardCell.Num(HtmlWriter.Sats(p.Second.Received?.DepositSat.Value ?? 0)),
                     BoardWords.Deposit(p.Second.Deposit),
                     BoardCell.Num(HtmlWriter.Sats(p.First.RewardSat)),
                     BoardWords.Reward(p.Second.Reward),

@@ -43,7 +43,7 @@ internal static class WorkersPage
                     ("Model", $"{InferenceOptions.ModelId} (the latest training checkpoint)"),
                     ("Price", $"{HtmlWriter.Sats(inference.BaseSat)} + {inference.MsatPerToken.ToString(CultureInfo.InvariantCulture)} msat per max_tokens"),
                     ("Paid completions", completions.Count.ToString(CultureInfo.InvariantCulture)),
-                    ("Inference revenue", HtmlWriter.Sats(completions.Sum(e => e.InSat))),
+                    ("Inference revenue", HtmlWriter.Sats(completions.Sum(e => e.InSat.Value))),
                 ]);
             }
             html.Element("h2", "Paid requests it sells");
@@ -54,7 +54,7 @@ internal static class WorkersPage
                     [
                         g.Endpoint,
                         BoardCell.Num(g.Entries.Count.ToString(CultureInfo.InvariantCulture)),
-                        BoardCell.Num(HtmlWriter.Sats(g.Entries.Sum(e => e.InSat))),
+                        BoardCell.Num(HtmlWriter.Sats(g.Entries.Sum(e => e.InSat.Value))),
                     ]),
                 "No paid request has been recorded yet.", new HashSet<int> { 1, 2 });
         });

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Payments;
 
 namespace L402Train.Grains.Bounties.Catalog;
@@ -9,10 +10,10 @@ public sealed partial class BountyGrain
     public async Task<CancelResult> CancelAsync(RefundRequest? refund)
     {
         if (State.Posted is null) throw new InvalidOperationException($"Bounty {GetPrimaryKeyString()} does not exist.");
-        if (State.Status == BountyStatus.AwaitingFunding) return new CancelResult(CancelOutcome.NotFunded, 0, null);
+        if (State.Status == BountyStatus.AwaitingFunding) return new CancelResult(CancelOutcome.NotFunded, Sats.Zero, null);
         if (State.Refund is { } earlier)
         {
-            if (earlier.Status == RefundStatus.Nothing) return new CancelResult(CancelOutcome.NothingToRefund, 0, null);
+            if (earlier.Status == RefundStatus.Nothing) return new CancelResult(CancelOutcome.NothingToRefund, Sats.Zero, null);
             if (refund?.PaymentHash == earlier.PaymentHash) return new CancelResult(CancelOutcome.AlreadyQueued, earlier.AmountSat, earlier.PaymentHash);
             if (earlier.Status != RefundStatus.Failed) return new CancelResult(CancelOutcome.AlreadyRefunded, earlier.AmountSat, earlier.PaymentHash);
             // A failed refund: the amount is already set aside; pay it to the new invoice.
@@ -21,11 +22,11 @@ public sealed partial class BountyGrain
 
         var remaining = State.Pool.RemainingSat;
         var closed = State.Status == BountyStatus.Closed ? State : Closed(State, BountyCloseReason.Cancelled, TimeProvider.GetUtcNow());
-        if (remaining == 0)
+        if (remaining == Sats.Zero)
         {
-            bounty.State = closed with { Refund = new SponsorRefund(null, 0, RefundStatus.Nothing) };
+            bounty.State = closed with { Refund = new SponsorRefund(null, Sats.Zero, RefundStatus.Nothing) };
             await bounty.WriteStateAsync();
-            return new CancelResult(CancelOutcome.NothingToRefund, 0, null);
+            return new CancelResult(CancelOutcome.NothingToRefund, Sats.Zero, null);
         }
         if (refund is null) return new CancelResult(CancelOutcome.InvoiceRequired, remaining, null);
         if (refund.AmountSat != remaining) return new CancelResult(CancelOutcome.WrongAmount, remaining, null);
@@ -33,7 +34,7 @@ public sealed partial class BountyGrain
         return await QueueRefundAsync(refund, remaining, State.Pool.RefundRemaining());
     }
 
-    private async Task<CancelResult> QueueRefundAsync(RefundRequest? refund, long amount, BountyPool pool)
+    private async Task<CancelResult> QueueRefundAsync(RefundRequest? refund, Sats amount, BountyPool pool)
     {
         if (refund is null) return new CancelResult(CancelOutcome.InvoiceRequired, amount, null);
         if (refund.AmountSat != amount) return new CancelResult(CancelOutcome.WrongAmount, amount, null);
@@ -45,7 +46,7 @@ public sealed partial class BountyGrain
     }
 
     /// <inheritdoc/>
-    public async Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat)
+    public async Task RewardPaidAsync(PaymentHash paymentHash, Sats amountSat, Sats feeSat)
     {
         if (State.Refund is not { } refund || refund.PaymentHash != paymentHash || refund.Status == RefundStatus.Paid) return;
         bounty.State = State with { Refund = refund with { Status = RefundStatus.Paid, Failure = null } };
@@ -53,7 +54,7 @@ public sealed partial class BountyGrain
     }
 
     /// <inheritdoc/>
-    public async Task RewardFailedAsync(string paymentHash, string reason)
+    public async Task RewardFailedAsync(PaymentHash paymentHash, string reason)
     {
         if (State.Refund is not { Status: RefundStatus.Paying } refund || refund.PaymentHash != paymentHash) return;
         bounty.State = State with { Refund = refund with { Status = RefundStatus.Failed, Failure = reason } };
@@ -61,6 +62,6 @@ public sealed partial class BountyGrain
     }
 
     /// <summary>A bounty owns no deposit (its funding is a plain invoice); a deposit job naming one is a bug.</summary>
-    public Task DepositResolvedAsync(string paymentHash, DepositResolution resolution) =>
+    public Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution) =>
         throw new InvalidOperationException($"Bounty {GetPrimaryKeyString()} owns no deposit, but a deposit job for {paymentHash} named it.");
 }

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
 
@@ -34,7 +35,7 @@ public interface IBountyGrain : IDepositOwner, IRewardOwner
     Task<MergeResult> MergeAsync(MergeRequest request);
 
     /// <summary>An agent's reward was paid (idempotent).</summary>
-    Task PayoutPaidAsync(string submissionId, long netSat);
+    Task PayoutPaidAsync(string submissionId, Sats netSat);
 
     /// <summary>Closes the bounty (deadline, exhausted); a no-op when closed.</summary>
     Task<BountyState> CloseAsync(BountyCloseReason reason);
@@ -98,7 +99,7 @@ public sealed partial class BountyGrain(
                 break;
             case FundingObservation.Expired:
                 // Nothing was received: the pool is empty, so nothing can be granted or refunded.
-                bounty.State = Closed(State with { Pool = new BountyPool(0) }, BountyCloseReason.FundingExpired, now);
+                bounty.State = Closed(State with { Pool = new BountyPool(Sats.Zero) }, BountyCloseReason.FundingExpired, now);
                 break;
             default:
                 bounty.State = State with { FundingChecks = State.FundingChecks + 1 };
@@ -161,21 +162,21 @@ public sealed partial class BountyGrain(
             await PostFeeAsync(merged);
             return new MergeResult(MergeOutcome.Merged, merged.Version, merged.RewardSat, merged.FeeSat, merged.HoldbackSat, merged.HoldbackDueAt);
         }
-        if (State.Status != BountyStatus.Active) return new MergeResult(MergeOutcome.Closed, State.Version, 0, 0);
-        if (request.BaseVersion != State.Version) return new MergeResult(MergeOutcome.Superseded, State.Version, 0, 0);
+        if (State.Status != BountyStatus.Active) return new MergeResult(MergeOutcome.Closed, State.Version, Sats.Zero, Sats.Zero);
+        if (request.BaseVersion != State.Version) return new MergeResult(MergeOutcome.Superseded, State.Version, Sats.Zero, Sats.Zero);
 
         var now = TimeProvider.GetUtcNow();
-        var (pool, reward, fee, held) = State.Pool.Grant(Terms.RewardFor(request.Improvement), State.Posted!.CoordinatorFeePct, Terms.HoldbackPct);
+        var (pool, reward, fee, held) = State.Pool.Grant(new Sats(Terms.RewardFor(request.Improvement)), State.Posted!.CoordinatorFeePct, Terms.HoldbackPct);
         var entry = new LeaderboardEntry(request.SubmissionId, request.Agent, State.Version + 1,
             request.PublicScores.Average(), request.HeldOutScores.Average(), request.Improvement, reward, fee, now, request.TreeBlob,
-            HoldbackSat: held, HoldbackDueAt: held > 0 ? now + Terms.HoldbackDelay : null, Holdback: held > 0 ? HoldbackStatus.Held : HoldbackStatus.None);
+            HoldbackSat: held, HoldbackDueAt: held > Sats.Zero ? now + Terms.HoldbackDelay : null, Holdback: held > Sats.Zero ? HoldbackStatus.Held : HoldbackStatus.None);
         var next = State with
         {
             Version = entry.Version, BestBlob = request.TreeBlob,
             BestPublicScores = [.. request.PublicScores], BestHeldOutScores = [.. request.HeldOutScores],
             Pool = pool, Leaderboard = [.. State.Leaderboard, entry],
         };
-        bounty.State = pool.RemainingSat == 0 ? Closed(next, BountyCloseReason.PoolExhausted, now)
+        bounty.State = pool.RemainingSat == Sats.Zero ? Closed(next, BountyCloseReason.PoolExhausted, now)
             : Terms.Reaches(entry.HeldOutScore) ? Closed(next, BountyCloseReason.TargetReached, now)
             : next;
         await bounty.WriteStateAsync();
@@ -184,7 +185,7 @@ public sealed partial class BountyGrain(
     }
 
     /// <inheritdoc/>
-    public async Task PayoutPaidAsync(string submissionId, long netSat)
+    public async Task PayoutPaidAsync(string submissionId, Sats netSat)
     {
         var entry = State.Leaderboard.FirstOrDefault(e => e.SubmissionId == submissionId)
             ?? throw new InvalidOperationException($"Submission {submissionId} was not merged into bounty {GetPrimaryKeyString()}.");
@@ -213,9 +214,9 @@ public sealed partial class BountyGrain(
     // records it as kept, once per merged submission.
     private async Task PostFeeAsync(LeaderboardEntry entry)
     {
-        if (entry.FeeSat <= 0) return;
+        if (entry.FeeSat == Sats.Zero) return;
         await GrainFactory.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).PostAsync(
-            new Payments.LedgerEntry($"fee:{entry.SubmissionId}", InvoicePurpose.CoordinatorFee, 0, 0, $"{OwnerKind}/{GetPrimaryKeyString()}", entry.AcceptedAt)
+            new Payments.LedgerEntry($"fee:{entry.SubmissionId}", InvoicePurpose.CoordinatorFee, Sats.Zero, Sats.Zero, $"{OwnerKind}/{GetPrimaryKeyString()}", entry.AcceptedAt)
             {
                 KeptSat = entry.FeeSat,
             });

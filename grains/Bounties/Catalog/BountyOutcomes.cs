@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Bounties.Catalog;
 
 /// <summary>What the funding job saw on the node.</summary>
@@ -63,15 +65,15 @@ public enum MergeOutcome
 /// <param name="HoldbackSat">The part of the agent's payout held back until the re-evaluation.</param>
 /// <param name="HoldbackDueAt">When the re-evaluation runs (null without a holdback).</param>
 [GenerateSerializer, Immutable, Alias("l402.MergeResult")]
-public sealed record MergeResult(MergeOutcome Outcome, int Version, long RewardSat, long FeeSat, long HoldbackSat = 0, DateTimeOffset? HoldbackDueAt = null);
+public sealed record MergeResult(MergeOutcome Outcome, int Version, Sats RewardSat, Sats FeeSat, Sats HoldbackSat = default, DateTimeOffset? HoldbackDueAt = null);
 
 /// <summary>The sponsor's invoice for the refund of a cancelled bounty.</summary>
-/// <param name="PaymentHash">Its hash (hex).</param>
+/// <param name="PaymentHash">Its hash.</param>
 /// <param name="Bolt11">The invoice.</param>
 /// <param name="AmountSat">Its amount.</param>
 /// <param name="MaxFeeSat">Most routing fee the coordinator pays on top.</param>
 [GenerateSerializer, Immutable, Alias("l402.RefundRequest")]
-public sealed record RefundRequest(string PaymentHash, string Bolt11, long AmountSat, long MaxFeeSat);
+public sealed record RefundRequest(PaymentHash PaymentHash, string Bolt11, Sats AmountSat, Sats MaxFeeSat);
 
 /// <summary>How a cancel went.</summary>
 [GenerateSerializer, Alias("l402.CancelOutcome")]
@@ -98,4 +100,4 @@ public enum CancelOutcome
 /// <param name="RefundSat">The refund (what was left).</param>
 /// <param name="PaymentHash">The refund invoice's hash, when one is paid.</param>
 [GenerateSerializer, Immutable, Alias("l402.CancelResult")]
-public sealed record CancelResult(CancelOutcome Outcome, long RefundSat, string? PaymentHash);
+public sealed record CancelResult(CancelOutcome Outcome, Sats RefundSat, PaymentHash? PaymentHash);

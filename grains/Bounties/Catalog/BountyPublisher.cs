@@ -8,9 +8,9 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// <summary>A posted bounty: its id, the funding invoice to pay, and the held-out commitment.</summary>
 /// <param name="Id">The bounty id (<c>b-</c> and 16 hex).</param>
 /// <param name="FundingInvoice">BOLT11 for exactly the pool.</param>
-/// <param name="FundingPaymentHash">Its hash (hex).</param>
+/// <param name="FundingPaymentHash">Its hash.</param>
 /// <param name="HeldOutSha256">SHA-256 of the held-out archive bytes.</param>
-public sealed record PostedBounty(string Id, string FundingInvoice, string FundingPaymentHash, string HeldOutSha256);
+public sealed record PostedBounty(string Id, string FundingInvoice, PaymentHash FundingPaymentHash, string HeldOutSha256);
 
 /// <summary>
 /// Posts a bounty whose terms and archives were already checked: stores both archives as blobs
@@ -36,10 +36,10 @@ public sealed class BountyPublisher(IGrainFactory grains, IBlobStore blobs, ILig
         var holdback = holdbackArchive is null ? null : await PutAsync(holdbackArchive, cancellationToken);
         var heldOutSha = Convert.ToHexStringLower(SHA256.HashData(heldOutArchive));
         var invoice = await node.CreateInvoiceAsync(
-            new CreateInvoiceRequest(new Sats(terms.TotalSat).ToMilliSats(), $"l402train bounty {id}: {Shorten(terms.Title)}", rules.FundingInvoiceExpiry),
+            new CreateInvoiceRequest(terms.TotalSat.ToMilliSats(), $"l402train bounty {id}: {Shorten(terms.Title)}", rules.FundingInvoiceExpiry),
             cancellationToken);
-        var hash = invoice.Hash.ToHex();
-        await grains.GetGrain<IInvoiceGrain>(hash).TrackAsync(InvoiceDirection.Incoming, InvoicePurpose.BountyFunding, terms.TotalSat, MoneyState.Open, $"{BountyGrain.OwnerKind}/{id}");
+        var hash = invoice.Hash;
+        await grains.GetGrain<IInvoiceGrain>(hash.ToHex()).TrackAsync(InvoiceDirection.Incoming, InvoicePurpose.BountyFunding, terms.TotalSat, MoneyState.Open, $"{BountyGrain.OwnerKind}/{id}");
         await grains.GetGrain<IBountyGrain>(id).CreateAsync(
             new NewBounty(terms, baseline, heldOut, heldOutSha, hash, invoice.PaymentRequest, invoice.ExpiresAt, rules.CoordinatorFeePct) { HoldbackBlob = holdback });
         await grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).AddAsync(id);

@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Bounties.Catalog;
 
 /// <summary>What the gateway hands the bounty grain when a sponsor posts a bounty.</summary>
@@ -15,7 +17,7 @@ public sealed record NewBounty(
     string BaselineBlob,
     string HeldOutBlob,
     string HeldOutSha256,
-    string FundingPaymentHash,
+    PaymentHash FundingPaymentHash,
     string FundingInvoice,
     DateTimeOffset FundingExpiresAt,
     decimal CoordinatorFeePct)
@@ -67,8 +69,8 @@ public sealed record DiffClaim(string DiffHash, string SubmissionId, int? Commit
 [GenerateSerializer, Immutable, Alias("l402.LeaderboardEntry")]
 public sealed record LeaderboardEntry(
     string SubmissionId, string Agent, int Version, double PublicScore, double HeldOutScore, double Improvement,
-    long RewardSat, long FeeSat, DateTimeOffset AcceptedAt, string TreeBlob, bool Paid = false,
-    long HoldbackSat = 0, DateTimeOffset? HoldbackDueAt = null, HoldbackStatus Holdback = HoldbackStatus.None);
+    Sats RewardSat, Sats FeeSat, DateTimeOffset AcceptedAt, string TreeBlob, bool Paid = false,
+    Sats HoldbackSat = default, DateTimeOffset? HoldbackDueAt = null, HoldbackStatus Holdback = HoldbackStatus.None);
 
 /// <summary>Where the temporal holdback of an accepted submission stands (the wire's <c>holdback</c>, snake_case).</summary>
 [GenerateSerializer, Alias("l402.HoldbackStatus")]
@@ -94,7 +96,7 @@ public enum HoldbackStatus
 /// <param name="Status">Paying, paid or failed (a failed refund may be claimed again with a new invoice).</param>
 /// <param name="Failure">Why the last attempt failed.</param>
 [GenerateSerializer, Immutable, Alias("l402.SponsorRefund")]
-public sealed record SponsorRefund(string? PaymentHash, long AmountSat, RefundStatus Status, string? Failure = null);
+public sealed record SponsorRefund(PaymentHash? PaymentHash, Sats AmountSat, RefundStatus Status, string? Failure = null);
 
 /// <summary>Where a sponsor refund stands.</summary>
 [GenerateSerializer, Alias("l402.RefundStatus")]
@@ -164,7 +166,7 @@ public sealed record BountyState
 
     /// <summary>The money.</summary>
     [Id(12)]
-    public BountyPool Pool { get; init; } = new(0);
+    public BountyPool Pool { get; init; } = new(Sats.Zero);
 
     /// <summary>Accepted submissions in merge order.</summary>
     [Id(13)]

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Bounties.Diffs;
 using L402Train.Bounties.Improvers;
 using L402Train.Bounties.Sandbox;
@@ -30,7 +31,7 @@ public sealed record BountyTerms(
     IReadOnlyList<string> TargetGlobs,
     IReadOnlyList<string> ForbiddenPatterns,
     long MaxDiffBytes,
-    long TotalSat,
+    Sats TotalSat,
     DateTimeOffset Deadline,
     long RateSatPerUnit,
     double MinImprovement,

@@ -26,7 +26,7 @@ public sealed class UnfundedBountySweep(IGrainStore store) : IRetentionSweep
             // which is harmless (unfunded), never a listed bounty without its row.
             await index.RemoveAsync(id);
             if (await store.DeleteStateAsync(new GrainStateId("bounty", id, "bounty"), cancellationToken)) deleted++;
-            if (state.Posted is { } posted && await store.DeleteStateAsync(new GrainStateId("invoice", posted.FundingPaymentHash, "invoice"), cancellationToken)) deleted++;
+            if (state.Posted is { } posted && await store.DeleteStateAsync(new GrainStateId("invoice", posted.FundingPaymentHash.ToHex(), "invoice"), cancellationToken)) deleted++;
         }
         return deleted;
     }

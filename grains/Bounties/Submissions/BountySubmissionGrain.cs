@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
@@ -28,7 +29,7 @@ public interface IBountySubmissionGrain : IDepositOwner, IRewardOwner
     /// Queues payment of a claim invoice for exactly what is claimable now (<see cref="BountySubmissionState.ClaimableSat"/>):
     /// the reward less the fee and the holdback, then, once released, the holdback.
     /// </summary>
-    Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat);
+    Task<ClaimOutcome> ClaimAsync(PaymentHash paymentHash, string bolt11, Sats amountSat, Sats maxFeeSat);
 
     /// <summary>
     /// Records the holdback re-evaluation's outcome once and tells the bounty (released: owed; else forfeited to the pool).
@@ -110,10 +111,10 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
             var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.BountyDeposit, arrival.DepositSat, OwnerKind, id);
             EnqueueJob(deposit.ToRequest(forfeit: verdict.Deposit == DepositAction.Forfeit));
         }
-        var reward = merge?.RewardSat ?? 0;
-        var fee = merge?.FeeSat ?? 0;
-        var held = merge?.HoldbackSat ?? 0;
-        if (held > 0)
+        var reward = merge?.RewardSat ?? Sats.Zero;
+        var fee = merge?.FeeSat ?? Sats.Zero;
+        var held = merge?.HoldbackSat ?? Sats.Zero;
+        if (held > Sats.Zero)
             EnqueueJob(BountyJobTypes.Holdback, id, new BountySubmissionJob(id), merge!.HoldbackDueAt);
         submission.State = State with
         {
@@ -124,8 +125,8 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
                 DepositAction.Forfeit => DepositStatus.Forfeiting,
                 _ => DepositStatus.Refunded,
             },
-            RewardSat = reward, FeeSat = fee, Reward = reward - fee - held > 0 ? RewardStatus.Owed : RewardStatus.None,
-            HoldbackSat = held, Holdback = held > 0 ? HoldbackStatus.Held : HoldbackStatus.None, HoldbackDueAt = merge?.HoldbackDueAt,
+            RewardSat = reward, FeeSat = fee, Reward = reward - fee - held > Sats.Zero ? RewardStatus.Owed : RewardStatus.None,
+            HoldbackSat = held, Holdback = held > Sats.Zero ? HoldbackStatus.Held : HoldbackStatus.None, HoldbackDueAt = merge?.HoldbackDueAt,
         };
         await submission.WriteStateAsync();
         BountyMetrics.Decided(verdict.Reason, reward);
@@ -133,10 +134,10 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     }
 
     /// <inheritdoc/>
-    public async Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat)
+    public async Task<ClaimOutcome> ClaimAsync(PaymentHash paymentHash, string bolt11, Sats amountSat, Sats maxFeeSat)
     {
         if (State.Verdict is null) return ClaimOutcome.NotDecided;
-        if (State.PayoutSat <= 0) return ClaimOutcome.NothingOwed;
+        if (State.PayoutSat == Sats.Zero) return ClaimOutcome.NothingOwed;
         var id = GetPrimaryKeyString();
         if (State.Reward is RewardStatus.Paid or RewardStatus.Paying && State.ClaimPaymentHash == paymentHash) return ClaimOutcome.AlreadyClaimed;
         if (State.Reward == RewardStatus.Paying) return ClaimOutcome.OtherClaimInFlight;
@@ -180,7 +181,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     }
 
     /// <inheritdoc/>
-    public async Task DepositResolvedAsync(string paymentHash, DepositResolution resolution)
+    public async Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution)
     {
         if (State.DepositResolvedAt is not null) return;
         submission.State = State with
@@ -192,7 +193,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     }
 
     /// <inheritdoc/>
-    public async Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat)
+    public async Task RewardPaidAsync(PaymentHash paymentHash, Sats amountSat, Sats feeSat)
     {
         if (State.Received is not { } arrival) return;
         if (paymentHash == State.HoldbackPaymentHash)
@@ -215,7 +216,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     }
 
     /// <inheritdoc/>
-    public async Task RewardFailedAsync(string paymentHash, string reason)
+    public async Task RewardFailedAsync(PaymentHash paymentHash, string reason)
     {
         if (State.Holdback == HoldbackStatus.Paying && State.HoldbackPaymentHash == paymentHash)
         {

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Training;
 
 namespace L402Train.Grains.Bounties.Submissions;
@@ -11,13 +12,13 @@ namespace L402Train.Grains.Bounties.Submissions;
 /// <param name="DiffBytes">UTF-8 size of the diff.</param>
 /// <param name="ClaimedScore">The score the agent claims (informational).</param>
 /// <param name="Commitment">The commitment the nonce reveals (<c>sha256(diff ‖ nonce)</c>), when a nonce was sent.</param>
-/// <param name="PaymentHash">The deposit hold invoice's hash (hex) = the submission id.</param>
+/// <param name="PaymentHash">The deposit hold invoice's hash; its hex is the submission id.</param>
 /// <param name="TokenIdHex">The L402 token id the deposit preimage derives from.</param>
 /// <param name="DepositSat">The deposit.</param>
 [GenerateSerializer, Immutable, Alias("l402.NewBountySubmission")]
 public sealed record NewBountySubmission(
     string BountyId, string Agent, int BaseVersion, string? DiffBlob, string? DiffHash, long DiffBytes, double? ClaimedScore,
-    string? Commitment, string PaymentHash, string TokenIdHex, long DepositSat);
+    string? Commitment, PaymentHash PaymentHash, string TokenIdHex, Sats DepositSat);
 
 /// <summary>A bounty submission.</summary>
 [GenerateSerializer, Alias("l402.BountySubmissionState")]
@@ -65,11 +66,11 @@ public sealed record BountySubmissionState
 
     /// <summary>The reward granted, fee included.</summary>
     [Id(10)]
-    public long RewardSat { get; init; }
+    public Sats RewardSat { get; init; }
 
     /// <summary>The coordinator's fee out of the reward; the agent claims <c>RewardSat − FeeSat</c>.</summary>
     [Id(11)]
-    public long FeeSat { get; init; }
+    public Sats FeeSat { get; init; }
 
     /// <summary>The reward's status.</summary>
     [Id(12)]
@@ -77,7 +78,7 @@ public sealed record BountySubmissionState
 
     /// <summary>The claim invoice being paid.</summary>
     [Id(13)]
-    public string? ClaimPaymentHash { get; init; }
+    public PaymentHash? ClaimPaymentHash { get; init; }
 
     /// <summary>Why the last claim payment failed.</summary>
     [Id(14)]
@@ -89,7 +90,7 @@ public sealed record BountySubmissionState
 
     /// <summary>The part of <see cref="PayoutSat"/> held back until the re-evaluation on a fresh held-out slice.</summary>
     [Id(16)]
-    public long HoldbackSat { get; init; }
+    public Sats HoldbackSat { get; init; }
 
     /// <summary>Where the holdback stands.</summary>
     [Id(17)]
@@ -101,7 +102,7 @@ public sealed record BountySubmissionState
 
     /// <summary>The invoice the holdback is being (or was) paid to.</summary>
     [Id(19)]
-    public string? HoldbackPaymentHash { get; init; }
+    public PaymentHash? HoldbackPaymentHash { get; init; }
 
     /// <summary>The re-evaluation's figures in a sentence (the sponsor's; agents see only the outcome).</summary>
     [Id(20)]
@@ -116,14 +117,17 @@ public sealed record BountySubmissionState
     public string? HoldbackClaimFailure { get; init; }
 
     /// <summary>What the agent is paid in all: the reward less the fee (the holdback included).</summary>
-    public long PayoutSat => RewardSat - FeeSat;
+    [System.Text.Json.Serialization.JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
+    public Sats PayoutSat => RewardSat - FeeSat;
 
     /// <summary>What the first claim pays: the payout less the holdback.</summary>
-    public long FirstClaimSat => PayoutSat - HoldbackSat;
+    [System.Text.Json.Serialization.JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
+    public Sats FirstClaimSat => PayoutSat - HoldbackSat;
 
     /// <summary>What the next claim must be for: the first part while it is owed, then the released holdback; 0 when nothing is claimable now.</summary>
-    public long ClaimableSat =>
+    [System.Text.Json.Serialization.JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
+    public Sats ClaimableSat =>
         Reward is RewardStatus.Owed or RewardStatus.Paying ? FirstClaimSat
         : Holdback is L402Train.Grains.Bounties.Catalog.HoldbackStatus.Released or L402Train.Grains.Bounties.Catalog.HoldbackStatus.Paying ? HoldbackSat
-        : 0;
+        : Sats.Zero;
 }

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Text;
 using L402Train.Bounties.Commitments;
 using L402Train.Runtime;
@@ -18,7 +19,7 @@ public static class SubmissionIntake
 {
     /// <summary>The arrival record for <paramref name="request"/> paid by the deposit <paramref name="paymentHash"/>.</summary>
     public static async Task<NewBountySubmission> PrepareAsync(
-        IBlobStore blobs, SubmissionRequest request, string paymentHash, string tokenIdHex, long depositSat, CancellationToken cancellationToken = default)
+        IBlobStore blobs, SubmissionRequest request, PaymentHash paymentHash, string tokenIdHex, Sats depositSat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(request);

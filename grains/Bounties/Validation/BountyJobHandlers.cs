@@ -20,7 +20,7 @@ public sealed class WatchFundingHandler(ILightningNode node) : IJobHandler
         var grain = job.Grains.GetGrain<IBountyGrain>(id);
         var bounty = await grain.GetAsync();
         if (bounty.Posted is not { } posted || bounty.Status != BountyStatus.AwaitingFunding) return;
-        var invoice = await node.LookupInvoiceAsync(PaymentHash.FromHex(posted.FundingPaymentHash), cancellationToken)
+        var invoice = await node.LookupInvoiceAsync(posted.FundingPaymentHash, cancellationToken)
             ?? throw new InvalidOperationException($"The node does not know the funding invoice of bounty {id}.");
         var observation = invoice.State switch
         {
@@ -31,10 +31,10 @@ public sealed class WatchFundingHandler(ILightningNode node) : IJobHandler
         };
         if (observation != FundingObservation.Unpaid)
         {
-            var tracked = job.Grains.GetGrain<IInvoiceGrain>(posted.FundingPaymentHash);
+            var tracked = job.Grains.GetGrain<IInvoiceGrain>(posted.FundingPaymentHash.ToHex());
             await tracked.TrackAsync(InvoiceDirection.Incoming, InvoicePurpose.BountyFunding, posted.Terms.TotalSat, MoneyState.Open, $"{BountyGrain.OwnerKind}/{id}");
-            if (observation == FundingObservation.Settled) await tracked.RecordAsync(MoneyState.Settled, invoice.AmountPaid.ToSatsFloor().Value);
-            else await tracked.RecordAsync(MoneyState.Canceled, 0);
+            if (observation == FundingObservation.Settled) await tracked.RecordAsync(MoneyState.Settled, invoice.AmountPaid.ToSatsFloor());
+            else await tracked.RecordAsync(MoneyState.Canceled, Sats.Zero);
         }
         await grain.FundingCheckedAsync(observation);
     }

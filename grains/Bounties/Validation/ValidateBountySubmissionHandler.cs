@@ -46,7 +46,7 @@ public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation,
                 PublicScores: [merged.PublicScore], HeldOutScores: [merged.HeldOutScore], Improvement: merged.Improvement, TreeBlob: merged.TreeBlob);
         }
 
-        var deposit = await node.LookupInvoiceAsync(PaymentHash.FromHex(arrival.PaymentHash), cancellationToken);
+        var deposit = await node.LookupInvoiceAsync(arrival.PaymentHash, cancellationToken);
         if (deposit is null || deposit.State == InvoiceState.Canceled)
             return BountyVerdict.Rejected(BountyVerdictReason.DepositExpired, "the deposit's hold invoice was cancelled before validation finished; it has been refunded");
         if (bounty.Status != BountyStatus.Active)

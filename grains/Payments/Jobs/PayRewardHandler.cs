@@ -16,8 +16,8 @@ public sealed class PayRewardHandler(ILightningNode node, PaymentOwners owners) 
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
         var reward = job.Payload<RewardJob>();
-        var hash = PaymentHash.FromHex(reward.PaymentHash);
-        var tracked = job.Grains.GetGrain<IInvoiceGrain>(reward.PaymentHash);
+        var hash = reward.PaymentHash;
+        var tracked = job.Grains.GetGrain<IInvoiceGrain>(hash.ToHex());
         await tracked.TrackAsync(InvoiceDirection.Outgoing, reward.Purpose, reward.AmountSat, MoneyState.Paying, reward.Owner);
         var owner = owners.Reward(job.Grains, reward.OwnerKind, reward.OwnerKey);
 
@@ -28,15 +28,15 @@ public sealed class PayRewardHandler(ILightningNode node, PaymentOwners owners) 
         {
             await tracked.RecordAsync(MoneyState.Paying, reward.AmountSat);
             payment = await node.PayAsync(
-                new PaymentRequest(reward.Bolt11, new Sats(reward.MaxFeeSat).ToMilliSats(), PaymentTimeout), cancellationToken);
+                new PaymentRequest(reward.Bolt11, reward.MaxFeeSat.ToMilliSats(), PaymentTimeout), cancellationToken);
         }
 
         MoneyMetrics.JobAnswered("pay", job.Time.GetUtcNow() - job.Job.RunAt);
         if (payment.Status == PaymentStatus.Succeeded)
         {
-            var fee = (long)Math.Ceiling(payment.Fee.Value / 1000.0);
-            await tracked.RecordAsync(MoneyState.Paid, payment.Amount.ToSatsFloor().Value, fee);
-            await owner.RewardPaidAsync(reward.PaymentHash, payment.Amount.ToSatsFloor().Value, fee);
+            var fee = new Sats((long)Math.Ceiling(payment.Fee.Value / 1000.0));
+            await tracked.RecordAsync(MoneyState.Paid, payment.Amount.ToSatsFloor(), fee);
+            await owner.RewardPaidAsync(reward.PaymentHash, payment.Amount.ToSatsFloor(), fee);
         }
         else
         {

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Payments;
@@ -16,34 +17,34 @@ public static class PaymentJobTypes
 }
 
 /// <summary>Payload of a deposit job.</summary>
-/// <param name="PaymentHash">The hold invoice's hash (hex).</param>
+/// <param name="PaymentHash">The hold invoice's hash.</param>
 /// <param name="TokenIdHex">The L402 token id the deposit preimage derives from.</param>
 /// <param name="Purpose">What the deposit was for.</param>
 /// <param name="AmountSat">The deposit.</param>
 /// <param name="OwnerKind">Owner kind (see <see cref="PaymentOwners"/>).</param>
 /// <param name="OwnerKey">Owner grain key.</param>
-public sealed record DepositJob(string PaymentHash, string TokenIdHex, InvoicePurpose Purpose, long AmountSat, string OwnerKind, string OwnerKey)
+public sealed record DepositJob(PaymentHash PaymentHash, string TokenIdHex, InvoicePurpose Purpose, Sats AmountSat, string OwnerKind, string OwnerKey)
 {
     /// <summary>The job request for settling (forfeit) or cancelling (refund) this deposit.</summary>
     public JobRequest ToRequest(bool forfeit) =>
-        JobRequest.Create(forfeit ? PaymentJobTypes.SettleDeposit : PaymentJobTypes.CancelDeposit, PaymentHash, this, null, GrainJson.Options);
+        JobRequest.Create(forfeit ? PaymentJobTypes.SettleDeposit : PaymentJobTypes.CancelDeposit, PaymentHash.ToHex(), this, null, GrainJson.Options);
 
     /// <summary>The owner reference stored on the invoice record.</summary>
     public string Owner => $"{OwnerKind}/{OwnerKey}";
 }
 
 /// <summary>Payload of a reward payment job.</summary>
-/// <param name="PaymentHash">The claim invoice's hash (hex).</param>
+/// <param name="PaymentHash">The claim invoice's hash.</param>
 /// <param name="Bolt11">The claim invoice.</param>
 /// <param name="AmountSat">The reward.</param>
 /// <param name="MaxFeeSat">The most routing fee the coordinator pays on top.</param>
 /// <param name="Purpose">Training reward or bounty payout.</param>
 /// <param name="OwnerKind">Owner kind.</param>
 /// <param name="OwnerKey">Owner grain key.</param>
-public sealed record RewardJob(string PaymentHash, string Bolt11, long AmountSat, long MaxFeeSat, InvoicePurpose Purpose, string OwnerKind, string OwnerKey)
+public sealed record RewardJob(PaymentHash PaymentHash, string Bolt11, Sats AmountSat, Sats MaxFeeSat, InvoicePurpose Purpose, string OwnerKind, string OwnerKey)
 {
     /// <summary>The job request.</summary>
-    public JobRequest ToRequest() => JobRequest.Create(PaymentJobTypes.PayReward, PaymentHash, this, null, GrainJson.Options);
+    public JobRequest ToRequest() => JobRequest.Create(PaymentJobTypes.PayReward, PaymentHash.ToHex(), this, null, GrainJson.Options);
 
     /// <summary>The owner reference stored on the invoice record.</summary>
     public string Owner => $"{OwnerKind}/{OwnerKey}";

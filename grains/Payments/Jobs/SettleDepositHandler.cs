@@ -15,8 +15,8 @@ public sealed class SettleDepositHandler(ILightningNode node, IDepositPreimages 
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
         var deposit = job.Payload<DepositJob>();
-        var hash = PaymentHash.FromHex(deposit.PaymentHash);
-        var tracked = job.Grains.GetGrain<IInvoiceGrain>(deposit.PaymentHash);
+        var hash = deposit.PaymentHash;
+        var tracked = job.Grains.GetGrain<IInvoiceGrain>(hash.ToHex());
         await tracked.TrackAsync(InvoiceDirection.Incoming, deposit.Purpose, deposit.AmountSat, MoneyState.Held, deposit.Owner);
         var invoice = await node.LookupInvoiceAsync(hash, cancellationToken)
             ?? throw new InvalidOperationException($"The node does not know deposit invoice {deposit.PaymentHash}.");
@@ -25,24 +25,24 @@ public sealed class SettleDepositHandler(ILightningNode node, IDepositPreimages 
         switch (invoice.State)
         {
             case InvoiceState.Settled:
-                await tracked.RecordAsync(MoneyState.Settled, invoice.AmountPaid.ToSatsFloor().Value);
+                await tracked.RecordAsync(MoneyState.Settled, invoice.AmountPaid.ToSatsFloor());
                 resolution = DepositResolution.Forfeited;
                 break;
             case InvoiceState.Canceled:
-                await tracked.RecordAsync(MoneyState.Canceled, 0);
+                await tracked.RecordAsync(MoneyState.Canceled, Sats.Zero);
                 resolution = DepositResolution.ExpiredBeforeSettle;
                 break;
             case InvoiceState.Accepted:
                 var preimage = preimages.ForToken(deposit.TokenIdHex)
                     ?? throw new InvalidOperationException($"No key can derive the preimage of deposit {deposit.PaymentHash} (token {deposit.TokenIdHex}).");
                 await node.SettleInvoiceAsync(preimage, cancellationToken);
-                await tracked.RecordAsync(MoneyState.Settled, invoice.AmountPaid.ToSatsFloor().Value);
+                await tracked.RecordAsync(MoneyState.Settled, invoice.AmountPaid.ToSatsFloor());
                 resolution = DepositResolution.Forfeited;
                 break;
             default:
                 // Never paid: nothing to keep; close it so it cannot be paid later.
                 await node.CancelInvoiceAsync(hash, cancellationToken);
-                await tracked.RecordAsync(MoneyState.Canceled, 0);
+                await tracked.RecordAsync(MoneyState.Canceled, Sats.Zero);
                 resolution = DepositResolution.ExpiredBeforeSettle;
                 break;
         }

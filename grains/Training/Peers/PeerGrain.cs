@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Training;
@@ -16,19 +17,19 @@ public sealed record PeerState
 
     /// <summary>Deposits paid in.</summary>
     [Id(2)]
-    public long DepositsSat { get; init; }
+    public Sats DepositsSat { get; init; }
 
     /// <summary>Deposits forfeited.</summary>
     [Id(3)]
-    public long ForfeitedSat { get; init; }
+    public Sats ForfeitedSat { get; init; }
 
     /// <summary>Rewards granted.</summary>
     [Id(4)]
-    public long RewardsOwedSat { get; init; }
+    public Sats RewardsOwedSat { get; init; }
 
     /// <summary>Rewards paid.</summary>
     [Id(5)]
-    public long RewardsPaidSat { get; init; }
+    public Sats RewardsPaidSat { get; init; }
 
     /// <summary>Event keys already applied (callers deliver at least once).</summary>
     [Id(6)]
@@ -46,16 +47,16 @@ public interface IPeerGrain : IGrainWithStringKey
     Task<PeerState> GetAsync();
 
     /// <summary>A submission arrived (idempotent by id).</summary>
-    Task SubmittedAsync(string submissionId, long depositSat);
+    Task SubmittedAsync(string submissionId, Sats depositSat);
 
     /// <summary>A verdict was recorded (idempotent: counts once per submission).</summary>
-    Task DecidedAsync(string submissionId, VerdictReason reason, long rewardSat);
+    Task DecidedAsync(string submissionId, VerdictReason reason, Sats rewardSat);
 
     /// <summary>A deposit was forfeited.</summary>
-    Task ForfeitedAsync(string submissionId, long depositSat);
+    Task ForfeitedAsync(string submissionId, Sats depositSat);
 
     /// <summary>A reward was paid.</summary>
-    Task RewardPaidAsync(string submissionId, long amountSat);
+    Task RewardPaidAsync(string submissionId, Sats amountSat);
 }
 
 /// <inheritdoc cref="IPeerGrain"/>
@@ -66,11 +67,11 @@ public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerSta
     public Task<PeerState> GetAsync() => Task.FromResult(peer.State);
 
     /// <inheritdoc/>
-    public Task SubmittedAsync(string submissionId, long depositSat) =>
+    public Task SubmittedAsync(string submissionId, Sats depositSat) =>
         Once($"submitted:{submissionId}", s => s with { Submissions = [.. s.Submissions, submissionId], DepositsSat = s.DepositsSat + depositSat });
 
     /// <inheritdoc/>
-    public Task DecidedAsync(string submissionId, VerdictReason reason, long rewardSat) =>
+    public Task DecidedAsync(string submissionId, VerdictReason reason, Sats rewardSat) =>
         Once($"decided:{submissionId}", s =>
         {
             var verdicts = new Dictionary<VerdictReason, int>(s.Verdicts);
@@ -79,11 +80,11 @@ public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerSta
         });
 
     /// <inheritdoc/>
-    public Task ForfeitedAsync(string submissionId, long depositSat) =>
+    public Task ForfeitedAsync(string submissionId, Sats depositSat) =>
         Once($"forfeited:{submissionId}", s => s with { ForfeitedSat = s.ForfeitedSat + depositSat });
 
     /// <inheritdoc/>
-    public Task RewardPaidAsync(string submissionId, long amountSat) =>
+    public Task RewardPaidAsync(string submissionId, Sats amountSat) =>
         Once($"paid:{submissionId}", s => s with { RewardsPaidSat = s.RewardsPaidSat + amountSat });
 
     // Jobs retry, so each event is applied once by its key, in the same write as its effect.

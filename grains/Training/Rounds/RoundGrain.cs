@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Runtime;
 
 namespace L402Train.Grains.Training;
@@ -19,7 +20,7 @@ public interface IRoundGrain : IGrainWithIntegerKey
     Task<double[]> SetBeforeLossesAsync(double[] losses);
 
     /// <summary>Records a verdict and grants its reward from what is left of the budget; returns the reward.</summary>
-    Task<long> RecordVerdictAsync(string submissionId, SubmissionVerdict verdict);
+    Task<Sats> RecordVerdictAsync(string submissionId, SubmissionVerdict verdict);
 
     /// <summary>Stops accepting (deadline or quota) and schedules aggregation. Idempotent.</summary>
     Task CloseAsync();
@@ -59,7 +60,7 @@ public sealed class RoundGrain([PersistentState("round")] IPersistentState<Round
         {
             if (state.Status != RoundStatus.Open)
                 return new RoundAdmission(0, false, state.BaseVersion, null, []);
-            var entry = new RoundEntry(submissionId, peerId, state.Submissions.Count + 1, contentHash, null, 0, 0);
+            var entry = new RoundEntry(submissionId, peerId, state.Submissions.Count + 1, contentHash, null, 0, Sats.Zero);
             round.State = state = state with { Submissions = [.. state.Submissions, entry] };
             await round.WriteStateAsync();
             existing = state.Submissions.Count - 1;
@@ -80,7 +81,7 @@ public sealed class RoundGrain([PersistentState("round")] IPersistentState<Round
     }
 
     /// <inheritdoc/>
-    public async Task<long> RecordVerdictAsync(string submissionId, SubmissionVerdict verdict)
+    public async Task<Sats> RecordVerdictAsync(string submissionId, SubmissionVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
         var state = round.State;
@@ -89,7 +90,7 @@ public sealed class RoundGrain([PersistentState("round")] IPersistentState<Round
         var entry = state.Submissions[index];
         if (entry.Reason is not null) return entry.RewardSat;
 
-        var reward = SignificanceGate.Reward(verdict, schedule, schedule.RoundBudgetSat - state.RewardsGrantedSat);
+        var reward = new Sats(SignificanceGate.Reward(verdict, schedule, schedule.RoundBudgetSat - state.RewardsGrantedSat.Value));
         var submissions = state.Submissions.ToList();
         submissions[index] = entry with { Reason = verdict.Reason, Score = verdict.Score, RewardSat = reward };
         state = state with { Submissions = submissions, RewardsGrantedSat = state.RewardsGrantedSat + reward };

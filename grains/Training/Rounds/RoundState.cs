@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Training;
 
 /// <summary>Where a round is in its life.</summary>
@@ -21,7 +23,7 @@ public enum RoundStatus
 /// <param name="Score">The verdict's score.</param>
 /// <param name="RewardSat">Reward granted from the round budget.</param>
 [GenerateSerializer, Immutable, Alias("l402.RoundEntry")]
-public sealed record RoundEntry(string Id, string PeerId, int Sequence, string ContentHash, VerdictReason? Reason, double Score, long RewardSat);
+public sealed record RoundEntry(string Id, string PeerId, int Sequence, string ContentHash, VerdictReason? Reason, double Score, Sats RewardSat);
 
 /// <summary>A training round.</summary>
 [GenerateSerializer, Alias("l402.RoundState")]
@@ -69,7 +71,7 @@ public sealed record RoundState
 
     /// <summary>Rewards granted so far, within the round budget.</summary>
     [Id(10)]
-    public long RewardsGrantedSat { get; init; }
+    public Sats RewardsGrantedSat { get; init; }
 
     /// <summary>The version aggregation produced.</summary>
     [Id(11)]

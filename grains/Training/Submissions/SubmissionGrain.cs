@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Payments;
 using L402Train.Runtime;
 
@@ -17,14 +18,14 @@ public interface ISubmissionGrain : IDepositOwner, IRewardOwner
     Task<SubmissionState> RecordVerdictAsync(SubmissionVerdict verdict, double validationCpuMs);
 
     /// <summary>Queues payment of a claim invoice for exactly the reward owed.</summary>
-    Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat);
+    Task<ClaimOutcome> ClaimAsync(PaymentHash paymentHash, string bolt11, Sats amountSat, Sats maxFeeSat);
 
     /// <summary>
     /// A paid upload the gateway refused before filing it (empty or over the size limit): no
     /// validator spent anything, so the deposit is refunded at once instead of staying held
     /// until its HTLC expires. Idempotent; does nothing once the id is filed.
     /// </summary>
-    Task RefuseAsync(string tokenIdHex, long depositSat, string reason);
+    Task RefuseAsync(string tokenIdHex, Sats depositSat, string reason);
 }
 
 /// <inheritdoc cref="ISubmissionGrain"/>
@@ -64,7 +65,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         if (state.Verdict is not null) return state;
 
         var id = GetPrimaryKeyString();
-        long reward = 0;
+        var reward = Sats.Zero;
         if (state.Sequence > 0)
             reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round).RecordVerdictAsync(id, verdict);
         var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.GradientDeposit, arrival.DepositSat, OwnerKind, id);
@@ -79,7 +80,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         {
             Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), ValidationCpuMs = validationCpuMs, Deposit = depositStatus,
             DepositExpired = verdict.Reason == VerdictReason.DepositExpired,
-            RewardSat = reward, Reward = reward > 0 ? RewardStatus.Owed : RewardStatus.None,
+            RewardSat = reward, Reward = reward > Sats.Zero ? RewardStatus.Owed : RewardStatus.None,
         };
         await submission.WriteStateAsync();
         TrainingMetrics.Decided(verdict.Reason, reward);
@@ -88,11 +89,11 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     }
 
     /// <inheritdoc/>
-    public async Task<ClaimOutcome> ClaimAsync(string paymentHash, string bolt11, long amountSat, long maxFeeSat)
+    public async Task<ClaimOutcome> ClaimAsync(PaymentHash paymentHash, string bolt11, Sats amountSat, Sats maxFeeSat)
     {
         var state = submission.State;
         if (state.Verdict is null) return ClaimOutcome.NotDecided;
-        if (state.RewardSat <= 0) return ClaimOutcome.NothingOwed;
+        if (state.RewardSat == Sats.Zero) return ClaimOutcome.NothingOwed;
         if (state.Reward is RewardStatus.Paid or RewardStatus.Paying)
             return state.ClaimPaymentHash == paymentHash ? ClaimOutcome.AlreadyClaimed : ClaimOutcome.OtherClaimInFlight;
         if (amountSat != state.RewardSat) return ClaimOutcome.WrongAmount;
@@ -105,17 +106,17 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     }
 
     /// <inheritdoc/>
-    public async Task RefuseAsync(string tokenIdHex, long depositSat, string reason)
+    public async Task RefuseAsync(string tokenIdHex, Sats depositSat, string reason)
     {
         if (submission.RecordExists) return;
         var id = GetPrimaryKeyString();
-        EnqueueJob(new DepositJob(id, tokenIdHex, InvoicePurpose.GradientDeposit, depositSat, OwnerKind, id).ToRequest(forfeit: false));
+        EnqueueJob(new DepositJob(PaymentHash.FromHex(id), tokenIdHex, InvoicePurpose.GradientDeposit, depositSat, OwnerKind, id).ToRequest(forfeit: false));
         submission.State = new SubmissionState { Refused = reason, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Refunding };
         await submission.WriteStateAsync();
     }
 
     /// <inheritdoc/>
-    public async Task DepositResolvedAsync(string paymentHash, DepositResolution resolution)
+    public async Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution)
     {
         var state = submission.State;
         if (state.Deposit is DepositStatus.Refunded or DepositStatus.Forfeited && state.DepositResolvedAt is not null) return;
@@ -132,7 +133,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     }
 
     /// <inheritdoc/>
-    public async Task RewardPaidAsync(string paymentHash, long amountSat, long feeSat)
+    public async Task RewardPaidAsync(PaymentHash paymentHash, Sats amountSat, Sats feeSat)
     {
         var state = submission.State;
         if (state.Reward == RewardStatus.Paid) return;
@@ -143,7 +144,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     }
 
     /// <inheritdoc/>
-    public async Task RewardFailedAsync(string paymentHash, string reason)
+    public async Task RewardFailedAsync(PaymentHash paymentHash, string reason)
     {
         var state = submission.State;
         if (state.Reward != RewardStatus.Paying || state.ClaimPaymentHash != paymentHash) return;

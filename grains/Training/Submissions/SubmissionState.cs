@@ -1,3 +1,5 @@
+using L402Train.Lightning;
+
 namespace L402Train.Grains.Training;
 
 /// <summary>Where a deposit stands.</summary>
@@ -37,13 +39,13 @@ public enum RewardStatus
 /// <param name="BlobHash">Where the payload is stored.</param>
 /// <param name="ContentHash">SHA-256 of the payload.</param>
 /// <param name="PayloadBytes">Payload size.</param>
-/// <param name="PaymentHash">The deposit hold invoice's hash (hex).</param>
+/// <param name="PaymentHash">The deposit hold invoice's hash.</param>
 /// <param name="TokenIdHex">The L402 token id (the deposit preimage derives from it).</param>
 /// <param name="DepositSat">The deposit.</param>
 [GenerateSerializer, Immutable, Alias("l402.NewSubmission")]
 public sealed record NewSubmission(
     string PeerId, int Round, int BaseVersion, string BlobHash, string ContentHash, long PayloadBytes,
-    string PaymentHash, string TokenIdHex, long DepositSat);
+    PaymentHash PaymentHash, string TokenIdHex, Sats DepositSat);
 
 /// <summary>A gradient submission.</summary>
 [GenerateSerializer, Alias("l402.SubmissionState")]
@@ -91,7 +93,7 @@ public sealed record SubmissionState
 
     /// <summary>The reward granted.</summary>
     [Id(10)]
-    public long RewardSat { get; init; }
+    public Sats RewardSat { get; init; }
 
     /// <summary>The reward's status.</summary>
     [Id(11)]
@@ -99,7 +101,7 @@ public sealed record SubmissionState
 
     /// <summary>The claim invoice being paid.</summary>
     [Id(12)]
-    public string? ClaimPaymentHash { get; init; }
+    public PaymentHash? ClaimPaymentHash { get; init; }
 
     /// <summary>Why the last claim payment failed.</summary>
     [Id(13)]

@@ -55,7 +55,7 @@ public sealed class ValidateSubmissionHandler(
 
     private async Task<SubmissionVerdict> DecideAsync(JobContext job, string id, NewSubmission arrival, CpuAccount cpu, CancellationToken cancellationToken)
     {
-        var deposit = await node.LookupInvoiceAsync(PaymentHash.FromHex(arrival.PaymentHash), cancellationToken);
+        var deposit = await node.LookupInvoiceAsync(arrival.PaymentHash, cancellationToken);
         if (deposit is null || deposit.State == InvoiceState.Canceled)
             return SubmissionVerdict.Rejected(VerdictReason.DepositExpired, "the deposit's hold invoice was cancelled before validation finished; it has been refunded");
 

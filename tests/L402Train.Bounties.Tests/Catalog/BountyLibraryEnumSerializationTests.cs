@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Bounties.Diffs;
 using L402Train.Bounties.Improvers;
 using L402Train.Grains.Bounties.Catalog;
@@ -39,7 +40,7 @@ public sealed class BountyLibraryEnumSerializationTests
     public void Terms_keep_their_metric_direction_through_the_orleans_serializer_and_copier(MetricDirection direction)
     {
         using var services = Services();
-        var terms = new BountyTerms("t", "d", "loss", direction, "./eval.sh", ["*.py"], [], 10_000, 1_000,
+        var terms = new BountyTerms("t", "d", "loss", direction, "./eval.sh", ["*.py"], [], 10_000, new Sats(1_000),
             DateTimeOffset.UnixEpoch.AddDays(1), 100, 0.01, 30, 256, 1);
 
         var read = services.GetRequiredService<Serializer>().Deserialize<BountyTerms>(services.GetRequiredService<Serializer>().SerializeToArray(terms))!;

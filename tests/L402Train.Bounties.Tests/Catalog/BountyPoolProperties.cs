@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using FsCheck;
 using FsCheck.Fluent;
 using L402Train.Grains.Bounties.Catalog;
@@ -13,17 +14,17 @@ public sealed class BountyPoolProperties
         var steps = Gen.ListOf(Gen.Choose(0, 30_000).Zip(Gen.Elements(true, false))).Select(l => l.ToArray());
         Prop.ForAll(Gen.Choose(1, 100_000).ToArbitrary(), steps.ToArbitrary(), Gen.Choose(0, 100).ToArbitrary(), (total, grants, feePct) =>
         {
-            var pool = new BountyPool(total);
+            var pool = new BountyPool(new Sats(total));
             foreach (var (earned, paid) in grants)
             {
-                var (next, reward, fee) = pool.Grant(earned, feePct);
-                if (reward > pool.RemainingSat || reward > earned || fee > reward || fee < 0) return false;
+                var (next, reward, fee) = pool.Grant(new Sats(earned), feePct);
+                if (reward > pool.RemainingSat || reward > new Sats(earned) || fee > reward) return false;
                 pool = paid ? next.Paid(reward - fee) : next;
             }
             pool = pool.RefundRemaining();
-            return pool.RemainingSat == 0
-                && pool.TotalSat == pool.PaidSat + pool.OwedSat + pool.FeesSat + pool.RefundedSat
-                && pool.PaidSat >= 0 && pool.OwedSat >= 0 && pool.RefundedSat >= 0;
+            // Sats are never negative (a step below zero throws), so exactness is the whole property.
+            return pool.RemainingSat == Sats.Zero
+                && pool.TotalSat == pool.PaidSat + pool.OwedSat + pool.FeesSat + pool.RefundedSat;
         }).QuickCheckThrowOnFailure();
     }
 
@@ -35,12 +36,12 @@ public sealed class BountyPoolProperties
         var steps = Gen.ListOf(step).Select(l => l.ToArray());
         Prop.ForAll(Gen.Choose(1, 100_000).ToArbitrary(), steps.ToArbitrary(), Gen.Choose(0, 100).ToArbitrary(), (total, grants, feePct) =>
         {
-            var pool = new BountyPool(total);
+            var pool = new BountyPool(new Sats(total));
             foreach (var (earned, holdbackPct, fate) in grants)
             {
                 var before = pool.RemainingSat;
-                var (next, reward, fee, held) = pool.Grant(earned, feePct, holdbackPct);
-                if (reward > before || held > reward - fee || held < 0 || next.RemainingSat != before - reward) return false;
+                var (next, reward, fee, held) = pool.Grant(new Sats(earned), feePct, holdbackPct);
+                if (reward > before || held > reward - fee || next.RemainingSat != before - reward) return false;
                 pool = next.Paid(reward - fee - held);
                 pool = fate switch
                 {
@@ -50,18 +51,17 @@ public sealed class BountyPoolProperties
                 };
             }
             pool = pool.RefundRemaining();
-            return pool.RemainingSat == 0 && pool.OwedSat == 0
-                && pool.TotalSat == pool.PaidSat + pool.OwedSat + pool.FeesSat + pool.RefundedSat + pool.HeldSat
-                && pool.PaidSat >= 0 && pool.HeldSat >= 0 && pool.RefundedSat >= 0;
+            return pool.RemainingSat == Sats.Zero && pool.OwedSat == Sats.Zero
+                && pool.TotalSat == pool.PaidSat + pool.OwedSat + pool.FeesSat + pool.RefundedSat + pool.HeldSat;
         }).QuickCheckThrowOnFailure();
     }
 
     [Fact]
     public void The_fee_is_floored_so_the_agent_keeps_the_rounding()
     {
-        var (_, reward, fee) = new BountyPool(10_000).Grant(1_999, 5);
+        var (_, reward, fee) = new BountyPool(new Sats(10_000)).Grant(new Sats(1_999), 5);
 
-        Assert.Equal(1_999, reward);
-        Assert.Equal(99, fee);
+        Assert.Equal(new Sats(1_999), reward);
+        Assert.Equal(new Sats(99), fee);
     }
 }

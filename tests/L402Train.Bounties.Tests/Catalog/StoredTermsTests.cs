@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using L402Train.Bounties.Improvers;
@@ -12,7 +13,7 @@ public sealed class StoredTermsTests
     [Fact]
     public void Terms_stored_before_the_defences_read_back_without_noise_reruns_or_holdback()
     {
-        var terms = new BountyTerms("t", "d", "accuracy", MetricDirection.Maximize, "sh eval.sh", ["classifier.conf"], [], 1024, 10_000,
+        var terms = new BountyTerms("t", "d", "accuracy", MetricDirection.Maximize, "sh eval.sh", ["classifier.conf"], [], 1024, new Sats(10_000),
             DateTimeOffset.UnixEpoch, 100, 0.01, 30, 256, 1) { NoiseReruns = 3, HoldbackPct = 20, HoldbackDelay = TimeSpan.FromHours(48) };
         var stored = JsonNode.Parse(JsonSerializer.Serialize(terms, GrainJson.Options))!.AsObject();
         var names = stored.Select(p => p.Key).Where(k => k.Contains("noise", StringComparison.OrdinalIgnoreCase) || k.Contains("holdback", StringComparison.OrdinalIgnoreCase)).ToList();

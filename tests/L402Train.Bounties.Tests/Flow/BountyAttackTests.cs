@@ -39,11 +39,11 @@ public sealed class BountyAttackTests
                 $"{reason}: {state.Verdict.Code} {state.Verdict.Detail}");
             Assert.Equal($"diff_rejected:{DiffRejection.CodeOf(reason)}", state.Verdict.Code);
             Assert.Equal(DepositStatus.Forfeited, state.Deposit);
-            Assert.Equal(0, state.RewardSat);
+            Assert.Equal(Sats.Zero, state.RewardSat);
             Assert.Null(state.Verdict.HeldOutScores);
         }
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
-        Assert.Equal(attacks.Count, ledger.Entries.Count(e => e.Purpose == InvoicePurpose.BountyDeposit && e.InSat == BountyHarness.Deposit));
+        Assert.Equal(attacks.Count, ledger.Entries.Count(e => e.Purpose == InvoicePurpose.BountyDeposit && e.InSat == new Sats(BountyHarness.Deposit)));
         Assert.Equal(0, (await h.Bounty(id).GetAsync()).Version);
     }
 
@@ -61,7 +61,7 @@ public sealed class BountyAttackTests
         Assert.Equal("canary_failed", state.Verdict.Code);
         Assert.Contains($"{ShippedBounty.CanaryCount}/{ShippedBounty.CanaryCount} public canary items right but 0/{ShippedBounty.CanaryCount}", state.Verdict.Detail, StringComparison.Ordinal);
         Assert.Equal(DepositStatus.Forfeited, state.Deposit);
-        Assert.Equal(0, state.RewardSat);
+        Assert.Equal(Sats.Zero, state.RewardSat);
         Assert.Equal(0, bounty.Version);
     }
 
@@ -81,7 +81,7 @@ public sealed class BountyAttackTests
         Assert.True(state.Verdict!.Reason == BountyVerdictReason.SuspiciousGap, state.Verdict.Detail);
         Assert.True(state.Verdict.PublicScore > bounty.BestPublicScores!.Average() + 0.1, state.Verdict.Detail);
         Assert.Equal(DepositStatus.Forfeited, state.Deposit);
-        Assert.Equal(0, state.RewardSat);
+        Assert.Equal(Sats.Zero, state.RewardSat);
         Assert.Equal(0, bounty.Version);
     }
 
@@ -96,7 +96,7 @@ public sealed class BountyAttackTests
         Assert.Contains(state.Verdict!.Reason, new[] { BountyVerdictReason.NotImproved, BountyVerdictReason.NotSignificant });
         Assert.Equal(5, state.Verdict.HeldOutScores!.Count);
         Assert.True(state.Verdict.HeldOutScores.Distinct().Count() > 1, "the noisy eval should score different samples");
-        Assert.Equal(0, state.RewardSat);
+        Assert.Equal(Sats.Zero, state.RewardSat);
         Assert.Equal(RewardStatus.None, state.Reward);
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(0, bounty.Version);
@@ -145,7 +145,7 @@ public sealed class BountyAttackTests
         Assert.Single(verdicts, v => v.Verdict!.Reason == BountyVerdictReason.Accepted);
         var superseded = Assert.Single(verdicts, v => v.Verdict!.Reason == BountyVerdictReason.Superseded);
         Assert.Equal(DepositStatus.Refunded, superseded.Deposit);
-        Assert.Equal(0, superseded.RewardSat);
+        Assert.Equal(Sats.Zero, superseded.RewardSat);
         Assert.Equal(1, (await h.Bounty(id).GetAsync()).Version);
     }
 
@@ -161,7 +161,7 @@ public sealed class BountyAttackTests
         await h.WaitUntilAsync(async () => (await h.Bounty(posted.Id).GetAsync()).Status == BountyStatus.Closed, "the unfunded bounty to close");
 
         Assert.Equal(BountyCloseReason.FundingExpired, (await h.Bounty(posted.Id).GetAsync()).ClosedReason);
-        Assert.Equal(0, (await h.Bounty(posted.Id).GetAsync()).Pool.TotalSat);
+        Assert.Equal(Sats.Zero, (await h.Bounty(posted.Id).GetAsync()).Pool.TotalSat);
         Assert.Equal(CancelOutcome.NothingToRefund, (await h.Bounty(posted.Id).CancelAsync(null)).Outcome);
         Assert.Empty((await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync()).Entries);
     }
@@ -180,23 +180,23 @@ public sealed class BountyAttackTests
         await h.Cluster.RestartSiloAsync(0);
         await h.Cluster.RestartSiloAsync(1);
         var aliceBefore = await h.Alice.GetBalanceAsync(Ct);
-        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.FirstClaimSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
+        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(accepted.FirstClaimSat.ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
         Assert.Equal(ClaimOutcome.Queued, await h.Cluster.GrainFactory(0).GetGrain<IBountySubmissionGrain>(sid)
-            .ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10));
+            .ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.FirstClaimSat, new Sats(10)));
         await h.Cluster.KillSiloAsync(0);
 
         h.Settlers = true;
         await h.Cluster.RestartSiloAsync(0);
         await h.Cluster.RestartSiloAsync(1);
         await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Leaderboard.Single().Paid, "the reward to be paid after the restart");
-        var job = new RewardJob(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10, InvoicePurpose.BountyPayout, BountySubmissionGrain.OwnerKind, sid);
+        var job = new RewardJob(invoice.Hash, invoice.PaymentRequest, accepted.FirstClaimSat, new Sats(10), InvoicePurpose.BountyPayout, BountySubmissionGrain.OwnerKind, sid);
         Assert.False(await h.Cluster.Silo(0).EnqueueJobAsync(job.ToRequest(), Ct));
 
-        Assert.Equal(aliceBefore.Local + new Sats(accepted.FirstClaimSat).ToMilliSats(), (await h.Alice.GetBalanceAsync(Ct)).Local);
+        Assert.Equal(aliceBefore.Local + accepted.FirstClaimSat.ToMilliSats(), (await h.Alice.GetBalanceAsync(Ct)).Local);
         Assert.Equal(InvoiceState.Settled, (await h.Alice.LookupInvoiceAsync(invoice.Hash, Ct))!.State);
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(accepted.FirstClaimSat, Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyPayout).OutSat);
-        Assert.Equal(new BountyPool(20_000, accepted.FirstClaimSat, 0, accepted.FeeSat, HeldSat: accepted.HoldbackSat), (await h.Bounty(id).GetAsync()).Pool);
+        Assert.Equal(new BountyPool(new Sats(20_000), accepted.FirstClaimSat, Sats.Zero, accepted.FeeSat, HeldSat: accepted.HoldbackSat), (await h.Bounty(id).GetAsync()).Pool);
         var reconciliation = await h.ReconcileAsync();
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }

@@ -29,29 +29,29 @@ public sealed class BountyFlowTests
         // Paid on the improvement floored to the bounty's disclosure grid (its min_improvement), like agents see it.
         var terms = (await h.Bounty(id).GetAsync()).Posted!.Terms;
         var reward = Math.Min(20_000, (long)Math.Floor(100_000 * terms.Coarsen(improvement)));
-        Assert.Equal(reward, accepted.RewardSat);
-        Assert.Equal(reward * 5 / 100, accepted.FeeSat);
+        Assert.Equal(new Sats(reward), accepted.RewardSat);
+        Assert.Equal(new Sats(reward * 5 / 100), accepted.FeeSat);
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(1, bounty.Version);
         Assert.Equal(accepted.Verdict.HeldOutScore!.Value, bounty.BestScore!.Value, 9);
         // 20 % of the agent's share is held back until the re-evaluation (BountyTerms.HoldbackPct's default).
-        Assert.Equal((reward - accepted.FeeSat) * 20 / 100, accepted.HoldbackSat);
-        Assert.Equal(new BountyPool(20_000, 0, accepted.FirstClaimSat, accepted.FeeSat, HeldSat: accepted.HoldbackSat), bounty.Pool);
-        Assert.Equal(20_000 - reward, bounty.Pool.RemainingSat);
+        Assert.Equal(new Sats((reward - accepted.FeeSat.Value) * 20 / 100), accepted.HoldbackSat);
+        Assert.Equal(new BountyPool(new Sats(20_000), Sats.Zero, accepted.FirstClaimSat, accepted.FeeSat, HeldSat: accepted.HoldbackSat), bounty.Pool);
+        Assert.Equal(new Sats(20_000 - reward), bounty.Pool.RemainingSat);
 
         // Claim the reward less the fee and the holdback; a repeat of the same claim is idempotent and pays nothing more.
-        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.FirstClaimSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
-        Assert.Equal(ClaimOutcome.WrongAmount, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.RewardSat, 10));
-        Assert.Equal(ClaimOutcome.WrongAmount, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
-        Assert.Equal(ClaimOutcome.Queued, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10));
+        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(accepted.FirstClaimSat.ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
+        Assert.Equal(ClaimOutcome.WrongAmount, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.RewardSat, new Sats(10)));
+        Assert.Equal(ClaimOutcome.WrongAmount, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.PayoutSat, new Sats(10)));
+        Assert.Equal(ClaimOutcome.Queued, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.FirstClaimSat, new Sats(10)));
         await h.WaitUntilAsync(async () => (await h.Submission(sid).GetAsync()).Reward == RewardStatus.Paid, "the reward to be paid");
-        Assert.Equal(ClaimOutcome.AlreadyClaimed, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.FirstClaimSat, 10));
-        await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Pool.PaidSat > 0, "the bounty to record the payout");
+        Assert.Equal(ClaimOutcome.AlreadyClaimed, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.FirstClaimSat, new Sats(10)));
+        await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Pool.PaidSat > Sats.Zero, "the bounty to record the payout");
 
         var aliceAfter = await h.Alice.GetBalanceAsync(Ct);
-        Assert.Equal(aliceBefore.Local + new Sats(accepted.FirstClaimSat).ToMilliSats(), aliceAfter.Local);
+        Assert.Equal(aliceBefore.Local + accepted.FirstClaimSat.ToMilliSats(), aliceAfter.Local);
         bounty = await h.Bounty(id).GetAsync();
-        Assert.Equal(new BountyPool(20_000, accepted.FirstClaimSat, 0, accepted.FeeSat, HeldSat: accepted.HoldbackSat), bounty.Pool);
+        Assert.Equal(new BountyPool(new Sats(20_000), accepted.FirstClaimSat, Sats.Zero, accepted.FeeSat, HeldSat: accepted.HoldbackSat), bounty.Pool);
         Assert.True(Assert.Single(bounty.Leaderboard).Paid);
 
         // A diff against the old version is stale and forfeits its deposit.
@@ -62,8 +62,8 @@ public sealed class BountyFlowTests
         // The ledger holds the funding, the forfeited deposit, the payout and the fee kept, and matches the node.
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(20_000 + BountyHarness.Deposit, ledger.TotalInSat);
-        Assert.Equal(accepted.FirstClaimSat, ledger.TotalOutSat);
-        Assert.Equal(accepted.FeeSat, ledger.TotalKeptSat);
+        Assert.Equal(accepted.FirstClaimSat.Value, ledger.TotalOutSat);
+        Assert.Equal(accepted.FeeSat.Value, ledger.TotalKeptSat);
         var reconciliation = await h.ReconcileAsync();
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
 
@@ -81,14 +81,14 @@ public sealed class BountyFlowTests
         var accepted = await h.SettledAsync(await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, Edits.Tuned(h.BaselineConfig)), baseVersion: 0));
         Assert.True(accepted.Verdict!.Reason == BountyVerdictReason.Accepted, accepted.Verdict.Detail);
         var left = (await h.Bounty(id).GetAsync()).Pool.RemainingSat;
-        Assert.Equal(12_345 - accepted.RewardSat, left);
+        Assert.Equal(new Sats(12_345) - accepted.RewardSat, left);
         var sponsorBefore = await h.Sponsor.GetBalanceAsync(Ct);
 
-        var wrong = await h.Sponsor.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(left + 1).ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
-        Assert.Equal(CancelOutcome.WrongAmount, (await h.Bounty(id).CancelAsync(new RefundRequest(wrong.Hash.ToHex(), wrong.PaymentRequest, left + 1, 10))).Outcome);
+        var wrong = await h.Sponsor.CreateInvoiceAsync(new CreateInvoiceRequest((left + new Sats(1)).ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
+        Assert.Equal(CancelOutcome.WrongAmount, (await h.Bounty(id).CancelAsync(new RefundRequest(wrong.Hash, wrong.PaymentRequest, left + new Sats(1), new Sats(10)))).Outcome);
         Assert.Equal(CancelOutcome.InvoiceRequired, (await h.Bounty(id).CancelAsync(null)).Outcome);
-        var refund = await h.Sponsor.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(left).ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
-        var request = new RefundRequest(refund.Hash.ToHex(), refund.PaymentRequest, left, 10);
+        var refund = await h.Sponsor.CreateInvoiceAsync(new CreateInvoiceRequest(left.ToMilliSats(), "refund", TimeSpan.FromHours(1)), Ct);
+        var request = new RefundRequest(refund.Hash, refund.PaymentRequest, left, new Sats(10));
         Assert.Equal(CancelOutcome.Queued, (await h.Bounty(id).CancelAsync(request)).Outcome);
         Assert.Equal(CancelOutcome.AlreadyQueued, (await h.Bounty(id).CancelAsync(request)).Outcome);
         await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Refund?.Status == RefundStatus.Paid, "the refund to be paid");
@@ -96,10 +96,10 @@ public sealed class BountyFlowTests
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(BountyStatus.Closed, bounty.Status);
         Assert.Equal(BountyCloseReason.Cancelled, bounty.ClosedReason);
-        Assert.Equal(new BountyPool(12_345, 0, accepted.FirstClaimSat, accepted.FeeSat, left, accepted.HoldbackSat), bounty.Pool);
-        Assert.Equal(0, bounty.Pool.RemainingSat);
-        Assert.Equal(sponsorBefore.Local + new Sats(left).ToMilliSats(), (await h.Sponsor.GetBalanceAsync(Ct)).Local);
-        Assert.Equal(RewardStatus.Owed, (await h.Submission(accepted.Received!.PaymentHash).GetAsync()).Reward);
+        Assert.Equal(new BountyPool(new Sats(12_345), Sats.Zero, accepted.FirstClaimSat, accepted.FeeSat, left, accepted.HoldbackSat), bounty.Pool);
+        Assert.Equal(Sats.Zero, bounty.Pool.RemainingSat);
+        Assert.Equal(sponsorBefore.Local + left.ToMilliSats(), (await h.Sponsor.GetBalanceAsync(Ct)).Local);
+        Assert.Equal(RewardStatus.Owed, (await h.Submission(accepted.Received!.PaymentHash.ToHex()).GetAsync()).Reward);
         var late = await h.SettledAsync(await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, h.BaselineConfig + "# late\n"), baseVersion: 1));
         Assert.Equal(BountyVerdictReason.Closed, late.Verdict!.Reason);
         Assert.Equal(DepositStatus.Refunded, late.Deposit);

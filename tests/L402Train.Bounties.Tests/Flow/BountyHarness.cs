@@ -96,7 +96,7 @@ internal sealed class BountyHarness : IAsyncDisposable
                 .Configure(configure ?? (_ => { }));
         }, harness.Clock);
         var balance = await harness.Network.Coordinator.GetBalanceAsync();
-        await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+        await harness.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
         return harness;
     }
 
@@ -105,7 +105,7 @@ internal sealed class BountyHarness : IAsyncDisposable
         string? evalCommand = null, IReadOnlyList<string>? forbidden = null, long maxDiffBytes = 16_384, TimeSpan? deadlineIn = null) =>
         new(ShippedBounty.Task.Title, ShippedBounty.Task.Description, ShippedBounty.Task.Metric, MetricDirection.Maximize,
             evalCommand ?? ShippedBounty.Task.EvalCommand, ShippedBounty.Task.TargetGlobs, forbidden ?? ["curl", "system"], maxDiffBytes,
-            totalSat, Clock.GetUtcNow() + (deadlineIn ?? TimeSpan.FromDays(1)), rate, minImprovement, 30, 256, repeats)
+            new Sats(totalSat), Clock.GetUtcNow() + (deadlineIn ?? TimeSpan.FromDays(1)), rate, minImprovement, 30, 256, repeats)
         {
             // What POST /bounties defaults them to.
             NoiseReruns = BountyTerms.DefaultNoiseReruns,
@@ -139,7 +139,7 @@ internal sealed class BountyHarness : IAsyncDisposable
         await foreach (var update in payer.SendPaymentAsync(new PaymentRequest(invoice.PaymentRequest, MilliSats.Zero, TimeSpan.FromSeconds(30))))
             if (update.Status == PaymentStatus.InFlight) break;
         var id = preimage.Hash.ToHex();
-        var arrival = await SubmissionIntake.PrepareAsync(Blobs, new SubmissionRequest(bountyId, payer.Name, baseVersion, diff, null, nonce), id, token, Deposit);
+        var arrival = await SubmissionIntake.PrepareAsync(Blobs, new SubmissionRequest(bountyId, payer.Name, baseVersion, diff, null, nonce), preimage.Hash, token, new Sats(Deposit));
         await Submission(id).CreateAsync(arrival);
         return id;
     }

@@ -26,13 +26,17 @@ public sealed class HoldbackTests
         var accepted = await h.SettledAsync(sid);
         Assert.True(accepted.Verdict!.Reason == BountyVerdictReason.Accepted, accepted.Verdict.Detail);
         Assert.Equal(HoldbackStatus.Held, accepted.Holdback);
-        Assert.Equal(accepted.PayoutSat * 20 / 100, accepted.HoldbackSat);
-        Assert.Equal(accepted.DecidedAt!.Value + Delay, accepted.HoldbackDueAt);
+        Assert.Equal(new Sats(accepted.PayoutSat.Value * 20 / 100), accepted.HoldbackSat);
+        // Due the delay after the merge: both stamped by the bounty in one turn. The submission's
+        // DecidedAt is read in its own grain's turn, which the harness's fake clock may pass a second later.
+        var merged = Assert.Single((await h.Bounty(id).GetAsync()).Leaderboard);
+        Assert.Equal(merged.AcceptedAt + Delay, accepted.HoldbackDueAt);
+        Assert.Equal(merged.HoldbackDueAt, accepted.HoldbackDueAt);
 
         // The first claim pays the payout less the holdback; the holdback is not claimable yet.
         await ClaimAndWaitAsync(h, sid, accepted.FirstClaimSat, s => s.Reward == RewardStatus.Paid);
-        var early = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.HoldbackSat).ToMilliSats(), "early", TimeSpan.FromHours(1)), Ct);
-        Assert.Equal(ClaimOutcome.NothingOwed, await h.Submission(sid).ClaimAsync(early.Hash.ToHex(), early.PaymentRequest, accepted.HoldbackSat, 10));
+        var early = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(accepted.HoldbackSat.ToMilliSats(), "early", TimeSpan.FromHours(1)), Ct);
+        Assert.Equal(ClaimOutcome.NothingOwed, await h.Submission(sid).ClaimAsync(early.Hash, early.PaymentRequest, accepted.HoldbackSat, new Sats(10)));
 
         // With the holdback outstanding the ledger still matches the node: held sats never left the funding.
         var pool = (await h.Bounty(id).GetAsync()).Pool;
@@ -47,7 +51,7 @@ public sealed class HoldbackTests
         await h.WaitUntilAsync(async () => (await h.Submission(sid).GetAsync()).Holdback == HoldbackStatus.Released, "the holdback to be released");
         Assert.Contains("held up", (await h.Submission(sid).GetAsync()).HoldbackDetail, StringComparison.Ordinal);
         pool = (await h.Bounty(id).GetAsync()).Pool;
-        Assert.Equal(0, pool.HeldSat);
+        Assert.Equal(Sats.Zero, pool.HeldSat);
         Assert.Equal(accepted.HoldbackSat, pool.OwedSat);
 
         // The holdback claim commits its payment job, then the silo holding it dies before anything pays.
@@ -55,10 +59,10 @@ public sealed class HoldbackTests
         await h.Cluster.RestartSiloAsync(0);
         await h.Cluster.RestartSiloAsync(1);
         var aliceBefore = await h.Alice.GetBalanceAsync(Ct);
-        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.HoldbackSat).ToMilliSats(), "holdback", TimeSpan.FromHours(1)), Ct);
+        var invoice = await h.Alice.CreateInvoiceAsync(new CreateInvoiceRequest(accepted.HoldbackSat.ToMilliSats(), "holdback", TimeSpan.FromHours(1)), Ct);
         var submission = h.Cluster.GrainFactory(0).GetGrain<IBountySubmissionGrain>(sid);
-        Assert.Equal(ClaimOutcome.WrongAmount, await submission.ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.PayoutSat, 10));
-        Assert.Equal(ClaimOutcome.Queued, await submission.ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.HoldbackSat, 10));
+        Assert.Equal(ClaimOutcome.WrongAmount, await submission.ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.PayoutSat, new Sats(10)));
+        Assert.Equal(ClaimOutcome.Queued, await submission.ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.HoldbackSat, new Sats(10)));
         await h.Cluster.KillSiloAsync(0);
         h.Settlers = true;
         await h.Cluster.RestartSiloAsync(0);
@@ -67,16 +71,16 @@ public sealed class HoldbackTests
         await h.WaitUntilAsync(async () => (await h.Bounty(id).GetAsync()).Leaderboard.Single().Holdback == HoldbackStatus.Paid, "the bounty to record it");
 
         // Repeats change nothing: the same claim, the same payment job, a late re-run of the re-evaluation saying otherwise.
-        Assert.Equal(ClaimOutcome.AlreadyClaimed, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.HoldbackSat, 10));
-        var job = new RewardJob(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.HoldbackSat, 10, InvoicePurpose.BountyHoldback, BountySubmissionGrain.OwnerKind, sid);
+        Assert.Equal(ClaimOutcome.AlreadyClaimed, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.HoldbackSat, new Sats(10)));
+        var job = new RewardJob(invoice.Hash, invoice.PaymentRequest, accepted.HoldbackSat, new Sats(10), InvoicePurpose.BountyHoldback, BountySubmissionGrain.OwnerKind, sid);
         Assert.False(await h.Cluster.Silo(0).EnqueueJobAsync(job.ToRequest(), Ct));
         Assert.Equal(HoldbackStatus.Paid, (await h.Submission(sid).ResolveHoldbackAsync(heldUp: false, detail: "a contrary re-run")).Holdback);
 
-        Assert.Equal(aliceBefore.Local + new Sats(accepted.HoldbackSat).ToMilliSats(), (await h.Alice.GetBalanceAsync(Ct)).Local);
+        Assert.Equal(aliceBefore.Local + accepted.HoldbackSat.ToMilliSats(), (await h.Alice.GetBalanceAsync(Ct)).Local);
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.Equal(accepted.HoldbackSat, Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyHoldback).OutSat);
         Assert.Equal(accepted.FirstClaimSat, Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyPayout).OutSat);
-        Assert.Equal(new BountyPool(20_000, accepted.PayoutSat, 0, accepted.FeeSat), (await h.Bounty(id).GetAsync()).Pool);
+        Assert.Equal(new BountyPool(new Sats(20_000), accepted.PayoutSat, Sats.Zero, accepted.FeeSat), (await h.Bounty(id).GetAsync()).Pool);
         var reconciliation = await h.ReconcileAsync();
         Assert.True(reconciliation.Reconciled, $"ledger differs from the node by {reconciliation.DifferenceSat} sat");
     }
@@ -91,7 +95,7 @@ public sealed class HoldbackTests
         var sid = await h.SubmitAsync(id, Edits.Diff(h.BaselineConfig, leaked), baseVersion: 0, payer: h.Mallory);
         var accepted = await h.SettledAsync(sid);
         Assert.True(accepted.Verdict!.Reason == BountyVerdictReason.Accepted, accepted.Verdict.Detail);
-        Assert.True(accepted.HoldbackSat > 0);
+        Assert.True(accepted.HoldbackSat > Sats.Zero);
         var remainingBefore = (await h.Bounty(id).GetAsync()).Pool.RemainingSat;
 
         h.Clock.Advance(Delay + TimeSpan.FromSeconds(1));
@@ -101,11 +105,11 @@ public sealed class HoldbackTests
         Assert.Contains("did not hold up", state.HoldbackDetail, StringComparison.Ordinal);
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(HoldbackStatus.Forfeited, bounty.Leaderboard.Single().Holdback);
-        Assert.Equal(0, bounty.Pool.HeldSat);
+        Assert.Equal(Sats.Zero, bounty.Pool.HeldSat);
         Assert.Equal(remainingBefore + accepted.HoldbackSat, bounty.Pool.RemainingSat);
-        var invoice = await h.Mallory.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(accepted.HoldbackSat).ToMilliSats(), "holdback", TimeSpan.FromHours(1)), Ct);
+        var invoice = await h.Mallory.CreateInvoiceAsync(new CreateInvoiceRequest(accepted.HoldbackSat.ToMilliSats(), "holdback", TimeSpan.FromHours(1)), Ct);
         await ClaimAndWaitAsync(h, sid, accepted.FirstClaimSat, s => s.Reward == RewardStatus.Paid, h.Mallory);
-        Assert.Equal(ClaimOutcome.NothingOwed, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, accepted.HoldbackSat, 10));
+        Assert.Equal(ClaimOutcome.NothingOwed, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, accepted.HoldbackSat, new Sats(10)));
         var ledger = await h.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.DoesNotContain(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyHoldback);
         var reconciliation = await h.ReconcileAsync();
@@ -129,14 +133,14 @@ public sealed class HoldbackTests
 
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(HoldbackStatus.Paid, bounty.Leaderboard.Single().Holdback);
-        Assert.Equal(before with { HeldSat = 0, PaidSat = before.PaidSat + accepted.HoldbackSat }, bounty.Pool);
+        Assert.Equal(before with { HeldSat = Sats.Zero, PaidSat = before.PaidSat + accepted.HoldbackSat }, bounty.Pool);
     }
 
-    private static async Task ClaimAndWaitAsync(BountyHarness h, string sid, long amount, Func<BountySubmissionState, bool> done, L402Train.Lightning.Simnet.SimnetNode? payee = null)
+    private static async Task ClaimAndWaitAsync(BountyHarness h, string sid, Sats amount, Func<BountySubmissionState, bool> done, L402Train.Lightning.Simnet.SimnetNode? payee = null)
     {
         var node = payee ?? h.Alice;
-        var invoice = await node.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(amount).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
-        Assert.Equal(ClaimOutcome.Queued, await h.Submission(sid).ClaimAsync(invoice.Hash.ToHex(), invoice.PaymentRequest, amount, 10));
+        var invoice = await node.CreateInvoiceAsync(new CreateInvoiceRequest(amount.ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
+        Assert.Equal(ClaimOutcome.Queued, await h.Submission(sid).ClaimAsync(invoice.Hash, invoice.PaymentRequest, amount, new Sats(10)));
         await h.WaitUntilAsync(async () => done(await h.Submission(sid).GetAsync()), "the claim to be paid");
     }
 }

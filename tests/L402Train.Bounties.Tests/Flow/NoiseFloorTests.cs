@@ -50,7 +50,7 @@ public sealed class NoiseFloorTests
         var verdicts = new List<BountySubmissionState>();
         foreach (var sid in submissions) verdicts.Add(await h.SettledAsync(sid));
 
-        Assert.Equal(0, verdicts.Sum(v => v.RewardSat));
+        Assert.Equal(0, verdicts.Sum(v => v.RewardSat.Value));
         Assert.All(verdicts, v => Assert.Equal(BountyVerdictReason.NotImproved, v.Verdict!.Reason));
         var bounty = await h.Bounty(id).GetAsync();
         Assert.Equal(0, bounty.Version);

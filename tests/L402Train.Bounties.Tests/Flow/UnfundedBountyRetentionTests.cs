@@ -29,7 +29,7 @@ public sealed class UnfundedBountyRetentionTests
 
         Assert.Equal([funded], await h.Grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).ListAsync());
         Assert.Null(await store.ReadStateAsync(new GrainStateId("bounty", unfunded.Id, "bounty"), Ct));
-        Assert.Null(await store.ReadStateAsync(new GrainStateId("invoice", unfunded.FundingPaymentHash, "invoice"), Ct));
+        Assert.Null(await store.ReadStateAsync(new GrainStateId("invoice", unfunded.FundingPaymentHash.ToHex(), "invoice"), Ct));
         Assert.NotNull(await store.ReadStateAsync(new GrainStateId("bounty", funded, "bounty"), Ct));
         Assert.Equal(0, await sweep.SweepAsync(h.Grains, closedAt.AddDays(1), Ct));
     }

@@ -133,7 +133,7 @@ public sealed class BountyApiFlowTests
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         await host.WaitUntilAsync(async _ => (ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync()).Entries
             .Any(e => e.Purpose == InvoicePurpose.BountyRefund), "the refund's ledger entry");
-        Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == 10);
+        Assert.Contains(ledger.Entries, e => e.Purpose == InvoicePurpose.BountyAccess && e.InSat == new Sats(10));
         Assert.Equal(verdict.GetProperty("fee_sats").GetInt64(), ledger.TotalKeptSat);
         var reconciliation = await LedgerReconciliation.CheckAsync(grains, host.Network.Coordinator, host.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         // The two channels the test opened after the ledger opened put 1 000 000 + 100 000 sat on the coordinator's side.

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using System.Text.Json;
 using L402Train.Gateway.Apis;
 using L402Train.Gateway.Bounties;
@@ -15,21 +16,21 @@ public sealed class HeldOutDisclosureTests
     private const double ExactImprovement = 0.0345678912345;
 
     private static readonly BountyTerms Terms = new("t", "d", "accuracy", MetricDirection.Maximize, "sh eval.sh", ["classifier.conf"], [], 4096,
-        20_000, DateTimeOffset.UnixEpoch.AddYears(60), 100_000, 0.01, 30, 256, 2);
+        new Sats(20_000), DateTimeOffset.UnixEpoch.AddYears(60), 100_000, 0.01, 30, 256, 2);
 
     private static BountyState Bounty(BountyStatus status) => new()
     {
-        Posted = new NewBounty(Terms, "b", "h", "sha", "hash", "lnbc", DateTimeOffset.UnixEpoch, 5),
+        Posted = new NewBounty(Terms, "b", "h", "sha", PaymentHash.FromHex(new string('f', 64)), "lnbc", DateTimeOffset.UnixEpoch, 5),
         Status = status,
         Version = 1,
         BestHeldOutScores = [ExactHeldOut - 0.0001, ExactHeldOut + 0.0001],
         BaselineScore = 0.841975319,
-        Leaderboard = [new LeaderboardEntry("s1", "agent", 1, 0.9, ExactHeldOut, ExactImprovement, 3000, 150, DateTimeOffset.UnixEpoch, "tree")],
+        Leaderboard = [new LeaderboardEntry("s1", "agent", 1, 0.9, ExactHeldOut, ExactImprovement, new Sats(3000), new Sats(150), DateTimeOffset.UnixEpoch, "tree")],
     };
 
     private static BountySubmissionState Decided(BountyVerdict verdict) => new()
     {
-        Received = new NewBountySubmission("b-1", "agent", 0, "blob", "hash", 10, null, null, new string('a', 64), "token", 1000),
+        Received = new NewBountySubmission("b-1", "agent", 0, "blob", "hash", 10, null, null, PaymentHash.FromHex(new string('a', 64)), "token", new Sats(1000)),
         Verdict = verdict,
     };
 

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Grains.Bounties.Catalog;
 using L402Train.Bounties.Improvers;
 using L402Train.Bounties.Sandbox;
@@ -24,7 +25,7 @@ public sealed class BountyBaselineCheckTests : IDisposable
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     private static BountyTerms Terms(string evalCommand, int timeoutSeconds = 30) => new("t", "d", "accuracy", MetricDirection.Maximize, evalCommand,
-        [ShippedBounty.ConfigPath], [], 4096, 20_000, DateTimeOffset.UnixEpoch.AddYears(60), 100_000, 0.01, timeoutSeconds, 256, 1);
+        [ShippedBounty.ConfigPath], [], 4096, new Sats(20_000), DateTimeOffset.UnixEpoch.AddYears(60), 100_000, 0.01, timeoutSeconds, 256, 1);
 
     private Task<BaselineCheckResult> CheckAsync(BountyTerms terms) =>
         check.CheckAsync(terms, ShippedBounty.BaselineArchive(shipped), ShippedBounty.HeldOutArchive(shipped), TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Bounties.Improvers;
 using L402Train.Bounties.Sandbox;
 using L402Train.Grains.Bounties.Catalog;
@@ -15,14 +16,14 @@ public sealed class ImprovementBarTests
     private static readonly BountyRules Rules = new();
 
     private static BountyTerms Terms(double minImprovement = 0.01) =>
-        new("t", "d", "accuracy", MetricDirection.Maximize, "sh eval.sh", ["classifier.conf"], [], 1024, 100_000,
+        new("t", "d", "accuracy", MetricDirection.Maximize, "sh eval.sh", ["classifier.conf"], [], 1024, new Sats(100_000),
             DateTimeOffset.UnixEpoch.AddYears(60), 100_000, minImprovement, 30, 256, 1);
 
     private static BountyState Bounty(double? sigma, params LeaderboardEntry[] leaders) => Bounty(Terms(), sigma, leaders);
 
     private static BountyState Bounty(BountyTerms terms, double? sigma, params LeaderboardEntry[] leaders) => new()
     {
-        Posted = new NewBounty(terms, "b", "h", "sha", "hash", "lnbc", DateTimeOffset.UnixEpoch, 5),
+        Posted = new NewBounty(terms, "b", "h", "sha", PaymentHash.FromHex(new string('f', 64)), "lnbc", DateTimeOffset.UnixEpoch, 5),
         Status = BountyStatus.Active,
         NoiseSigma = sigma,
         NoiseRuns = sigma is null ? 0 : 3,
@@ -30,7 +31,7 @@ public sealed class ImprovementBarTests
     };
 
     private static LeaderboardEntry Leader(double improvement, DateTimeOffset at) =>
-        new("s1", "agent", 1, 0.9, 0.9, improvement, 1000, 50, at, "tree");
+        new("s1", "agent", 1, 0.9, 0.9, improvement, new Sats(1000), new Sats(50), at, "tree");
 
     private static AcceptanceDecision Judge(double candidateHeldOut, ImprovementBar bar, CanaryCount? publicCanaries = null, CanaryCount? heldOutCanaries = null) =>
         AcceptancePolicy.Judge(new ScoreComparison([0.80], [0.80], [0.80 + (candidateHeldOut - 0.80)], [candidateHeldOut])

@@ -2,8 +2,10 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using L402Train.Runtime;
 using L402Train.Grains.Training;
+using L402Train.Lightning;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -38,6 +40,21 @@ public sealed class GrainMessageSerializationTests
     }
 
     [Fact]
+    public void Money_and_hashes_survive_orleans_serialization_and_copying_through_their_surrogates()
+    {
+        var serializer = Services.GetRequiredService<Serializer>();
+        var copier = Services.GetRequiredService<DeepCopier>();
+        var preimage = Preimage.Random();
+        var values = new object[] { new Sats(21), new MilliSats(21_001), preimage.Hash, preimage, default(PaymentHash) };
+
+        foreach (var value in values)
+        {
+            Assert.Equal(value, serializer.Deserialize<object>(serializer.SerializeToArray<object>(value)));
+            Assert.Equal(value, copier.Copy<object>(value));
+        }
+    }
+
+    [Fact]
     public void Every_type_in_a_grain_interface_has_a_generated_serializer()
     {
         var missing = typeof(RoundState).Assembly.GetTypes()
@@ -59,6 +76,8 @@ public sealed class GrainMessageSerializationTests
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string)) return "s";
+        if (type == typeof(Sats) || type == typeof(MilliSats)) return 7;
+        if (type == typeof(PaymentHash) || type == typeof(Preimage)) return new string('c', 64);
         if (type == typeof(bool)) return true;
         if (type == typeof(int) || type == typeof(long) || type == typeof(short)) return 7;
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal)) return 0.5;
@@ -78,7 +97,8 @@ public sealed class GrainMessageSerializationTests
         var node = new JsonObject();
         if (depth > 6) return node;
         var members = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite || type.GetConstructors().Any(c => c.GetParameters().Any(a => a.Name == p.Name)));
-        foreach (var member in members) node[JsonNamingPolicy.CamelCase.ConvertName(member.Name)] = Sample(member.PropertyType, depth + 1);
+        foreach (var member in members)
+            node[member.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(member.Name)] = Sample(member.PropertyType, depth + 1);
         return node;
     }
 }

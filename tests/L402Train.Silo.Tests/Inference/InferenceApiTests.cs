@@ -86,7 +86,7 @@ public sealed class InferenceApiTests : IAsyncLifetime
         var grains = silo!.App.Services.GetRequiredService<IGrainFactory>();
         var ledger = await grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         var fee = Assert.Single(ledger.Entries, e => e.Purpose == InvoicePurpose.Inference);
-        Assert.Equal(3, fee.InSat);
+        Assert.Equal(new Sats(3), fee.InSat);
         var check = await LedgerReconciliation.CheckAsync(grains, silo.Network.Coordinator, silo.App.Services.GetRequiredService<StandardFeeInvoices>(), Ct);
         Assert.True(check.Reconciled, $"differs by {check.DifferenceSat} sat");
     }

@@ -1,3 +1,4 @@
+using L402Train.Lightning;
 using L402Train.Bench.Incentives.Training;
 using L402Train.Compression;
 using L402Train.Grains.Training;
@@ -61,7 +62,7 @@ public class CopycatScreenTests
         var validator = new SubmissionValidator(Setup, Schedule);
         var earlier = validator.TryDecode(original.ToBytes(WireVersion.V2, PayloadMetadata.Create(0, "honest")), out _)!;
         var bytes = candidate.ToBytes(WireVersion.V2, PayloadMetadata.Create(0, "candidate"));
-        var arrival = new NewSubmission("candidate", 1, 0, "blob", "hash", bytes.Length, "id", "token", Schedule.DepositSat);
+        var arrival = new NewSubmission("candidate", 1, 0, "blob", "hash", bytes.Length, PaymentHash.FromHex(new string('1', 64)), "token", new Sats(Schedule.DepositSat));
         return validator.Screen(arrival, new RoundAdmission(2, true, 0, null, ["honest"]), bytes, [("honest", earlier)], out _);
     }
 }

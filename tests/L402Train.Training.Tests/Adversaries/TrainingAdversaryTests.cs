@@ -28,7 +28,7 @@ public class TrainingAdversaryTests
         Assert.Equal(40, records.Count);
         foreach (var record in records.Where(r => !r.Honest))
         {
-            Assert.True(record.State.RewardSat == 0, $"{record.Identity.Id} round {record.Round}: {record.State.Verdict} was paid {record.State.RewardSat} sat");
+            Assert.True(record.State.RewardSat == Sats.Zero, $"{record.Identity.Id} round {record.Round}: {record.State.Verdict} was paid {record.State.RewardSat}");
             Assert.NotEqual(VerdictReason.Accepted, record.State.Verdict!.Reason);
         }
         foreach (var record in records)
@@ -44,7 +44,7 @@ public class TrainingAdversaryTests
 
         // A sybil splitting one update over its identities is paid what each part improves: together no more than one full reward.
         foreach (var operatorRound in records.Where(r => r.Identity.Profile == TrainingProfile.SybilSplit).GroupBy(r => (r.Identity.Group, r.Round)))
-            Assert.True(operatorRound.Sum(r => r.State.RewardSat) <= simulation.Schedule.BaseRateSat, $"sybil operator {operatorRound.Key} earned {operatorRound.Sum(r => r.State.RewardSat)} sat");
+            Assert.True(operatorRound.Sum(r => r.State.RewardSat.Value) <= simulation.Schedule.BaseRateSat, $"sybil operator {operatorRound.Key} earned {operatorRound.Sum(r => r.State.RewardSat.Value)} sat");
 
         var figures = await TrainingFigures.ReadAsync(simulation);
         Assert.Equal(100, figures.HonestRewardSharePct);

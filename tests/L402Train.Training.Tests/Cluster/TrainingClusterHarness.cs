@@ -62,7 +62,7 @@ internal sealed class TrainingClusterHarness : IAsyncDisposable
     public async Task StartRunAsync()
     {
         var balance = await Network.Coordinator.GetBalanceAsync();
-        await Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+        await Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
         var initial = await Checkpoints.SaveAsync(GptModel.Create(Setup.Config, Setup.InitSeed, threads: 1).Parameters, 0, 0);
         await Cluster.GrainFactory(1).GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).StartAsync(initial);
     }

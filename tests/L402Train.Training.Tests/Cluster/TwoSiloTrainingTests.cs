@@ -46,7 +46,7 @@ public class TwoSiloTrainingTests
                 var decided = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(0).GetGrain<ISubmissionGrain>(id).GetAsync(),
                     s => s.Verdict is not null, $"the verdict on {id}");
                 Assert.True(decided.Verdict!.Reason is VerdictReason.Accepted or VerdictReason.BelowThreshold, $"round {r} {peer.Name}: {decided.Verdict}");
-                if (decided.RewardSat > 0) rewarded.Add((id, await ClaimTwiceAsync(harness, peer, id, decided.RewardSat), decided.RewardSat));
+                if (decided.RewardSat > Sats.Zero) rewarded.Add((id, await ClaimTwiceAsync(harness, peer, id, decided.RewardSat.Value), decided.RewardSat.Value));
             }
             var round = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(1).GetGrain<IRoundGrain>(r).GetAsync(),
                 s => s.Status == RoundStatus.Aggregated, $"round {r} to aggregate");
@@ -74,7 +74,7 @@ public class TwoSiloTrainingTests
             var payment = await harness.Network.Coordinator.LookupPaymentAsync(PaymentHash.FromHex(claimHash), Ct);
             Assert.Equal(PaymentStatus.Succeeded, payment!.Status);
             Assert.Equal(new Sats(rewardSat).ToMilliSats(), payment.Amount);
-            var again = new RewardJob(claimHash, "lnbc-repeat", rewardSat, 10, InvoicePurpose.TrainingReward, SubmissionGrain.OwnerKind, submission).ToRequest();
+            var again = new RewardJob(PaymentHash.FromHex(claimHash), "lnbc-repeat", new Sats(rewardSat), new Sats(10), InvoicePurpose.TrainingReward, SubmissionGrain.OwnerKind, submission).ToRequest();
             Assert.False(await harness.Cluster.Silo(0).EnqueueJobAsync(again, Ct));
         }
         var peerGain = 0L;
@@ -96,7 +96,7 @@ public class TwoSiloTrainingTests
         var blob = await harness.Gradients.SaveAsync(payload);
         var id = hash.ToHex();
         var arrival = new NewSubmission(peer.Name, round, version, blob, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload)),
-            payload.Length, id, token, harness.Schedule.DepositSat);
+            payload.Length, hash, token, new Sats(harness.Schedule.DepositSat));
         await harness.Cluster.GrainFactory(index % 2).GetGrain<ISubmissionGrain>(id).CreateAsync(arrival);
         return id;
     }
@@ -106,8 +106,8 @@ public class TwoSiloTrainingTests
     {
         var invoice = await peer.Wallet.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(rewardSat).ToMilliSats(), "reward", TimeSpan.FromHours(1)), Ct);
         var hash = invoice.Hash.ToHex();
-        Assert.Equal(ClaimOutcome.Queued, await harness.Cluster.GrainFactory(0).GetGrain<ISubmissionGrain>(id).ClaimAsync(hash, invoice.PaymentRequest, rewardSat, 10));
-        Assert.Equal(ClaimOutcome.AlreadyClaimed, await harness.Cluster.GrainFactory(1).GetGrain<ISubmissionGrain>(id).ClaimAsync(hash, invoice.PaymentRequest, rewardSat, 10));
+        Assert.Equal(ClaimOutcome.Queued, await harness.Cluster.GrainFactory(0).GetGrain<ISubmissionGrain>(id).ClaimAsync(invoice.Hash, invoice.PaymentRequest, new Sats(rewardSat), new Sats(10)));
+        Assert.Equal(ClaimOutcome.AlreadyClaimed, await harness.Cluster.GrainFactory(1).GetGrain<ISubmissionGrain>(id).ClaimAsync(invoice.Hash, invoice.PaymentRequest, new Sats(rewardSat), new Sats(10)));
         var paid = await harness.WaitForAsync(() => harness.Cluster.GrainFactory(1).GetGrain<ISubmissionGrain>(id).GetAsync(),
             s => s.Reward is RewardStatus.Paid || s.ClaimFailure is not null, $"the reward of {id}");
         Assert.Equal(RewardStatus.Paid, paid.Reward);

@@ -113,7 +113,7 @@ public sealed class GradientUploadTests : IAsyncLifetime
         using var response = await PutGradientAsync([1, 2, 3], credential);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var check = await store.FindJobAsync(Gateway.L402.UnfiledDepositJob.JobType, lastHash!, Ct);
+        var check = await store.FindJobAsync(Grains.Payments.UnfiledDepositJob.JobType, lastHash!, Ct);
         Assert.NotNull(check);
         // Due after the grace period (default 5 min), so the filed upload is long recorded by then.
         Assert.InRange(check.RunAt, consumedBefore.AddMinutes(5).AddSeconds(-1), TimeProvider.System.GetUtcNow().AddMinutes(5).AddSeconds(1));

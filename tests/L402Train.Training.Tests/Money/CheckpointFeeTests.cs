@@ -43,7 +43,7 @@ public class CheckpointFeeTests
         var ledger = await fixture.LedgerAsync();
         Assert.Equal(
             [(checkpoint.Hash.ToHex(), InvoicePurpose.CheckpointFee, 10L), (bounty.Hash.ToHex(), InvoicePurpose.BountyAccess, 5L)],
-            ledger.Entries.Select(e => (e.PaymentHash, e.Purpose, e.InSat)).OrderByDescending(e => e.InSat));
+            ledger.Entries.Select(e => (e.Key, e.Purpose, e.InSat.Value)).OrderByDescending(e => e.Value));
         Assert.Equal(0, again.Recorded);
         Assert.InRange(runs.Sum(r => r.Recorded), 2, 4);
         var after = await fixture.ReconcileAsync();
@@ -60,7 +60,7 @@ public class CheckpointFeeTests
         var fee = await fixture.ChallengeAsync(10);
         await fixture.PayAsync(fee);
         // What GET /checkpoint does with the paid token.
-        Assert.True(await CheckpointFees.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, fee.Hash, cancellationToken: Ct));
+        Assert.True(await FeeRecorder.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, fee.Hash, InvoicePurpose.CheckpointFee, Ct));
 
         var used = await fixture.ReconcileAsync();
         Assert.True(used.Reconciled, $"differs by {used.DifferenceSat} sat");
@@ -100,7 +100,7 @@ public class CheckpointFeeTests
         Assert.Equal(paidLater.AddIndex, second.Cursor);
         Assert.Equal([expired.Hash.ToHex(), open.Hash.ToHex(), paidLater.Hash.ToHex()],
             (await fixture.Network.Coordinator.ListInvoicesAsync(new InvoiceQuery(), Ct)).Invoices.Select(i => i.Hash.ToHex()));
-        Assert.Equal([(paidLater.Hash.ToHex(), 6L), (open.Hash.ToHex(), 4L)], (await fixture.LedgerAsync()).Entries.Select(e => (e.PaymentHash, e.InSat)));
+        Assert.Equal([(paidLater.Hash.ToHex(), 6L), (open.Hash.ToHex(), 4L)], (await fixture.LedgerAsync()).Entries.Select(e => (e.Key, e.InSat.Value)));
     }
 
     [Theory]
@@ -121,7 +121,7 @@ public class CheckpointFeeTests
 
         Assert.Equal((1, fee.AddIndex), (run.Recorded, run.Cursor));
         Assert.True(funding.AddIndex < fee.AddIndex);
-        Assert.Equal([fee.Hash.ToHex()], (await fixture.LedgerAsync()).Entries.Select(e => e.PaymentHash));
+        Assert.Equal([fee.Hash.ToHex()], (await fixture.LedgerAsync()).Entries.Select(e => e.Key));
     }
 
     [Theory]
@@ -150,14 +150,14 @@ public class CheckpointFeeTests
         var fee = await fixture.ChallengeAsync(10);
         await fixture.PayAsync(fee);
         // The token is used; the invoice record is written Settled, then the ledger post fails (a crash between the two).
-        await Assert.ThrowsAsync<InvalidOperationException>(() => CheckpointFees.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, fee.Hash, cancellationToken: Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => FeeRecorder.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, fee.Hash, InvoicePurpose.CheckpointFee, Ct));
         Assert.Equal(MoneyState.Settled, (await fixture.Grains.GetGrain<IInvoiceGrain>(fee.Hash.ToHex()).GetAsync())!.State);
         Assert.Empty((await fixture.LedgerAsync()).Entries);
 
         await fixture.RunSweepJobAsync();
 
         var ledger = await fixture.LedgerAsync();
-        Assert.Equal([(fee.Hash.ToHex(), 10L)], ledger.Entries.Select(e => (e.PaymentHash, e.InSat)));
+        Assert.Equal([(fee.Hash.ToHex(), 10L)], ledger.Entries.Select(e => (e.Key, e.InSat.Value)));
         var result = await fixture.ReconcileAsync();
         Assert.True(result.Reconciled, $"differs by {result.DifferenceSat} sat");
         Assert.Equal((0L, 10L), (result.InTransitSat, result.InSat));
@@ -178,10 +178,35 @@ public class CheckpointFeeTests
 
         await fixture.RunSweepJobAsync(alsoFinishing: 1);
 
-        Assert.Equal([fee.Hash.ToHex()], (await fixture.LedgerAsync()).Entries.Select(e => e.PaymentHash));
+        Assert.Equal([fee.Hash.ToHex()], (await fixture.LedgerAsync()).Entries.Select(e => e.Key));
         Assert.Equal(JobState.Completed, (await fixture.Cluster.Store.FindJobAsync(TrainingJobTypes.CheckCheckpointFee, fee.Hash.ToHex(), Ct))!.State);
         var next = FeeSweepHandler.Next(fixture.Clock.GetUtcNow(), Fixture.SweepInterval);
         Assert.Equal(JobState.Available, (await fixture.Cluster.Store.FindJobAsync(FeeSweepHandler.JobType, next.UniqueKey, Ct))!.State);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_payments_fee_recorder_books_bounty_access_and_inference_fees_under_their_own_purpose_once(string store)
+    {
+        // Bounty access and inference fees used to be recorded through the training API; Payments' recorder takes every purpose.
+        await using var fixture = await Fixture.StartAsync(store);
+        var bounty = await fixture.ChallengeAsync(5, BountyAccess);
+        var completion = await fixture.ChallengeAsync(3, InvoicePurpose.Inference);
+        await fixture.PayAsync(bounty);
+        await fixture.PayAsync(completion);
+
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            Assert.True(await FeeRecorder.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, bounty.Hash, BountyAccess, Ct));
+            Assert.True(await FeeRecorder.RecordIfSettledAsync(fixture.Grains, fixture.Network.Coordinator, completion.Hash, InvoicePurpose.Inference, Ct));
+        }
+
+        var ledger = await fixture.LedgerAsync();
+        Assert.Equal(
+            [(bounty.Hash.ToHex(), BountyAccess, 5L), (completion.Hash.ToHex(), InvoicePurpose.Inference, 3L)],
+            ledger.Entries.Select(e => (e.Key, e.Purpose, e.InSat.Value)).OrderByDescending(e => e.Value));
+        var result = await fixture.ReconcileAsync();
+        Assert.True(result.Reconciled, $"differs by {result.DifferenceSat} sat");
     }
 
     private const InvoicePurpose BountyAccess = InvoicePurpose.BountyAccess;
@@ -231,7 +256,7 @@ public class CheckpointFeeTests
                 .AddJobHandler(TrainingJobTypes.CheckCheckpointFee, new RetiredFeeCheckHandler())
                 .AddIncomingGrainCallFilter(filter ?? new PassThrough()), fixture.Clock);
             fixture.Opening = (await fixture.Network.Coordinator.GetBalanceAsync(Ct)).Local.ToSatsFloor().Value;
-            await fixture.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(fixture.Opening);
+            await fixture.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(new Sats(fixture.Opening));
             return fixture;
         }
 
@@ -256,7 +281,7 @@ public class CheckpointFeeTests
         /// <summary>What the gate does on a 402: a fee invoice whose memo names the capability. Nothing is written.</summary>
         public Task<Invoice> ChallengeAsync(long sat, InvoicePurpose purpose = InvoicePurpose.CheckpointFee, TimeSpan? expiry = null)
         {
-            var capability = purpose == InvoicePurpose.BountyAccess ? "bounty-read" : "checkpoint";
+            var capability = purpose switch { InvoicePurpose.BountyAccess => "bounty-read", InvoicePurpose.Inference => "inference", _ => "checkpoint" };
             return Network.Coordinator.CreateInvoiceAsync(new CreateInvoiceRequest(new Sats(sat).ToMilliSats(), $"L402 {capability}", expiry ?? TimeSpan.FromMinutes(10)), Ct);
         }
 

@@ -43,7 +43,7 @@ public class DepositSettlementTests
         Assert.Equal(PaymentStatus.Succeeded, (await harness.Payer.LookupPaymentAsync(deposit.Hash, Ct))!.Status);
         var ledger = await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         var entry = Assert.Single(ledger.Entries);
-        Assert.Equal(Deposit, entry.InSat);
+        Assert.Equal(new Sats(Deposit), entry.InSat);
         var reconciliation = await LedgerReconciliation.CheckAsync(harness.Cluster.GrainFactory(1), harness.Network.Coordinator, L402Train.Gateway.L402.GatewayFees.Default, Ct);
         Assert.True(reconciliation.Reconciled, $"ledger differs by {reconciliation.DifferenceSat} sat");
     }
@@ -109,7 +109,7 @@ public class DepositSettlementTests
                     .Configure(o => o.Jobs.PollInterval = TimeSpan.FromMilliseconds(20));
             }, clock);
             var balance = await harness.Network.Coordinator.GetBalanceAsync();
-            await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+            await harness.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
             await harness.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(1).OpenAsync(0, "checkpoint", clock.GetUtcNow().AddHours(1));
             return harness;
         }
@@ -127,7 +127,7 @@ public class DepositSettlementTests
             Assert.Equal(InvoiceState.Accepted, (await Network.Coordinator.LookupInvoiceAsync(preimage.Hash))!.State);
             var hash = preimage.Hash.ToHex();
             await Submission(new PaidDeposit(preimage.Hash, token)).CreateAsync(
-                new NewSubmission("payer", 1, 0, "blob", hash, 10, hash, token, Deposit));
+                new NewSubmission("payer", 1, 0, "blob", hash, 10, preimage.Hash, token, new Sats(Deposit)));
             return new PaidDeposit(preimage.Hash, token);
         }
 
@@ -172,7 +172,7 @@ public class DepositSettlementTests
         /// <summary>Enqueues the same settle again, as a re-delivered verdict would: unique by payment hash, it is a no-op.</summary>
         public async Task EnqueueSettleAgainAsync(PaidDeposit deposit)
         {
-            var job = new DepositJob(deposit.Hash.ToHex(), deposit.TokenHex, InvoicePurpose.GradientDeposit, Deposit, SubmissionGrain.OwnerKind, deposit.Hash.ToHex());
+            var job = new DepositJob(deposit.Hash, deposit.TokenHex, InvoicePurpose.GradientDeposit, new Sats(Deposit), SubmissionGrain.OwnerKind, deposit.Hash.ToHex());
             Assert.False(await Cluster.Silo(0).EnqueueJobAsync(job.ToRequest(forfeit: true)));
         }
 

@@ -140,7 +140,7 @@ public sealed class UnfiledDepositTests
             h.Cluster = await TestCluster.StartAsync(new MemoryGrainStore(), 1, silo => silo.UseServices(services), h.Clock);
             h.registry = new GrainHoldTokenRegistry(h.Cluster.GrainFactory(0), new UnfiledDepositOptions { Grace = Grace });
             var balance = await h.Network.Coordinator.GetBalanceAsync();
-            await h.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor().Value);
+            await h.Cluster.GrainFactory(0).GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
             await h.Cluster.GrainFactory(0).GetGrain<IRoundGrain>(1).OpenAsync(0, "checkpoint", h.Clock.GetUtcNow().AddHours(1));
             return h;
         }
@@ -166,7 +166,7 @@ public sealed class UnfiledDepositTests
         public Task<SubmissionState> FileAsync(PaidDeposit deposit)
         {
             var hash = deposit.Hash.ToHex();
-            return Submission(deposit).CreateAsync(new NewSubmission("payer", 1, 0, "blob", hash, 10, hash, deposit.TokenHex, Deposit));
+            return Submission(deposit).CreateAsync(new NewSubmission("payer", 1, 0, "blob", hash, 10, deposit.Hash, deposit.TokenHex, new Sats(Deposit)));
         }
 
         public ISubmissionGrain Submission(PaidDeposit deposit) => Cluster.GrainFactory(0).GetGrain<ISubmissionGrain>(deposit.Hash.ToHex());
