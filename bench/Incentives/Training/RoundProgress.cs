@@ -1,0 +1,23 @@
+using System.Globalization;
+using L402Train.Grains.Training;
+
+namespace L402Train.Bench.Incentives.Training;
+
+/// <summary>
+/// One line per finished round (stderr), so a run stopped part way still says what each round
+/// did: wall time, the held-out loss across the outer step, sats paid to honest work and to
+/// anything else, honest submissions not accepted, and accepted submissions per adversarial profile.
+/// </summary>
+internal static class RoundProgress
+{
+    public static string Line(int round, RoundState state, IReadOnlyList<SubmissionRecord> filed, TimeSpan wall)
+    {
+        var honestSat = filed.Where(r => r.Honest).Sum(r => r.State.RewardSat);
+        var otherSat = filed.Where(r => !r.Honest).Sum(r => r.State.RewardSat);
+        var honestRefused = filed.Count(r => r.Honest && r.State.Verdict?.Reason != VerdictReason.Accepted);
+        var leaks = filed.Where(r => !r.Honest && r.State.Verdict?.Reason == VerdictReason.Accepted)
+            .GroupBy(r => r.Identity.Profile).Select(g => $"{g.Key.Name()}:{g.Count()}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"round {round}: {filed.Count} submissions in {wall.TotalSeconds:0.0} s; heldout_loss {state.LossBefore:0.0000} -> {state.LossAfter:0.0000}; paid honest {honestSat} sat, other {otherSat} sat; honest_not_accepted={honestRefused}; non_honest_accepted=[{string.Join(",", leaks)}]");
+    }
+}
