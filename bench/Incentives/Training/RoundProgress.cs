@@ -6,7 +6,7 @@ namespace L402Train.Bench.Incentives.Training;
 /// <summary>
 /// One line per finished round (stderr), so a run stopped part way still says what each round
 /// did: wall time, the held-out loss across the outer step, sats paid to honest work and to
-/// anything else, honest submissions not accepted, and accepted submissions per adversarial profile.
+/// anything else, honest work not accepted (by profile and verdict: a splitting sybil's parts are honest work), and accepted submissions per adversarial profile.
 /// </summary>
 internal static class RoundProgress
 {
@@ -14,10 +14,12 @@ internal static class RoundProgress
     {
         var honestSat = filed.Where(r => r.Honest).Sum(r => r.State.RewardSat);
         var otherSat = filed.Where(r => !r.Honest).Sum(r => r.State.RewardSat);
-        var honestRefused = filed.Count(r => r.Honest && r.State.Verdict?.Reason != VerdictReason.Accepted);
+        // Honest work includes a splitting sybil's parts, a third of an update each, often below τ: count honest peers apart.
+        var honestRefused = filed.Where(r => r.Honest && r.State.Verdict?.Reason != VerdictReason.Accepted)
+            .GroupBy(r => (r.Identity.Profile, r.State.Verdict?.Reason)).Select(g => $"{g.Key.Profile.Name()}/{g.Key.Reason}:{g.Count()}").ToList();
         var leaks = filed.Where(r => !r.Honest && r.State.Verdict?.Reason == VerdictReason.Accepted)
             .GroupBy(r => r.Identity.Profile).Select(g => $"{g.Key.Name()}:{g.Count()}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"round {round}: {filed.Count} submissions in {wall.TotalSeconds:0.0} s; heldout_loss {state.LossBefore:0.0000} -> {state.LossAfter:0.0000}; paid honest {honestSat} sat, other {otherSat} sat; honest_not_accepted={honestRefused}; non_honest_accepted=[{string.Join(",", leaks)}]");
+            $"round {round}: {filed.Count} submissions in {wall.TotalSeconds:0.0} s; heldout_loss {state.LossBefore:0.0000} -> {state.LossAfter:0.0000}; paid honest {honestSat} sat, other {otherSat} sat; honest_not_accepted=[{string.Join(",", honestRefused)}]; non_honest_accepted=[{string.Join(",", leaks)}]");
     }
 }
