@@ -15,6 +15,14 @@ if (args.Contains("--probe"))
     return 0;
 }
 
+if (args.Contains("--probe-outer-step"))
+{
+    OuterStepProbe.Run(Option("--peers") ?? 600, Option("--probes") ?? 60, Option("--threads") ?? Environment.ProcessorCount,
+        Option("--inner-steps") ?? 3, Option("--batch") ?? 4,
+        [.. args.Where(a => a.StartsWith("--kappa=", StringComparison.Ordinal)).Select(a => double.Parse(a["--kappa=".Length..], CultureInfo.InvariantCulture))], Console.WriteLine);
+    return 0;
+}
+
 var options = new SimulationOptions(
     Identities: Option("--peers") ?? (quick ? 60 : 1_000),
     Rounds: Option("--rounds") ?? (quick ? 3 : 20),

@@ -7,7 +7,7 @@ using L402Train.Model.Training;
 namespace L402Train.Bench.Training;
 
 /// <summary>The size of a loss-gap run.</summary>
-internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true, int DataSeed = 0, int ReportEvery = 0, string Corpus = "generated")
+internal sealed record LossGapRun(int Peers, int Rounds, int InnerSteps, int TopK = 64, double SparseOuterLearningRate = 1.0, float ErrorFeedbackDecay = 0.95f, float InnerLearningRate = 3e-3f, int BatchSize = 8, bool Nesterov = true, int DataSeed = 0, int ReportEvery = 0, string Corpus = "generated", double OuterStepNormLimit = 3.0)
 {
     /// <summary>Whether held-out loss is measured after <paramref name="round"/>: every <see cref="ReportEvery"/> rounds, and the last.</summary>
     public bool IsReportRound(int round) => round == Rounds || (ReportEvery > 0 && round % ReportEvery == 0);
@@ -56,7 +56,7 @@ internal sealed record LossGap(double Initial, double Dense, double Sparse, doub
                 if (sparse) submissions[i] = peers[i].Compress(deltas[i]);
             });
             IReadOnlyList<float[]> update = sparse
-                ? SparseLoCoAggregator.Aggregate([.. submissions.Select((s, i) => new PeerSubmission($"peer{i + 1}", s))], maxDegreeOfParallelism: 1).Tensors
+                ? SparseLoCoAggregator.Aggregate([.. submissions.Select((s, i) => new PeerSubmission($"peer{i + 1}", s))], maxDegreeOfParallelism: 1, maxNormToMedian: run.OuterStepNormLimit).Tensors
                 : Mean(deltas);
             var stepped = outer.Apply(weights, momentum, update);
             weights = stepped.Weights;

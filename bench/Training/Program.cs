@@ -24,7 +24,9 @@ if (!args.Contains("--no-overhead"))
 // --peers, --rounds, --inner-steps, --top-k (per 4,096-element chunk) override the run's size;
 // --sparse-outer-lr sets SparseLoCo's outer learning rate (dense averaging keeps 1); --ef-decay the peers' β.
 var size = quick ? new LossGapRun(Peers: 3, Rounds: 3, InnerSteps: 10) : new LossGapRun(Peers: 3, Rounds: 100, InnerSteps: 10, ReportEvery: 10);
-var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0, (float)(Real("--ef-decay") ?? 0.95), (float)(Real("--inner-lr") ?? 3e-3), Option("--batch") ?? 8, Nesterov: !args.Contains("--no-nesterov"), ReportEvery: Option("--report-every") ?? size.ReportEvery);
+var run = new LossGapRun(Option("--peers") ?? size.Peers, Option("--rounds") ?? size.Rounds, Option("--inner-steps") ?? size.InnerSteps, Option("--top-k") ?? size.TopK, Real("--sparse-outer-lr") ?? 1.0, (float)(Real("--ef-decay") ?? 0.95), (float)(Real("--inner-lr") ?? 3e-3), Option("--batch") ?? 8, Nesterov: !args.Contains("--no-nesterov"), ReportEvery: Option("--report-every") ?? size.ReportEvery,
+    // --outer-norm-limit κ: the coordinator's bound on the aggregate (RewardSchedule.OuterStepNormLimit); Infinity: none.
+    OuterStepNormLimit: Real("--outer-norm-limit") ?? new L402Train.Grains.Training.RewardSchedule().OuterStepNormLimit);
 // --corpus kjv|generated: the text the loss runs train and score on. The default stays generated,
 // so the figures docs/training.md lists for these commands are reproduced by the same commands.
 var corpusName = L402Train.Model.Corpus.CorpusNames.Parse(Text("--corpus") ?? L402Train.Model.Corpus.CorpusNames.Generated);

@@ -41,12 +41,24 @@ public static class SparseLoCoAggregator
     /// <param name="peers">Submissions with unique keys, all for the same manifest; any order.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; the result does not depend on it.</param>
     /// <param name="clipToMedianNorm">Clip each peer to the median norm (Templar); false gives the SparseLoCo reference's plain scatter-mean.</param>
-    public static AggregatedUpdate Aggregate(IReadOnlyList<PeerSubmission> peers, int maxDegreeOfParallelism = -1, bool clipToMedianNorm = true)
+    /// <param name="maxNormToMedian">
+    /// κ: each tensor of the aggregate is scaled down to at most κ times the peers' median norm for
+    /// that tensor (∞: never). The scatter-mean gives a coordinate only one peer sent that peer's
+    /// whole value, so as peers multiply the aggregate fills in and its norm grows with them (about
+    /// 6 times a peer's at 600 peers) until the outer step overshoots; κ bounds it whatever the count.
+    /// </param>
+    public static AggregatedUpdate Aggregate(IReadOnlyList<PeerSubmission> peers, int maxDegreeOfParallelism = -1, bool clipToMedianNorm = true,
+        double maxNormToMedian = double.PositiveInfinity)
     {
         ArgumentNullException.ThrowIfNull(peers);
         if (peers.Count == 0)
         {
             throw new ArgumentException("At least one peer is needed.", nameof(peers));
+        }
+
+        if (!(maxNormToMedian > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNormToMedian), "The aggregate's norm limit must be positive.");
         }
 
         var ordered = peers.OrderBy(p => p.PeerKey, StringComparer.Ordinal).ToArray();
@@ -79,7 +91,39 @@ public static class SparseLoCoAggregator
             ReduceBand(submissions, factors, tensor, band, dense[tensor], scratch);
             return scratch;
         }, static _ => { });
+        for (var t = 0; t < dense.Length; t++)
+        {
+            ClipNorm(dense[t], maxNormToMedian * medians[t]);
+        }
+
         return new AggregatedUpdate(manifest, dense, medians, [.. ordered.Select(p => p.PeerKey)]);
+    }
+
+    // Sequential sum in index order: replicas get the same factor bit for bit.
+    private static void ClipNorm(float[] values, double limit)
+    {
+        if (double.IsPositiveInfinity(limit))
+        {
+            return;
+        }
+
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += (double)v * v;
+        }
+
+        var norm = Math.Sqrt(sum);
+        if (norm <= limit)
+        {
+            return;
+        }
+
+        var factor = (float)(limit / norm);
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] *= factor;
+        }
     }
 
     private static void CheckSameManifest(TensorManifest manifest, PeerSubmission peer)

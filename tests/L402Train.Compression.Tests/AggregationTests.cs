@@ -79,6 +79,24 @@ public sealed class AggregationTests
     }
 
     [Fact]
+    public void The_aggregate_norm_is_bounded_by_kappa_times_the_median_however_many_peers_fill_it_in()
+    {
+        // 16 peers on disjoint slots, each of norm 1: the scatter-mean keeps every value whole, so
+        // the aggregate's norm is √16 = 4 times a peer's, and κ = 2 halves it (direction unchanged).
+        var peers = Enumerable.Range(0, 16).Select(p => Peer($"p{p:D2}", ((ushort)p, p % 2 == 0 ? 1f : -1f))).ToArray();
+        var unbounded = SparseLoCoAggregator.Aggregate(peers).Tensors[0];
+        var bounded = SparseLoCoAggregator.Aggregate(peers, maxNormToMedian: 2).Tensors[0];
+        Assert.Equal(4.0, Math.Sqrt(unbounded.Sum(v => (double)v * v)), 5);
+        Assert.Equal(2.0, Math.Sqrt(bounded.Sum(v => (double)v * v)), 5);
+        Assert.All(unbounded.Zip(bounded), p => Assert.Equal(p.First / 2, p.Second, 6));
+
+        // Two peers stay under the bound: nothing changes.
+        Assert.Equal(SparseLoCoAggregator.Aggregate(peers[..2]).Tensors[0], SparseLoCoAggregator.Aggregate(peers[..2], maxNormToMedian: 2).Tensors[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseLoCoAggregator.Aggregate(peers, maxNormToMedian: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseLoCoAggregator.Aggregate(peers, maxNormToMedian: double.NaN));
+    }
+
+    [Fact]
     public void Outer_step_is_plain_SGD_and_skips_non_finite_tensors()
     {
         var manifest = new TensorManifest([new TensorSpec("a", 3), new TensorSpec("b", 2)]);

@@ -29,7 +29,7 @@ internal sealed partial class TrainingSimulation
             var filed = await SubmitAsync(planned, round);
             await WaitAsync(async () => (await Grains.GetGrain<IRoundGrain>(round).GetAsync()).Status == RoundStatus.Aggregated, $"round {round} to aggregate");
             await SettleAsync(filed);
-            progress?.Invoke($"round {round}: {filed.Count} submissions in {TimeProvider.System.GetElapsedTime(clock).TotalSeconds:0.0} s");
+            progress?.Invoke(RoundProgress.Line(round, await Grains.GetGrain<IRoundGrain>(round).GetAsync(), filed, TimeProvider.System.GetElapsedTime(clock)));
         }
     }
 

@@ -25,6 +25,9 @@ internal sealed record SimulationOptions(int Identities, int Rounds, int Threads
     {
         RoundBudgetSat = new RewardSchedule().BaseRateSat * Identities, RoundQuota = Identities, RoundDuration = TimeSpan.FromHours(6),
     };
+
+    /// <summary>Identities per profile, summing to <see cref="Identities"/>; null: <see cref="ProfileMix.For"/>'s realistic mix.</summary>
+    public IReadOnlyList<(TrainingProfile Profile, int Count)>? Mix { get; init; }
 }
 
 /// <summary>
@@ -102,7 +105,10 @@ internal sealed partial class TrainingSimulation : IAsyncDisposable
     private void CreateIdentities()
     {
         var group = 0;
-        foreach (var (profile, count) in ProfileMix.For(options.Identities))
+        var mix = options.Mix ?? ProfileMix.For(options.Identities);
+        if (mix.Sum(m => m.Count) != options.Identities)
+            throw new ArgumentException($"the mix has {mix.Sum(m => m.Count)} identities, not {options.Identities}", nameof(options));
+        foreach (var (profile, count) in mix)
         {
             for (var i = 0; i < count; i++)
             {

@@ -76,6 +76,16 @@ public sealed record RewardSchedule
     /// <summary>Use Nesterov momentum in the outer step when <see cref="OuterMomentum"/> is above 0.</summary>
     public bool OuterNesterov { get; init; } = true;
 
+    /// <summary>
+    /// κ: each tensor of the aggregated update at most κ times the accepted peers' median norm. The
+    /// per-coordinate mean over only the peers that sent a coordinate fills in as peers multiply, so
+    /// without a bound the outer step grows with their number (6.2 times a peer's norm at 600 peers,
+    /// raising the held-out loss) and a random direction can then score by undoing part of it
+    /// (docs/incentives.md). The aggregate of R peers is at most √R times the median, so 3 leaves 9
+    /// or fewer peers untouched.
+    /// </summary>
+    public double OuterStepNormLimit { get; init; } = 3.0;
+
     /// <summary>Checks the schedule is coherent; returns the first problem, naming the field, or null.</summary>
     public string? Validate() => this switch
     {
@@ -94,6 +104,7 @@ public sealed record RewardSchedule
         _ when RoundDuration <= TimeSpan.Zero => "round_duration must be positive",
         { OuterLearningRate: <= 0 } => "outer_learning_rate must be positive",
         { OuterMomentum: < 0 or >= 1 } => "outer_momentum must be in [0, 1)",
+        _ when !(OuterStepNormLimit > 0) => "outer_step_norm_limit must be positive",
         _ => null,
     };
 }

@@ -14,8 +14,8 @@ public sealed class CloseRoundHandler : IJobHandler
 
 /// <summary>
 /// Aggregates a closed round once every verdict is in: the accepted submissions are aggregated
-/// SparseLoCo's way (median-norm clipping, per-coordinate mean; deterministic for any arrival
-/// order), the outer step (<see cref="OuterStep"/>: plain SGD, or with the momentum carried in
+/// SparseLoCo's way (median-norm clipping, per-coordinate mean, the whole bounded by the
+/// schedule's <see cref="RewardSchedule.OuterStepNormLimit"/>; deterministic for any arrival order), the outer step (<see cref="OuterStep"/>: plain SGD, or with the momentum carried in
 /// the checkpoint's momentum blob) is applied to the base weights, the new version is written to the blob
 /// store and the next round opens. With nothing accepted the next round keeps the same version.
 /// </summary>
@@ -67,7 +67,7 @@ public sealed class AggregateRoundHandler(
         var lossAfter = lossBefore;
         if (accepted.Count > 0)
         {
-            var update = SparseLoCoAggregator.Aggregate(accepted, maxDegreeOfParallelism: 1);
+            var update = SparseLoCoAggregator.Aggregate(accepted, maxDegreeOfParallelism: 1, maxNormToMedian: schedule.OuterStepNormLimit);
             var momentum = outerStep.UsesMomentum && baseCheckpoint.MomentumBlobHash is { } hash
                 ? await checkpoints.LoadAsync(baseCheckpoint with { BlobHash = hash }, cancellationToken)
                 : null;
