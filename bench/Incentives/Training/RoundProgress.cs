@@ -12,8 +12,8 @@ internal static class RoundProgress
 {
     public static string Line(int round, RoundState state, IReadOnlyList<SubmissionRecord> filed, TimeSpan wall)
     {
-        var honestSat = filed.Where(r => r.Honest).Sum(r => r.State.RewardSat);
-        var otherSat = filed.Where(r => !r.Honest).Sum(r => r.State.RewardSat);
+        var honestSat = filed.Where(r => r.Honest).Sum(r => r.State.RewardSat.Value);
+        var otherSat = filed.Where(r => !r.Honest).Sum(r => r.State.RewardSat.Value);
         // Honest work includes a splitting sybil's parts, a third of an update each, often below τ: count honest peers apart.
         var honestRefused = filed.Where(r => r.Honest && r.State.Verdict?.Reason != VerdictReason.Accepted)
             .GroupBy(r => (r.Identity.Profile, r.State.Verdict?.Reason)).Select(g => $"{g.Key.Profile.Name()}/{g.Key.Reason}:{g.Count()}").ToList();

@@ -1,5 +1,6 @@
 using L402Train.Bench.Incentives.Training;
 using L402Train.Grains.Training;
+using L402Train.Lightning;
 using Xunit;
 
 namespace L402Train.Training.Tests.Adversaries;
@@ -31,8 +32,8 @@ public class NoiseAfterDenseStepTests
 
         var records = simulation.Submissions;
         Assert.Equal(2 * (HonestPeers + NoisePeers), records.Count);
-        var paidNoise = records.Where(r => r.Identity.Profile == TrainingProfile.FreeRiderNoise && (r.State.RewardSat > 0 || r.State.Verdict!.Reason == VerdictReason.Accepted))
-            .Select(r => $"round {r.Round} {r.Identity.Id}: {r.State.Verdict!.Detail}, paid {r.State.RewardSat} sat").ToList();
+        var paidNoise = records.Where(r => r.Identity.Profile == TrainingProfile.FreeRiderNoise && (r.State.RewardSat > Sats.Zero || r.State.Verdict!.Reason == VerdictReason.Accepted))
+            .Select(r => $"round {r.Round} {r.Identity.Id}: {r.State.Verdict!.Detail}, paid {r.State.RewardSat.Value} sat").ToList();
         Assert.True(paidNoise.Count == 0, string.Join("\n", paidNoise));
         Assert.All(records.Where(r => r.Identity.Profile == TrainingProfile.Honest),
             r => Assert.True(r.State.Reward == RewardStatus.Paid, $"round {r.Round} {r.Identity.Id}: {r.State.Verdict!.Reason} {r.State.Verdict.Detail}"));
