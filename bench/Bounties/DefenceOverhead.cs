@@ -50,15 +50,15 @@ internal static class DefenceOverhead
                     await Complete(evaluator.EvaluateAsync(slice, "")); // the tree it replaced
                 }));
             }
-            var perValidation = Median(validation);
+            var perValidation = Samples.Median(validation);
             Print("defence_submission_validation_ms", perValidation);
-            Print("defence_activation_reruns_ms", Median(activation));
-            Print("defence_activation_reruns_over_one_validation_pct", 100 * Median(activation) / perValidation);
-            Print("defence_holdback_reeval_ms", Median(reevaluation));
-            Print("defence_holdback_reeval_over_one_validation_pct", 100 * Median(reevaluation) / perValidation);
+            Print("defence_activation_reruns_ms", Samples.Median(activation));
+            Print("defence_activation_reruns_over_one_validation_pct", 100 * Samples.Median(activation) / perValidation);
+            Print("defence_holdback_reeval_ms", Samples.Median(reevaluation));
+            Print("defence_holdback_reeval_over_one_validation_pct", 100 * Samples.Median(reevaluation) / perValidation);
             Print("defence_canary_and_threshold_extra_runs", 0);
             // A bounty's life: the reruns once, a re-evaluation per accepted submission; here 100 submissions, 5 accepted.
-            Print("defence_overhead_pct_100_submissions_5_accepted", 100 * (Median(activation) + (5 * Median(reevaluation))) / (100 * perValidation));
+            Print("defence_overhead_pct_100_submissions_5_accepted", 100 * (Samples.Median(activation) + (5 * Samples.Median(reevaluation))) / (100 * perValidation));
         }
         finally
         {
@@ -76,12 +76,6 @@ internal static class DefenceOverhead
         var started = time.GetTimestamp();
         await run();
         return time.GetElapsedTime(started).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 
     private static void Print(string name, double value) =>

@@ -77,7 +77,7 @@ internal static class DefenceProfile
             if (!run.Succeeded) throw new InvalidOperationException($"the shipped eval failed in the sandbox: {run.ScoreError}");
             Add("eval_sandboxed", time.GetElapsedTime(started).TotalMilliseconds);
         }
-        foreach (var (name, values) in phases) Print($"profile_{name}_ms", Median(values));
+        foreach (var (name, values) in phases) Print($"profile_{name}_ms", Samples.Median(values));
     }
 
     private static Task RunOnHostAsync(string command) => RunOnHostAsync(["-c", command], null, null);
@@ -94,11 +94,6 @@ internal static class DefenceProfile
         await process.WaitForExitAsync();
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private static void Print(string name, double value) => Console.WriteLine($"{name}={value.ToString("0.##", CultureInfo.InvariantCulture)}");
 }

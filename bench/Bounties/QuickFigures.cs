@@ -36,9 +36,9 @@ internal static class QuickFigures
                 using var copy = WorkingCopy.CreateEmpty(root);
                 inside.Add(await TimeAsync(time, () => sandbox.RunAsync(new SandboxRequest(copy, "echo 1", null, SandboxLimits.Default))));
             }
-            Print("host_trivial_eval_p50_ms", Median(host));
-            Print("sandbox_trivial_eval_p50_ms", Median(inside));
-            Print("sandbox_overhead_ms", Median(inside) - Median(host));
+            Print("host_trivial_eval_p50_ms", Samples.Median(host));
+            Print("sandbox_trivial_eval_p50_ms", Samples.Median(inside));
+            Print("sandbox_overhead_ms", Samples.Median(inside) - Samples.Median(host));
 
             var bounty = ShippedBounty.Generate(42);
             var (baseline, heldOut) = ShippedBounty.WriteTo(bounty, root);
@@ -77,11 +77,6 @@ internal static class QuickFigures
         await process.WaitForExitAsync();
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private static void Print(string name, double value) =>
         Console.WriteLine($"{name}={value.ToString("0.##", CultureInfo.InvariantCulture)}");

@@ -71,7 +71,7 @@ public sealed class BoardHttpTests
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
         var terms = new BountyTerms(title, "\"><svg onload=window.pwned=3>", "accuracy", MetricDirection.Maximize, "./eval.sh", ["*.conf"], [], 10_000, new Sats(1_000),
             DateTimeOffset.UtcNow.AddDays(1), 100, 0.01, 30, 256, 1);
-        await grains.GetGrain<IBountyGrain>(id).CreateAsync(new NewBounty(terms, "base", "held", new string('e', 64), PaymentHash.FromHex(new string('f', 64)), "lnbcrt1", DateTimeOffset.UtcNow.AddHours(1), 5));
+        await grains.GetGrain<IBountyGrain>(id).CreateAsync(new NewBounty(terms, "base", "held", new string('e', 64), PaymentHash.FromHex(new string('f', 64)), "lnbcrt1", TimeProvider.System.GetUtcNow().AddHours(1), 5));
         await grains.GetGrain<IBountyIndexGrain>(BountyIndexGrain.AllKey).AddAsync(id);
 
         var (playwright, browser) = await ChromiumBrowser.LaunchAsync();

@@ -217,23 +217,6 @@ public sealed class WorkerCrashTests
         public Preimage? ForToken(string tokenIdHex) => preimages.TryGetValue(tokenIdHex, out var p) ? p : null;
     }
 
-    /// <summary>Signals that the run began, then never finishes on its own (until the worker cancels it).</summary>
-    private sealed class HangingRunner : IExperimentRunner
-    {
-        private int calls;
-
-        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public int Calls => Volatile.Read(ref calls);
-
-        public async Task<ExperimentOutcome> RunAsync(ExperimentFiling filing, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref calls);
-            Started.TrySetResult();
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        }
-    }
-
     private sealed class ThrowingRunner : IExperimentRunner
     {
         public Task<ExperimentOutcome> RunAsync(ExperimentFiling filing, CancellationToken cancellationToken) =>

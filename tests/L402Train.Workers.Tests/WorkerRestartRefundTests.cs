@@ -22,7 +22,7 @@ public sealed class WorkerRestartRefundTests : IDisposable
 {
     private readonly DirectoryInfo dataDir = Directory.CreateTempSubdirectory("l402-worker-restart-");
     private readonly FakeTimeProvider clock = new();
-    private readonly SlowRunner runner = new();
+    private readonly HangingRunner runner = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -130,23 +130,5 @@ public sealed class WorkerRestartRefundTests : IDisposable
         Assert.Null(await store.FindJobAsync(PaymentJobTypes.SettleDeposit, hash.ToHex(), Ct));
         var ledger = await host.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).GetAsync();
         Assert.DoesNotContain(ledger.Entries, e => e.Purpose == InvoicePurpose.ExperimentPayment);
-    }
-
-    /// <summary>Says when a run begins, then runs until the worker cancels it (a silo stopping, or dying).</summary>
-    private sealed class SlowRunner : IExperimentRunner
-    {
-        private int calls;
-
-        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public int Calls => Volatile.Read(ref calls);
-
-        public async Task<ExperimentOutcome> RunAsync(ExperimentFiling filing, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref calls);
-            Started.TrySetResult();
-            await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
-            throw new InvalidOperationException("A slow run ends only when the worker cancels it.");
-        }
     }
 }
