@@ -146,15 +146,7 @@ public sealed class WorkerCrashTests
         /// <summary>A hold invoice locked by the buyer and the experiment filed, as the gateway does after the L402 gate.</summary>
         public async Task<(PaymentHash Hash, MilliSats BuyerBefore)> PaidExperimentAsync()
         {
-            var before = (await Buyer.GetBalanceAsync(Ct)).Local;
-            var preimage = Preimage.Random();
-            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-            preimages[token] = preimage;
-            var invoice = await Network.Coordinator.CreateHoldInvoiceAsync(
-                new CreateHoldInvoiceRequest(preimage.Hash, new Sats(Price).ToMilliSats(), "experiment", TimeSpan.FromMinutes(60), 80), Ct);
-            await foreach (var update in Buyer.SendPaymentAsync(new PaymentRequest(invoice.PaymentRequest, MilliSats.Zero, TimeSpan.FromSeconds(30)), Ct))
-                if (update.Status == PaymentStatus.InFlight) break;
-            var hash = preimage.Hash;
+            var (hash, token, before) = await PaidUnfiledAsync();
             await Experiment(hash).FileAsync(new ExperimentFiling("exp-20260101-" + hash.ToHex(), ExperimentRunKind.Trainer, TrainerSettings.Default,
                 null, null, null, 0, "sha256:00", token, new Sats(Price), Network.Coordinator.Id.ToHex()));
             return (hash, before);
