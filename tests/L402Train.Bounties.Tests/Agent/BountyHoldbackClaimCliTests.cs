@@ -126,16 +126,11 @@ public sealed class BountyHoldbackClaimCliTests : IAsyncLifetime
         return await new BountyClient(http).SubmissionAsync(id, submissionId, TimeSpan.Zero, Ct);
     }
 
-    // The re-evaluation is a job the validator polls for; the view is read until it shows the outcome (as the CLI tests read activation).
-    private async Task HoldbackResolvedAsync(string id, string submissionId)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
-        while ((await ViewAsync(id, submissionId)).Holdback == "held")
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the holdback was not re-evaluated 60 s after its delay");
-            await Task.Delay(50, Ct);
-        }
-    }
+    // The re-evaluation is a scheduled job: the view is re-read after every job the silo finishes (a signal, not a sleep)
+    // until it shows the outcome.
+    private Task HoldbackResolvedAsync(string id, string submissionId) =>
+        silo!.WaitUntilAsync(async _ => (await ViewAsync(id, submissionId)).Holdback != "held", TimeSpan.FromSeconds(60),
+            "the holdback's re-evaluation after its delay", Ct);
 
     // Spectre wraps long lines at the console width.
     private static string Flat(string output) => string.Join(' ', output.Split('\n', StringSplitOptions.TrimEntries));
