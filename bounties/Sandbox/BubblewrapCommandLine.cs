@@ -3,7 +3,12 @@ using System.Text.RegularExpressions;
 
 namespace L402Train.Bounties.Sandbox;
 
-/// <summary>Builds the argument vector: [sh cgroup wrapper] [setpriv …] bwrap … prlimit … /bin/sh -c copy-in and command.</summary>
+/// <summary>
+/// Builds the launch: [sh cgroup wrapper] [setpriv …] bwrap … prlimit … /bin/sh -c "copy-in; command". Every process
+/// in the chain costs an exec and its dynamic linking (about 0.5–1 ms of CPU each), which is most of the sandbox's
+/// fixed cost on a short eval, so the chain holds only what isolation needs: root is dropped by the launch itself
+/// when it can be (<see cref="SandboxUser"/>), and one shell copies the working copy in and runs the command.
+/// </summary>
 internal static partial class BubblewrapCommandLine
 {
     /// <summary>Where the prepared working copy is mounted read-only, to be copied into the size-limited /work.</summary>
@@ -13,13 +18,25 @@ internal static partial class BubblewrapCommandLine
     public static IReadOnlyDictionary<string, string> LaunchEnvironment { get; } =
         new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["LC_ALL"] = "C" };
 
-    // Copies the working copy into the quota-limited tmpfs, then runs the eval command ($1). A copy
-    // that does not fit fails the eval with the tmpfs's "No space left on device".
-    private const string CopyInThenRun = "cp -R -p " + SourceDirectory + "/. " + BubblewrapSandbox.WorkDirectory + "/ || exit 125; exec /bin/sh -c \"$1\"";
+    // Copies the working copy into the quota-limited tmpfs; the eval command follows on the next line, run by
+    // the same shell (no second shell to exec). A copy that does not fit fails the eval with the tmpfs's
+    // "No space left on device" and exit 125, before any of the command runs.
+    private const string CopyIn = "cp -R -p " + SourceDirectory + "/. " + BubblewrapSandbox.WorkDirectory + "/ || exit 125";
 
-    public static (string FileName, List<string> Arguments) Build(
-        SandboxOptions options, bool dropRoot, string workingCopy, string? dataCopy, SandboxRequest request, string? cgroupProcs = null)
+    /// <summary>The script the sandbox's shell runs: the copy-in, then the eval command.</summary>
+    public static string Script(string command) => CopyIn + "\n" + command;
+
+    /// <summary>
+    /// The launch of one run. <paramref name="user"/> is null when the validator is not root; otherwise root is
+    /// dropped to it by the launch itself (the returned UserName) when it allows that and no cgroup wrapper must run
+    /// as root first, else by <c>setpriv</c>.
+    /// </summary>
+    public static (string FileName, List<string> Arguments, string? UserName) Build(
+        SandboxOptions options, SandboxUser? user, string workingCopy, string? dataCopy, SandboxRequest request, string? cgroupProcs = null)
     {
+        // The cgroup wrapper must write its pid into the root-owned cgroup.procs before root is dropped.
+        var userName = cgroupProcs is null ? user?.UserName : null;
+        var dropRoot = user is not null && userName is null;
         var limits = request.Limits;
         var args = new List<string>();
         string fileName;
@@ -39,7 +56,7 @@ internal static partial class BubblewrapCommandLine
         {
             // The kernel never applies RLIMIT_NPROC to uid 0, so a fork bomb is only contained when
             // the sandbox runs as an ordinary uid; bubblewrap then builds its user namespace unprivileged.
-            var id = options.UnprivilegedId.ToString(CultureInfo.InvariantCulture);
+            var id = user!.Id.ToString(CultureInfo.InvariantCulture);
             args.AddRange(["--reuid", id, "--regid", id, "--clear-groups", "--", options.BubblewrapPath]);
         }
 
@@ -79,9 +96,9 @@ internal static partial class BubblewrapCommandLine
             "--core=0",
             "--nofile=256",
             "--",
-            options.ShellPath, "-c", CopyInThenRun, "sh", request.Command,
+            options.ShellPath, "-c", Script(request.Command), "sh",
         ]);
-        return (fileName, args);
+        return (fileName, args, userName);
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]

@@ -25,6 +25,7 @@ public sealed class BubblewrapSandbox : IDisposable
     private readonly SandboxOptions options;
     private readonly TimeProvider time;
     private readonly Lazy<EvalMemoryBound> memoryBound;
+    private readonly Lazy<SandboxUser?> user;
     private readonly StagedDataSets? dataSets;
 
     /// <summary>Creates a sandbox runner; call <see cref="EnsureAvailableAsync"/> once at start-up.</summary>
@@ -35,6 +36,7 @@ public sealed class BubblewrapSandbox : IDisposable
         this.options = options;
         this.time = time;
         memoryBound = new Lazy<EvalMemoryBound>(() => EvalMemoryBound.Detect(options.CgroupParent));
+        user = new Lazy<SandboxUser?>(() => OperatingSystem.IsLinux() && DropsRoot ? SandboxUser.Resolve(options.UnprivilegedId) : null);
         dataSets = OperatingSystem.IsLinux() ? new StagedDataSets(options.ScratchRoot) : null;
     }
 
@@ -103,7 +105,7 @@ public sealed class BubblewrapSandbox : IDisposable
         var dropRoot = DropsRoot;
         using var run = RunDirectory.Create(dataSets!, request, dropRoot);
         using var cgroup = MemoryBound.CgroupParent is { } parent ? EvalCgroup.Create(parent, request.Limits) : null;
-        var (fileName, arguments) = BubblewrapCommandLine.Build(options, dropRoot, request.WorkingCopy.Path, run.DataCopy, request, cgroup?.Procs);
+        var (fileName, arguments, userName) = BubblewrapCommandLine.Build(options, user.Value, request.WorkingCopy.Path, run.DataCopy, request, cgroup?.Procs);
 
         var info = new ProcessStartInfo(fileName)
         {
@@ -112,6 +114,8 @@ public sealed class BubblewrapSandbox : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // Root dropped by the launch: groups, gid and uid are set in the child between fork and exec.
+        if (userName is not null) { info.UserName = userName; }
         foreach (var argument in arguments) { info.ArgumentList.Add(argument); }
         // bubblewrap's own process is PID 1 inside the sandbox and its environment is readable there
         // as /proc/1/environ: start it with nothing of the silo's environment.
