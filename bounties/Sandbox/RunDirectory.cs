@@ -35,18 +35,22 @@ internal sealed class RunDirectory : IDisposable
         }
     }
 
-    /// <summary>Grants others read (and write) on a tree: the sandbox uid is not its owner.</summary>
+    /// <summary>
+    /// Grants others read (and write) on a tree: the sandbox uid is not its owner. Entries that already allow it are
+    /// left alone: a submission's runs share one tree, and a chmod is a journalled write even when it changes nothing.
+    /// </summary>
     internal static void OpenTree(string path, bool writable)
     {
         var read = UnixFileMode.OtherRead | UnixFileMode.GroupRead | UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var write = writable ? UnixFileMode.OtherWrite | UnixFileMode.GroupWrite : UnixFileMode.None;
         var search = UnixFileMode.OtherExecute | UnixFileMode.GroupExecute | UnixFileMode.UserExecute;
-        File.SetUnixFileMode(path, File.GetUnixFileMode(path) | read | write | search);
+        var rootMode = File.GetUnixFileMode(path);
+        if ((rootMode & (read | write | search)) != (read | write | search)) { File.SetUnixFileMode(path, rootMode | read | write | search); }
         foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
         {
             if (entry.LinkTarget is not null) { continue; }
             var add = read | write | (entry is DirectoryInfo ? search : UnixFileMode.None);
-            entry.UnixFileMode |= add;
+            if ((entry.UnixFileMode & add) != add) { entry.UnixFileMode |= add; }
         }
     }
 

@@ -87,4 +87,33 @@ public sealed class StagedDataSetsTests : IDisposable
         Assert.Equal("original held-out\n", File.ReadAllText(Path.Combine(heldOut, "labels.txt")));
         Assert.Equal(script, File.ReadAllText(Path.Combine(tree, "eval.sh")));
     }
+
+    [Fact]
+    public void A_tree_already_open_to_the_sandbox_user_is_not_written_again_by_the_next_run()
+    {
+        var tree = scratch.HostDirectory("candidate", ("eval.sh", "echo 1\n"), ("config.txt", "a\n"));
+        Directory.CreateDirectory(Path.Combine(tree, "sub"));
+        File.WriteAllText(Path.Combine(tree, "sub", "data.txt"), "b\n");
+        RunDirectory.OpenTree(tree, writable: false);
+        var opened = ChangeTimes(tree);
+
+        RunDirectory.OpenTree(tree, writable: false); // the submission's second run
+
+        // A chmod that changes nothing still moves the inode's change time (and costs a journalled write).
+        Assert.Equal(opened, ChangeTimes(tree));
+        Assert.True(File.GetUnixFileMode(Path.Combine(tree, "sub", "data.txt")).HasFlag(UnixFileMode.OtherRead));
+    }
+
+    private static string ChangeTimes(string tree)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("stat") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-c", "%n %z", tree }.Concat(Directory.EnumerateFileSystemEntries(tree, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)))
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var stat = System.Diagnostics.Process.Start(info)!;
+        var output = stat.StandardOutput.ReadToEnd();
+        stat.WaitForExit();
+        return output;
+    }
 }
