@@ -58,7 +58,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
         submission.State = new BountySubmissionState
         {
             Received = arrival, ReceivedAt = TimeProvider.GetUtcNow(), ArrivalSequence = admission.ArrivalSequence,
-            CommitSequence = admission.CommitSequence, VersionAtArrival = admission.VersionAtArrival, Deposit = DepositStatus.Held,
+            CommitSequence = admission.CommitSequence, VersionAtArrival = admission.VersionAtArrival,
         };
         if (!admission.Open) return await RecordAsync(BountyVerdict.Rejected(BountyVerdictReason.Closed, "the bounty closed before this submission arrived; the deposit is refunded"), null);
         EnqueueJob(BountyJobTypes.Validate, id, new BountySubmissionJob(id));
@@ -71,7 +71,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     {
         ArgumentNullException.ThrowIfNull(arrival);
         if (State.Received is not null) return State;
-        submission.State = new BountySubmissionState { Received = arrival, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Held };
+        submission.State = new BountySubmissionState { Received = arrival, ReceivedAt = TimeProvider.GetUtcNow() };
         return await RecordAsync(BountyVerdict.Rejected(BountyVerdictReason.Refused, detail), null);
     }
 
@@ -112,21 +112,13 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
             EnqueueJob(deposit.ToRequest(forfeit: verdict.Deposit == DepositAction.Forfeit));
         }
         var reward = merge?.RewardSat ?? Sats.Zero;
-        var fee = merge?.FeeSat ?? Sats.Zero;
         var held = merge?.HoldbackSat ?? Sats.Zero;
         if (held > Sats.Zero)
             EnqueueJob(BountyJobTypes.Holdback, id, new BountySubmissionJob(id), merge!.HoldbackDueAt);
         submission.State = State with
         {
             Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), NewVersion = merge?.Version,
-            Deposit = verdict.Deposit switch
-            {
-                DepositAction.Refund => DepositStatus.Refunding,
-                DepositAction.Forfeit => DepositStatus.Forfeiting,
-                _ => DepositStatus.Refunded,
-            },
-            RewardSat = reward, FeeSat = fee, Reward = reward - fee - held > Sats.Zero ? RewardStatus.Owed : RewardStatus.None,
-            HoldbackSat = held, Holdback = held > Sats.Zero ? HoldbackStatus.Held : HoldbackStatus.None, HoldbackDueAt = merge?.HoldbackDueAt,
+            Money = State.Money.DepositDecided(verdict.Deposit).Granted(reward, merge?.FeeSat ?? Sats.Zero, held, merge?.HoldbackDueAt),
         };
         await submission.WriteStateAsync();
         BountyMetrics.Decided(verdict.Reason, reward);
@@ -137,26 +129,13 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     public async Task<ClaimOutcome> ClaimAsync(PaymentHash paymentHash, string bolt11, Sats amountSat, Sats maxFeeSat)
     {
         if (State.Verdict is null) return ClaimOutcome.NotDecided;
-        if (State.PayoutSat == Sats.Zero) return ClaimOutcome.NothingOwed;
-        var id = GetPrimaryKeyString();
-        if (State.Reward is RewardStatus.Paid or RewardStatus.Paying && State.ClaimPaymentHash == paymentHash) return ClaimOutcome.AlreadyClaimed;
-        if (State.Reward == RewardStatus.Paying) return ClaimOutcome.OtherClaimInFlight;
-        if (State.Reward == RewardStatus.Owed)
-        {
-            if (amountSat != State.FirstClaimSat) return ClaimOutcome.WrongAmount;
-            EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.BountyPayout, OwnerKind, id).ToRequest());
-            submission.State = State with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
-            await submission.WriteStateAsync();
-            return ClaimOutcome.Queued;
-        }
+        // The first part (payout less holdback) while it is owed; then the holdback, once it held up.
+        var claim = State.Money.Claim(paymentHash, amountSat);
+        if (claim.Outcome != ClaimOutcome.Queued) return claim.Outcome;
 
-        // The first part is paid (or was all held back): what is left is the holdback, once it held up.
-        if (State.Holdback is HoldbackStatus.Paying or HoldbackStatus.Paid && State.HoldbackPaymentHash == paymentHash) return ClaimOutcome.AlreadyClaimed;
-        if (State.Holdback == HoldbackStatus.Paying) return ClaimOutcome.OtherClaimInFlight;
-        if (State.Holdback != HoldbackStatus.Released) return ClaimOutcome.NothingOwed;
-        if (amountSat != State.HoldbackSat) return ClaimOutcome.WrongAmount;
-        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.BountyHoldback, OwnerKind, id).ToRequest());
-        submission.State = State with { Holdback = HoldbackStatus.Paying, HoldbackPaymentHash = paymentHash, HoldbackClaimFailure = null };
+        var purpose = claim.Part == ClaimPart.Holdback ? InvoicePurpose.BountyHoldback : InvoicePurpose.BountyPayout;
+        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, purpose, OwnerKind, GetPrimaryKeyString()).ToRequest());
+        submission.State = State with { Money = claim.Money };
         await submission.WriteStateAsync();
         return ClaimOutcome.Queued;
     }
@@ -168,10 +147,7 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
         if (State.Holdback == HoldbackStatus.None) return State;
         if (State.Holdback == HoldbackStatus.Held)
         {
-            submission.State = State with
-            {
-                Holdback = heldUp ? HoldbackStatus.Released : HoldbackStatus.Forfeited, HoldbackDetail = detail, HoldbackResolvedAt = TimeProvider.GetUtcNow(),
-            };
+            submission.State = State with { Money = State.Money.HoldbackResolved(heldUp, detail, TimeProvider.GetUtcNow()) };
             await submission.WriteStateAsync();
             BountyMetrics.HoldbackResolved(heldUp, State.HoldbackSat);
         }
@@ -183,12 +159,8 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     /// <inheritdoc/>
     public async Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution)
     {
-        if (State.DepositResolvedAt is not null) return;
-        submission.State = State with
-        {
-            Deposit = resolution == DepositResolution.Forfeited ? DepositStatus.Forfeited : DepositStatus.Refunded,
-            DepositResolvedAt = TimeProvider.GetUtcNow(),
-        };
+        if (State.Money.Deposit.ResolvedAt is not null) return;
+        submission.State = State with { Money = State.Money.DepositResolved(resolution, TimeProvider.GetUtcNow()) };
         await submission.WriteStateAsync();
     }
 
@@ -196,36 +168,24 @@ public sealed class BountySubmissionGrain([PersistentState("submission")] IPersi
     public async Task RewardPaidAsync(PaymentHash paymentHash, Sats amountSat, Sats feeSat)
     {
         if (State.Received is not { } arrival) return;
-        if (paymentHash == State.HoldbackPaymentHash)
+        var paid = State.Money.Paid(paymentHash, TimeProvider.GetUtcNow());
+        if (paid != State.Money)
         {
-            if (State.Holdback != HoldbackStatus.Paid)
-            {
-                submission.State = State with { Holdback = HoldbackStatus.Paid };
-                await submission.WriteStateAsync();
-            }
-            await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).HoldbackPaidAsync(GetPrimaryKeyString());
-            return;
-        }
-        if (State.Reward != RewardStatus.Paid)
-        {
-            submission.State = State with { Reward = RewardStatus.Paid, ClaimPaymentHash = paymentHash, RewardPaidAt = TimeProvider.GetUtcNow() };
+            submission.State = State with { Money = paid };
             await submission.WriteStateAsync();
         }
         // Idempotent on the bounty too, so a re-run after a crash between the two writes completes it.
-        await GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId).PayoutPaidAsync(GetPrimaryKeyString(), State.FirstClaimSat);
+        var bounty = GrainFactory.GetGrain<IBountyGrain>(arrival.BountyId);
+        if (State.Money.PartPaidBy(paymentHash) == ClaimPart.Holdback) await bounty.HoldbackPaidAsync(GetPrimaryKeyString());
+        else await bounty.PayoutPaidAsync(GetPrimaryKeyString(), State.FirstClaimSat);
     }
 
     /// <inheritdoc/>
     public async Task RewardFailedAsync(PaymentHash paymentHash, string reason)
     {
-        if (State.Holdback == HoldbackStatus.Paying && State.HoldbackPaymentHash == paymentHash)
-        {
-            submission.State = State with { Holdback = HoldbackStatus.Released, HoldbackClaimFailure = reason };
-            await submission.WriteStateAsync();
-            return;
-        }
-        if (State.Reward != RewardStatus.Paying || State.ClaimPaymentHash != paymentHash) return;
-        submission.State = State with { Reward = RewardStatus.Owed, ClaimFailure = reason };
+        var failed = State.Money.PaymentFailed(paymentHash, reason);
+        if (failed == State.Money) return;
+        submission.State = State with { Money = failed };
         await submission.WriteStateAsync();
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using L402Train.Grains.Bounties.Catalog;
+using L402Train.Grains.Payments;
 using L402Train.Lightning;
 using L402Train.Grains.Training;
 
@@ -56,78 +59,163 @@ public sealed record BountySubmissionState
     [Id(7)]
     public int? NewVersion { get; init; }
 
-    /// <summary>The deposit.</summary>
-    [Id(8)]
-    public DepositStatus Deposit { get; init; }
+    /// <summary>The deposit, the reward, the fee, the holdback and their claims (stored as <c>money</c>; rows written before it are folded in on read).</summary>
+    [Id(23)]
+    public SubmissionMoney Money { get; init; } = new();
 
-    /// <summary>When the deposit job finished.</summary>
-    [Id(9)]
-    public DateTimeOffset? DepositResolvedAt { get; init; }
+    /// <summary>The deposit's status (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DepositStatus Deposit => Money.Deposit.Status;
 
-    /// <summary>The reward granted, fee included.</summary>
-    [Id(10)]
-    public Sats RewardSat { get; init; }
+    /// <summary>When the deposit job finished (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? DepositResolvedAt => Money.Deposit.ResolvedAt;
 
-    /// <summary>The coordinator's fee out of the reward; the agent claims <c>RewardSat − FeeSat</c>.</summary>
-    [Id(11)]
-    public Sats FeeSat { get; init; }
+    /// <summary>The reward granted, fee included (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public Sats RewardSat => Money.RewardSat;
 
-    /// <summary>The reward's status.</summary>
-    [Id(12)]
-    public RewardStatus Reward { get; init; }
+    /// <summary>The coordinator's fee out of the reward; the agent claims <c>RewardSat − FeeSat</c> (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public Sats FeeSat => Money.FeeSat;
 
-    /// <summary>The claim invoice being paid.</summary>
-    [Id(13)]
-    public PaymentHash? ClaimPaymentHash { get; init; }
+    /// <summary>The first claim's status (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public RewardStatus Reward => Money.Reward.Status;
 
-    /// <summary>Why the last claim payment failed.</summary>
-    [Id(14)]
-    public string? ClaimFailure { get; init; }
+    /// <summary>The first claim's invoice (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public PaymentHash? ClaimPaymentHash => Money.Reward.PaymentHash;
 
-    /// <summary>When the reward was paid.</summary>
-    [Id(15)]
-    public DateTimeOffset? RewardPaidAt { get; init; }
+    /// <summary>Why the last first-claim payment failed (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public string? ClaimFailure => Money.Reward.Failure;
 
-    /// <summary>The part of <see cref="PayoutSat"/> held back until the re-evaluation on a fresh held-out slice.</summary>
-    [Id(16)]
-    public Sats HoldbackSat { get; init; }
+    /// <summary>When the first claim was paid (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? RewardPaidAt => Money.Reward.PaidAt;
 
-    /// <summary>Where the holdback stands.</summary>
-    [Id(17)]
-    public L402Train.Grains.Bounties.Catalog.HoldbackStatus Holdback { get; init; }
+    /// <summary>The part of <see cref="PayoutSat"/> held back until the re-evaluation on a fresh held-out slice (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public Sats HoldbackSat => Money.Holdback.Sat;
 
-    /// <summary>When the holdback's re-evaluation runs.</summary>
-    [Id(18)]
-    public DateTimeOffset? HoldbackDueAt { get; init; }
+    /// <summary>Where the holdback stands, in the bounty's words (a view of <see cref="Money"/>: its stage, then its claim).</summary>
+    [JsonIgnore]
+    public HoldbackStatus Holdback => Money.Holdback.Stage switch
+    {
+        HoldbackStage.Held => HoldbackStatus.Held,
+        HoldbackStage.Forfeited => HoldbackStatus.Forfeited,
+        HoldbackStage.Released => Money.Holdback.Claim.Status switch
+        {
+            RewardStatus.Paying => HoldbackStatus.Paying,
+            RewardStatus.Paid => HoldbackStatus.Paid,
+            _ => HoldbackStatus.Released,
+        },
+        _ => HoldbackStatus.None,
+    };
 
-    /// <summary>The invoice the holdback is being (or was) paid to.</summary>
-    [Id(19)]
-    public PaymentHash? HoldbackPaymentHash { get; init; }
+    /// <summary>When the holdback's re-evaluation runs (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? HoldbackDueAt => Money.Holdback.DueAt;
 
-    /// <summary>The re-evaluation's figures in a sentence (the sponsor's; agents see only the outcome).</summary>
-    [Id(20)]
-    public string? HoldbackDetail { get; init; }
+    /// <summary>The invoice the holdback is being (or was) paid to (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public PaymentHash? HoldbackPaymentHash => Money.Holdback.Claim.PaymentHash;
 
-    /// <summary>When the re-evaluation decided.</summary>
-    [Id(21)]
-    public DateTimeOffset? HoldbackResolvedAt { get; init; }
+    /// <summary>The re-evaluation's figures in a sentence (the sponsor's; agents see only the outcome; a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public string? HoldbackDetail => Money.Holdback.Detail;
 
-    /// <summary>Why the last holdback claim payment failed.</summary>
-    [Id(22)]
-    public string? HoldbackClaimFailure { get; init; }
+    /// <summary>When the re-evaluation decided (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? HoldbackResolvedAt => Money.Holdback.ResolvedAt;
+
+    /// <summary>Why the last holdback claim payment failed (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public string? HoldbackClaimFailure => Money.Holdback.Claim.Failure;
 
     /// <summary>What the agent is paid in all: the reward less the fee (the holdback included).</summary>
-    [System.Text.Json.Serialization.JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
-    public Sats PayoutSat => RewardSat - FeeSat;
+    [JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
+    public Sats PayoutSat => Money.PayoutSat;
 
     /// <summary>What the first claim pays: the payout less the holdback.</summary>
-    [System.Text.Json.Serialization.JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
-    public Sats FirstClaimSat => PayoutSat - HoldbackSat;
+    [JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
+    public Sats FirstClaimSat => Money.FirstClaimSat;
 
     /// <summary>What the next claim must be for: the first part while it is owed, then the released holdback; 0 when nothing is claimable now.</summary>
-    [System.Text.Json.Serialization.JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
-    public Sats ClaimableSat =>
-        Reward is RewardStatus.Owed or RewardStatus.Paying ? FirstClaimSat
-        : Holdback is L402Train.Grains.Bounties.Catalog.HoldbackStatus.Released or L402Train.Grains.Bounties.Catalog.HoldbackStatus.Paying ? HoldbackSat
-        : Sats.Zero;
+    [JsonIgnore] // a view of the stored amounts; see BountyPool.RemainingSat
+    public Sats ClaimableSat => Money.ClaimableSat;
+
+    // Rows written before Money kept these flat (ids 8-22): read them into it, never write them.
+    // Each sets its own field(s) of Money, so the order of the stored properties does not matter.
+    [JsonInclude, JsonPropertyName("deposit")]
+    private DepositStatus StoredDeposit { init => Money = Money with { Deposit = Money.Deposit with { Status = value } }; }
+
+    [JsonInclude, JsonPropertyName("depositResolvedAt")]
+    private DateTimeOffset? StoredDepositResolvedAt { init => Money = Money with { Deposit = Money.Deposit with { ResolvedAt = value } }; }
+
+    [JsonInclude, JsonPropertyName("rewardSat")]
+    private Sats StoredRewardSat { init => Money = Money with { RewardSat = value }; }
+
+    [JsonInclude, JsonPropertyName("feeSat")]
+    private Sats StoredFeeSat { init => Money = Money with { FeeSat = value }; }
+
+    [JsonInclude, JsonPropertyName("reward")]
+    private RewardStatus StoredReward { init => Money = Money with { Reward = Money.Reward with { Status = value } }; }
+
+    [JsonInclude, JsonPropertyName("claimPaymentHash")]
+    private PaymentHash? StoredClaimPaymentHash { init => Money = Money with { Reward = Money.Reward with { PaymentHash = value } }; }
+
+    [JsonInclude, JsonPropertyName("claimFailure")]
+    private string? StoredClaimFailure { init => Money = Money with { Reward = Money.Reward with { Failure = value } }; }
+
+    [JsonInclude, JsonPropertyName("rewardPaidAt")]
+    private DateTimeOffset? StoredRewardPaidAt { init => Money = Money with { Reward = Money.Reward with { PaidAt = value } }; }
+
+    [JsonInclude, JsonPropertyName("holdbackSat")]
+    private Sats StoredHoldbackSat { init => Money = Money with { Holdback = Money.Holdback with { Sat = value } }; }
+
+    // The old status was the stage and the claim in one: released, paying and paid are a released stage whose claim is owed, paying or paid.
+    [JsonInclude, JsonPropertyName("holdback")]
+    private HoldbackStatus StoredHoldback
+    {
+        init => Money = Money with
+        {
+            Holdback = Money.Holdback with
+            {
+                Stage = value switch
+                {
+                    HoldbackStatus.Held => HoldbackStage.Held,
+                    HoldbackStatus.Released or HoldbackStatus.Paying or HoldbackStatus.Paid => HoldbackStage.Released,
+                    HoldbackStatus.Forfeited => HoldbackStage.Forfeited,
+                    _ => HoldbackStage.None,
+                },
+                Claim = Money.Holdback.Claim with
+                {
+                    Status = value switch
+                    {
+                        HoldbackStatus.Released => RewardStatus.Owed,
+                        HoldbackStatus.Paying => RewardStatus.Paying,
+                        HoldbackStatus.Paid => RewardStatus.Paid,
+                        _ => RewardStatus.None,
+                    },
+                },
+            },
+        };
+    }
+
+    [JsonInclude, JsonPropertyName("holdbackDueAt")]
+    private DateTimeOffset? StoredHoldbackDueAt { init => Money = Money with { Holdback = Money.Holdback with { DueAt = value } }; }
+
+    [JsonInclude, JsonPropertyName("holdbackPaymentHash")]
+    private PaymentHash? StoredHoldbackPaymentHash { init => Money = Money with { Holdback = Money.Holdback with { Claim = Money.Holdback.Claim with { PaymentHash = value } } }; }
+
+    [JsonInclude, JsonPropertyName("holdbackDetail")]
+    private string? StoredHoldbackDetail { init => Money = Money with { Holdback = Money.Holdback with { Detail = value } }; }
+
+    [JsonInclude, JsonPropertyName("holdbackResolvedAt")]
+    private DateTimeOffset? StoredHoldbackResolvedAt { init => Money = Money with { Holdback = Money.Holdback with { ResolvedAt = value } }; }
+
+    [JsonInclude, JsonPropertyName("holdbackClaimFailure")]
+    private string? StoredHoldbackClaimFailure { init => Money = Money with { Holdback = Money.Holdback with { Claim = Money.Holdback.Claim with { Failure = value } } }; }
 }

@@ -45,7 +45,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
             .AdmitAsync(id, arrival.PeerId, arrival.ContentHash);
         submission.State = new SubmissionState
         {
-            Received = arrival, Sequence = admission.Sequence, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Held,
+            Received = arrival, Sequence = admission.Sequence, ReceivedAt = TimeProvider.GetUtcNow(),
         };
         EnqueueJob(TrainingJobTypes.ValidateSubmission, id, new SubmissionJob(id));
         await submission.WriteStateAsync();
@@ -69,18 +69,11 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         if (state.Sequence > 0)
             reward = await GrainFactory.GetGrain<IRoundGrain>(arrival.Round).RecordVerdictAsync(id, verdict);
         var deposit = new DepositJob(arrival.PaymentHash, arrival.TokenIdHex, InvoicePurpose.GradientDeposit, arrival.DepositSat, OwnerKind, id);
-        var depositStatus = verdict.Deposit switch
-        {
-            DepositAction.Refund => DepositStatus.Refunding,
-            DepositAction.Forfeit => DepositStatus.Forfeiting,
-            _ => DepositStatus.Refunded,
-        };
         if (verdict.Deposit != DepositAction.None) EnqueueJob(deposit.ToRequest(forfeit: verdict.Deposit == DepositAction.Forfeit));
         submission.State = state with
         {
-            Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), ValidationCpuMs = validationCpuMs, Deposit = depositStatus,
-            DepositExpired = verdict.Reason == VerdictReason.DepositExpired,
-            RewardSat = reward, Reward = reward > Sats.Zero ? RewardStatus.Owed : RewardStatus.None,
+            Verdict = verdict, DecidedAt = TimeProvider.GetUtcNow(), ValidationCpuMs = validationCpuMs,
+            Money = state.Money.DepositDecided(verdict.Deposit, expired: verdict.Reason == VerdictReason.DepositExpired).Granted(reward),
         };
         await submission.WriteStateAsync();
         TrainingMetrics.Decided(verdict.Reason, reward);
@@ -93,14 +86,11 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     {
         var state = submission.State;
         if (state.Verdict is null) return ClaimOutcome.NotDecided;
-        if (state.RewardSat == Sats.Zero) return ClaimOutcome.NothingOwed;
-        if (state.Reward is RewardStatus.Paid or RewardStatus.Paying)
-            return state.ClaimPaymentHash == paymentHash ? ClaimOutcome.AlreadyClaimed : ClaimOutcome.OtherClaimInFlight;
-        if (amountSat != state.RewardSat) return ClaimOutcome.WrongAmount;
+        var claim = state.Money.Claim(paymentHash, amountSat);
+        if (claim.Outcome != ClaimOutcome.Queued) return claim.Outcome;
 
-        var id = GetPrimaryKeyString();
-        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.TrainingReward, OwnerKind, id).ToRequest());
-        submission.State = state with { Reward = RewardStatus.Paying, ClaimPaymentHash = paymentHash, ClaimFailure = null };
+        EnqueueJob(new RewardJob(paymentHash, bolt11, amountSat, maxFeeSat, InvoicePurpose.TrainingReward, OwnerKind, GetPrimaryKeyString()).ToRequest());
+        submission.State = state with { Money = claim.Money };
         await submission.WriteStateAsync();
         return ClaimOutcome.Queued;
     }
@@ -111,7 +101,7 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
         if (submission.RecordExists) return;
         var id = GetPrimaryKeyString();
         EnqueueJob(new DepositJob(PaymentHash.FromHex(id), tokenIdHex, InvoicePurpose.GradientDeposit, depositSat, OwnerKind, id).ToRequest(forfeit: false));
-        submission.State = new SubmissionState { Refused = reason, ReceivedAt = TimeProvider.GetUtcNow(), Deposit = DepositStatus.Refunding };
+        submission.State = new SubmissionState { Refused = reason, ReceivedAt = TimeProvider.GetUtcNow(), Money = new SubmissionMoney().DepositDecided(DepositAction.Refund) };
         await submission.WriteStateAsync();
     }
 
@@ -119,16 +109,10 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     public async Task DepositResolvedAsync(PaymentHash paymentHash, DepositResolution resolution)
     {
         var state = submission.State;
-        if (state.Deposit is DepositStatus.Refunded or DepositStatus.Forfeited && state.DepositResolvedAt is not null) return;
-        var forfeited = resolution == DepositResolution.Forfeited;
-        submission.State = state with
-        {
-            Deposit = forfeited ? DepositStatus.Forfeited : DepositStatus.Refunded,
-            DepositExpired = state.DepositExpired || resolution == DepositResolution.ExpiredBeforeSettle,
-            DepositResolvedAt = TimeProvider.GetUtcNow(),
-        };
+        if (state.Money.Deposit.ResolvedAt is not null) return;
+        submission.State = state with { Money = state.Money.DepositResolved(resolution, TimeProvider.GetUtcNow()) };
         await submission.WriteStateAsync();
-        if (state.Received is { } arrival && forfeited)
+        if (state.Received is { } arrival && resolution == DepositResolution.Forfeited)
             await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).ForfeitedAsync(GetPrimaryKeyString(), arrival.DepositSat);
     }
 
@@ -136,8 +120,8 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     public async Task RewardPaidAsync(PaymentHash paymentHash, Sats amountSat, Sats feeSat)
     {
         var state = submission.State;
-        if (state.Reward == RewardStatus.Paid) return;
-        submission.State = state with { Reward = RewardStatus.Paid, ClaimPaymentHash = paymentHash, RewardPaidAt = TimeProvider.GetUtcNow() };
+        if (state.Money.Reward.Status == RewardStatus.Paid) return;
+        submission.State = state with { Money = state.Money.Paid(paymentHash, TimeProvider.GetUtcNow()) };
         await submission.WriteStateAsync();
         if (state.Received is { } arrival)
             await GrainFactory.GetGrain<IPeerGrain>(arrival.PeerId).RewardPaidAsync(GetPrimaryKeyString(), amountSat);
@@ -147,8 +131,9 @@ public sealed class SubmissionGrain([PersistentState("submission")] IPersistentS
     public async Task RewardFailedAsync(PaymentHash paymentHash, string reason)
     {
         var state = submission.State;
-        if (state.Reward != RewardStatus.Paying || state.ClaimPaymentHash != paymentHash) return;
-        submission.State = state with { Reward = RewardStatus.Owed, ClaimFailure = reason };
+        var failed = state.Money.PaymentFailed(paymentHash, reason);
+        if (failed == state.Money) return;
+        submission.State = state with { Money = failed };
         await submission.WriteStateAsync();
     }
 }

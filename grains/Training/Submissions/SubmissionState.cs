@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using L402Train.Grains.Payments;
 using L402Train.Lightning;
 
 namespace L402Train.Grains.Training;
@@ -79,37 +81,67 @@ public sealed record SubmissionState
     [Id(6)]
     public double ValidationCpuMs { get; init; }
 
-    /// <summary>The deposit.</summary>
-    [Id(7)]
-    public DepositStatus Deposit { get; init; }
+    /// <summary>The deposit, the reward and its claim (stored as <c>money</c>; rows written before it are folded in on read).</summary>
+    [Id(15)]
+    public SubmissionMoney Money { get; init; } = new();
 
-    /// <summary>When the deposit job finished.</summary>
-    [Id(8)]
-    public DateTimeOffset? DepositResolvedAt { get; init; }
+    /// <summary>The deposit's status (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DepositStatus Deposit => Money.Deposit.Status;
 
-    /// <summary>True when the node cancelled the deposit before a settle could happen (HTLC expiry).</summary>
-    [Id(9)]
-    public bool DepositExpired { get; init; }
+    /// <summary>When the deposit job finished (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? DepositResolvedAt => Money.Deposit.ResolvedAt;
 
-    /// <summary>The reward granted.</summary>
-    [Id(10)]
-    public Sats RewardSat { get; init; }
+    /// <summary>True when the node cancelled the deposit before a settle could happen (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public bool DepositExpired => Money.Deposit.Expired;
 
-    /// <summary>The reward's status.</summary>
-    [Id(11)]
-    public RewardStatus Reward { get; init; }
+    /// <summary>The reward granted (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public Sats RewardSat => Money.RewardSat;
 
-    /// <summary>The claim invoice being paid.</summary>
-    [Id(12)]
-    public PaymentHash? ClaimPaymentHash { get; init; }
+    /// <summary>The reward's status (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public RewardStatus Reward => Money.Reward.Status;
 
-    /// <summary>Why the last claim payment failed.</summary>
-    [Id(13)]
-    public string? ClaimFailure { get; init; }
+    /// <summary>The claim invoice being paid (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public PaymentHash? ClaimPaymentHash => Money.Reward.PaymentHash;
 
-    /// <summary>When the reward was paid.</summary>
-    [Id(14)]
-    public DateTimeOffset? RewardPaidAt { get; init; }
+    /// <summary>Why the last claim payment failed (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public string? ClaimFailure => Money.Reward.Failure;
+
+    /// <summary>When the reward was paid (a view of <see cref="Money"/>).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? RewardPaidAt => Money.Reward.PaidAt;
+
+    // Rows written before Money kept these flat (ids 7-14): read them into it, never write them.
+    // Each sets one field of Money, so the order of the stored properties does not matter.
+    [JsonInclude, JsonPropertyName("deposit")]
+    private DepositStatus StoredDeposit { init => Money = Money with { Deposit = Money.Deposit with { Status = value } }; }
+
+    [JsonInclude, JsonPropertyName("depositResolvedAt")]
+    private DateTimeOffset? StoredDepositResolvedAt { init => Money = Money with { Deposit = Money.Deposit with { ResolvedAt = value } }; }
+
+    [JsonInclude, JsonPropertyName("depositExpired")]
+    private bool StoredDepositExpired { init => Money = Money with { Deposit = Money.Deposit with { Expired = value } }; }
+
+    [JsonInclude, JsonPropertyName("rewardSat")]
+    private Sats StoredRewardSat { init => Money = Money with { RewardSat = value }; }
+
+    [JsonInclude, JsonPropertyName("reward")]
+    private RewardStatus StoredReward { init => Money = Money with { Reward = Money.Reward with { Status = value } }; }
+
+    [JsonInclude, JsonPropertyName("claimPaymentHash")]
+    private PaymentHash? StoredClaimPaymentHash { init => Money = Money with { Reward = Money.Reward with { PaymentHash = value } }; }
+
+    [JsonInclude, JsonPropertyName("claimFailure")]
+    private string? StoredClaimFailure { init => Money = Money with { Reward = Money.Reward with { Failure = value } }; }
+
+    [JsonInclude, JsonPropertyName("rewardPaidAt")]
+    private DateTimeOffset? StoredRewardPaidAt { init => Money = Money with { Reward = Money.Reward with { PaidAt = value } }; }
 }
 
 /// <summary>The outcome of a claim.</summary>

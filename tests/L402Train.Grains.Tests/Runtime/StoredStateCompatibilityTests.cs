@@ -15,7 +15,11 @@ namespace L402Train.Grains.Tests.Runtime;
 /// in <c>Stored/main-e37aab2.jsonl</c> are rows main wrote before amounts and hashes became
 /// <see cref="Sats"/> and <see cref="PaymentHash"/>: state and jobs from PostgreSQL runs of the
 /// bounty and training flow tests, the worker's from main's assemblies. Each must load into
-/// today's records and write back with every stored field unchanged.
+/// today's records and write back with every stored field unchanged, except the submissions'
+/// flat money fields, which now load into <see cref="SubmissionMoney"/> with the same meaning.
+/// <c>Stored/main-5475a21.jsonl</c> holds submission rows main wrote just before that record, one
+/// per money case (owed, paying, paid, forfeited, expired, the holdback held, released, paying,
+/// paid and forfeited), from PostgreSQL runs of the deposit and holdback flow tests.
 /// </summary>
 public sealed class StoredStateCompatibilityTests
 {
@@ -42,10 +46,39 @@ public sealed class StoredStateCompatibilityTests
     // corrupt pool would throw as Sats rather than be written).
     private static readonly HashSet<string> Views = new(StringComparer.Ordinal) { "remainingSat", "payoutSat", "firstClaimSat", "claimableSat" };
 
-    private static IEnumerable<(string Key, JsonObject Json)> Samples() =>
-        File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Runtime", "Stored", "main-e37aab2.jsonl"))
+    // The submissions' flat money fields, now folded into their Money record on read and written only there.
+    private static readonly Dictionary<Type, string[]> FoldedMoney = new()
+    {
+        [typeof(SubmissionState)] = ["deposit", "depositResolvedAt", "depositExpired", "rewardSat", "reward", "claimPaymentHash", "claimFailure", "rewardPaidAt"],
+        [typeof(BountySubmissionState)] =
+        [
+            "deposit", "depositResolvedAt", "rewardSat", "feeSat", "reward", "claimPaymentHash", "claimFailure", "rewardPaidAt",
+            "holdbackSat", "holdback", "holdbackDueAt", "holdbackPaymentHash", "holdbackDetail", "holdbackResolvedAt", "holdbackClaimFailure",
+        ],
+    };
+
+    private static IEnumerable<(string Key, JsonObject Json)> Samples() => Read("main-e37aab2.jsonl").Select(row => (row.Key, row.Json));
+
+    private static IEnumerable<(string Key, string Case, JsonObject Json)> Read(string file) =>
+        File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Runtime", "Stored", file))
             .Select(line => JsonNode.Parse(line)!.AsObject())
-            .Select(row => ($"{row["kind"]}:{row["name"]}", row["json"]!.AsObject()));
+            .Select(row => ($"{row["kind"]}:{row["name"]}", (string?)row["case"] ?? "", row["json"]!.AsObject()));
+
+    // Every submission row either main wrote with flat money fields: before the money types, and just before SubmissionMoney.
+    public static TheoryData<string, string, int> FlatMoneyRows()
+    {
+        var rows = new TheoryData<string, string, int>();
+        foreach (var file in new[] { "main-e37aab2.jsonl", "main-5475a21.jsonl" })
+        {
+            var index = 0;
+            foreach (var (key, name, _) in Read(file))
+            {
+                if (FoldedMoney.ContainsKey(Types[key])) rows.Add(file, name == "" ? key : name, index);
+                index++;
+            }
+        }
+        return rows;
+    }
 
     public static TheoryData<string, int> Rows()
     {
@@ -62,9 +95,70 @@ public sealed class StoredStateCompatibilityTests
         var stored = Samples().ElementAt(row).Json;
         var value = JsonSerializer.Deserialize(stored.ToJsonString(), Types[key], GrainJson.Options)!;
         var written = JsonNode.Parse(JsonSerializer.Serialize(value, Types[key], GrainJson.Options))!.AsObject();
+        foreach (var name in FoldedMoney.GetValueOrDefault(Types[key]) ?? []) stored.Remove(name); // see Flat_money_fields_load_into_the_money_record_with_the_same_meaning
 
         var differences = Differences(stored, written, "$").ToList();
         Assert.Empty(differences);
+    }
+
+    [Theory]
+    [MemberData(nameof(FlatMoneyRows))]
+    public void Flat_money_fields_load_into_the_money_record_with_the_same_meaning(string file, string name, int row)
+    {
+        var (key, _, stored) = Read(file).ElementAt(row);
+        var type = Types[key];
+        var value = JsonSerializer.Deserialize(stored.ToJsonString(), type, GrainJson.Options)!;
+
+        // Each flat field main wrote reads back, through the state's view of its Money, as the same value.
+        foreach (var field in FoldedMoney[type])
+        {
+            Assert.True(stored.ContainsKey(field), $"{name}: main wrote {field}");
+            var view = type.GetProperty(field, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)!;
+            var now = JsonSerializer.SerializeToNode(view.GetValue(value), view.PropertyType, GrainJson.Options);
+            Assert.True(SameValue(stored[field], now), $"{name}: {field} was {stored[field]?.ToJsonString() ?? "null"}, reads as {now?.ToJsonString() ?? "null"}");
+        }
+
+        // Written back, the money is one record and none of the flat fields; that row reads back to the same state and writes identically.
+        var written = JsonNode.Parse(JsonSerializer.Serialize(value, type, GrainJson.Options))!.AsObject();
+        Assert.DoesNotContain(FoldedMoney[type], written.ContainsKey);
+        Assert.True(written["money"] is JsonObject, $"{name}: no money record in {written.ToJsonString()}");
+        var again = JsonSerializer.Deserialize(written.ToJsonString(), type, GrainJson.Options)!;
+        var money = type.GetProperty("Money")!;
+        Assert.Equal(money.GetValue(value), money.GetValue(again));
+        Assert.True(JsonNode.DeepEquals(written, JsonNode.Parse(JsonSerializer.Serialize(again, type, GrainJson.Options))), $"{name}: the new row does not round-trip");
+    }
+
+    [Fact]
+    public void Rows_from_main_before_the_money_record_cover_every_claim_case_of_both_kinds()
+    {
+        var rows = Read("main-5475a21.jsonl").ToList();
+        var training = rows.Where(r => r.Key == "state:submission/submission")
+            .Select(r => JsonSerializer.Deserialize<SubmissionState>(r.Json.ToJsonString(), GrainJson.Options)!).ToList();
+        var bounty = rows.Where(r => r.Key == "state:bounty-submission/submission")
+            .Select(r => JsonSerializer.Deserialize<BountySubmissionState>(r.Json.ToJsonString(), GrainJson.Options)!).ToList();
+
+        Assert.Equal([RewardStatus.None, RewardStatus.Owed, RewardStatus.Paying, RewardStatus.Paid], training.Select(s => s.Money.Reward.Status).Distinct().Order());
+        Assert.Equal([RewardStatus.None, RewardStatus.Owed, RewardStatus.Paying, RewardStatus.Paid], bounty.Select(s => s.Money.Reward.Status).Distinct().Order());
+        Assert.Equal(Enum.GetValues<HoldbackStatus>().Order(), bounty.Select(s => s.Holdback).Distinct().Order());
+        Assert.Equal([DepositStatus.Refunding, DepositStatus.Forfeiting, DepositStatus.Refunded, DepositStatus.Forfeited], training.Select(s => s.Deposit).Concat(bounty.Select(s => s.Deposit)).Distinct().Order());
+        Assert.Contains(training, s => s.Money.Deposit.Expired);
+    }
+
+    [Fact]
+    public void A_stored_bounty_row_paying_its_holdback_decides_claims_as_before()
+    {
+        var stored = Read("main-5475a21.jsonl").Single(r => r.Case == "paid, holdback paying").Json;
+        var state = JsonSerializer.Deserialize<BountySubmissionState>(stored.ToJsonString(), GrainJson.Options)!;
+        var holdbackInvoice = PaymentHash.FromHex((string)stored["holdbackPaymentHash"]!);
+        var firstInvoice = PaymentHash.FromHex((string)stored["claimPaymentHash"]!);
+        var other = PaymentHash.FromHex(new string('a', 64));
+
+        Assert.Equal(new Sats((long)stored["holdbackSat"]!), state.ClaimableSat);
+        Assert.Equal(ClaimOutcome.AlreadyClaimed, state.Money.Claim(holdbackInvoice, state.HoldbackSat).Outcome);
+        Assert.Equal(ClaimOutcome.AlreadyClaimed, state.Money.Claim(firstInvoice, state.FirstClaimSat).Outcome);
+        Assert.Equal(ClaimOutcome.OtherClaimInFlight, state.Money.Claim(other, state.HoldbackSat).Outcome);
+        Assert.Equal(ClaimPart.Holdback, state.Money.PartPaidBy(holdbackInvoice));
+        Assert.Equal(HoldbackStatus.Paid, (state with { Money = state.Money.Paid(holdbackInvoice, DateTimeOffset.UnixEpoch) }).Holdback);
     }
 
     [Fact]
