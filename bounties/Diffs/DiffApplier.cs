@@ -8,7 +8,7 @@ namespace L402Train.Bounties.Diffs;
 /// written, each file atomically (temp file in the same directory, then rename), and never
 /// outside the working copy or through a symlink.
 /// </summary>
-public static class DiffApplier
+internal static class DiffApplier
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -8,7 +8,7 @@ namespace L402Train.Bounties.Diffs;
 /// is refused rather than skipped: stray lines, hunk counts that do not add up, binary patches,
 /// mode changes, symlinks and paths that could leave the working copy.
 /// </summary>
-public static partial class UnifiedDiffParser
+internal static partial class UnifiedDiffParser
 {
     private const string RegularFileMode = "100644";
     private const string SymlinkMode = "120000";

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace L402Train.Bounties.Improvers;
 
 /// <summary>What kind of value a tunable token is.</summary>
-public enum TunableKind
+internal enum TunableKind
 {
     /// <summary>An integer or decimal literal.</summary>
     Number,
@@ -19,13 +19,13 @@ public enum TunableKind
 /// <param name="Text">The token as written.</param>
 /// <param name="Kind">Number or option.</param>
 /// <param name="Key">The setting's name when the line reads "key = value" (or "key: value"), else null.</param>
-public sealed record TunableToken(string Path, int Offset, string Text, TunableKind Kind, string? Key);
+internal sealed record TunableToken(string Path, int Offset, string Text, TunableKind Kind, string? Key);
 
 /// <summary>
 /// Finds tunable tokens: numbers and option words on non-comment lines. On "key = value" lines only
 /// the value side counts, so setting names and quoted phrases with digits in their keys stay put.
 /// </summary>
-public static partial class TunableScanner
+internal static partial class TunableScanner
 {
     /// <summary>All tunable tokens of one file, in order.</summary>
     public static IReadOnlyList<TunableToken> Find(string path, string text)

@@ -10,7 +10,7 @@ namespace L402Train.Bounties.Sandbox;
 /// report how many of the set's canary items the eval got right (see <see cref="CanaryCount"/>).
 /// Any other key is ignored.
 /// </summary>
-public static class EvalScore
+internal static class EvalScore
 {
     /// <summary>The metrics key of the score.</summary>
     public const string ScoreKey = "score";

@@ -12,7 +12,7 @@ namespace L402Train.Gateway.Apis;
 /// the one list the discovery documents (<c>/llms.txt</c>, <c>/.well-known/ai.json</c>) and the OpenAPI extensions
 /// are written from, so none can list a route or a price the app does not serve.
 /// </summary>
-public static partial class ApiCatalog
+internal static partial class ApiCatalog
 {
     /// <summary>The operations of <paramref name="source"/>, by path then method (those excluded from the API description left out).</summary>
     public static IReadOnlyList<EndpointInfo> Endpoints(EndpointDataSource source, IServiceProvider services)

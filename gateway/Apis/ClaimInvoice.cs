@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace L402Train.Gateway.Apis;
 
 /// <summary>Reads and checks the BOLT11 invoice of a reward claim (JSON <c>{"invoice": "…"}</c> or the bare string).</summary>
-public static class ClaimInvoice
+internal static class ClaimInvoice
 {
     /// <summary>The checked invoice, or a problem to answer with.</summary>
     public sealed record Result(string? Bolt11, PaymentRequestDetails? Details, ProblemHttpResult? Problem);

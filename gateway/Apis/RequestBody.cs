@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace L402Train.Gateway.Apis;
 
 /// <summary>Reads a request body up to a limit, answering 413 past it instead of buffering without bound.</summary>
-public static class RequestBody
+internal static class RequestBody
 {
     /// <summary>The bytes, or a problem to answer with.</summary>
     public sealed record Result(byte[]? Bytes, ProblemHttpResult? Problem);

@@ -10,10 +10,10 @@ namespace L402Train.Gateway.Apis;
 /// </summary>
 /// <param name="Type">The body's record.</param>
 /// <param name="ContentType">Its media type.</param>
-public sealed record RequestBodyMetadata(Type Type, string ContentType);
+internal sealed record RequestBodyMetadata(Type Type, string ContentType);
 
 /// <summary>Declares <see cref="RequestBodyMetadata"/> on a route.</summary>
-public static class RequestBodyMetadataExtensions
+internal static class RequestBodyMetadataExtensions
 {
     /// <summary>The route reads a <typeparamref name="T"/> body of <paramref name="contentType"/>.</summary>
     public static RouteHandlerBuilder WithRequestBody<T>(this RouteHandlerBuilder builder, string contentType = "application/json") =>

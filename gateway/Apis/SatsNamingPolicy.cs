@@ -9,7 +9,7 @@ namespace L402Train.Gateway.Apis;
 /// records name their fields explicitly; this covers what the API serves from other types (the reward schedule,
 /// the demo's report), so no response mixes <c>_sat</c> and <c>_sats</c>.
 /// </summary>
-public sealed partial class SatsNamingPolicy : JsonNamingPolicy
+internal sealed partial class SatsNamingPolicy : JsonNamingPolicy
 {
     /// <summary>The policy.</summary>
     public static SatsNamingPolicy Instance { get; } = new();

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace L402Train.Gateway.Apis;
 
 /// <summary>What both tracks' submission endpoints share: ids, the verdict long-poll and the claim answers.</summary>
-public static class SubmissionEndpoints
+internal static class SubmissionEndpoints
 {
     /// <summary>True for a submission id: a payment hash, 64 hex characters.</summary>
     public static bool IsHash(string id) => id.Length == 64 && id.All(Uri.IsHexDigit);

@@ -10,7 +10,7 @@ namespace L402Train.Gateway.Bounties;
 /// A bounty submission as <c>GET /bounty/{id}/submissions/{sid}</c> shows it (held-out score only after
 /// the verdict): <see cref="ForAgents"/> to everyone, <see cref="ForSponsorAsync"/> with the sponsor's credential.
 /// </summary>
-public static class BountySubmissionViews
+internal static class BountySubmissionViews
 {
     /// <summary>
     /// The view of everyone but the sponsor: held-out figures coarsened (<see cref="HeldOutDisclosure"/>)

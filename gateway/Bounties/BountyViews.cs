@@ -6,7 +6,7 @@ using L402Train.Protocol.Bounties;
 namespace L402Train.Gateway.Bounties;
 
 /// <summary>A bounty's state as the protocol shows it (held-out figures coarsened while it is open).</summary>
-public static class BountyViews
+internal static class BountyViews
 {
     /// <summary>The summary of a bounty, as <c>GET /bounties</c> lists it.</summary>
     public static BountySummary Summary(string id, BountyState state, ImprovementBar? bar = null)

@@ -11,7 +11,7 @@ namespace L402Train.Gateway.Bounties;
 /// scores, held-out output, exit codes and timings stay with the sponsor. Once the bounty is closed
 /// the held-out set itself is revealed, so nothing is coarsened any more.
 /// </summary>
-public static class HeldOutDisclosure
+internal static class HeldOutDisclosure
 {
     /// <summary>A held-out score as agents see it.</summary>
     public static double? Score(double? score, BountyState bounty)

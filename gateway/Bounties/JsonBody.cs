@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace L402Train.Gateway.Bounties;
 
 /// <summary>Reads a bounded JSON body; a body past the limit is 413, anything unreadable 400 naming the problem.</summary>
-public static class JsonBody
+internal static class JsonBody
 {
     /// <summary>The value, or the problem to answer with.</summary>
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, long limit, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace L402Train.Gateway.Bounties;
 /// <see cref="Capability"/>. Presented as <c>Authorization: Bearer &lt;base64&gt;</c>; verified
 /// offline (signature, caveats, and the identifier's hash equal to the bounty's funding hash).
 /// </summary>
-public static class SponsorCredential
+internal static class SponsorCredential
 {
     /// <summary>The capability caveat of sponsor macaroons.</summary>
     public const string Capability = "sponsor";

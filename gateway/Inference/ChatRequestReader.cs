@@ -11,7 +11,7 @@ namespace L402Train.Gateway.Inference;
 /// Reads and checks a chat completion body as OpenAI does, before any price is named: a request
 /// that would fail is never charged. Every refusal is a 400 with an OpenAI error naming the field.
 /// </summary>
-public static class ChatRequestReader
+internal static class ChatRequestReader
 {
     /// <summary>Reads the body of <paramref name="request"/>; either a validated chat or an error result.</summary>
     public static async Task<(ValidatedChat? Chat, IResult? Error)> ReadAsync(HttpRequest request, InferenceOptions options, CancellationToken cancellationToken)

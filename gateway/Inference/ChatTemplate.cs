@@ -8,7 +8,7 @@ namespace L402Train.Gateway.Inference;
 /// <c>system: …</c>, <c>user: …</c>, <c>assistant: …</c>, then <c>assistant: </c> for the answer.
 /// A newline inside a message is kept (the model reads bytes); the format is documented in docs/inference.md.
 /// </summary>
-public static class ChatTemplate
+internal static class ChatTemplate
 {
     /// <summary>The roles a message may have.</summary>
     public static readonly IReadOnlySet<string> Roles = new HashSet<string>(StringComparer.Ordinal) { "system", "user", "assistant" };

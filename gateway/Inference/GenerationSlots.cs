@@ -5,7 +5,7 @@ namespace L402Train.Gateway.Inference;
 /// refused with 429 while every slot is busy, so nobody pays for a request that would wait; a
 /// paid one waits a while for its slot.
 /// </summary>
-public sealed class GenerationSlots(InferenceOptions options)
+internal sealed class GenerationSlots(InferenceOptions options)
 {
     private readonly SemaphoreSlim slots = new(options.Concurrency, options.Concurrency);
 

@@ -8,7 +8,7 @@ namespace L402Train.Gateway.Inference;
 /// atomically and revokes it, so the gate answers a fresh 402 to any later use. (A standard token
 /// elsewhere — a checkpoint — stays reusable until it expires.)
 /// </summary>
-public sealed class InferenceTokens(ITokenRevocationList revocations)
+internal sealed class InferenceTokens(ITokenRevocationList revocations)
 {
     private readonly ConcurrentDictionary<TokenId, byte> used = new();
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace L402Train.Gateway.Inference;
 
 /// <summary>OpenAI-shaped error answers (<see cref="OpenAiError"/>), which the OpenAI SDKs read into their APIError.</summary>
-public static class OpenAiErrors
+internal static class OpenAiErrors
 {
     /// <summary>A 400 naming the field.</summary>
     public static JsonHttpResult<OpenAiError> Invalid(string message, string? param, string? code = null) =>

@@ -9,7 +9,7 @@ namespace L402Train.Gateway.Inference;
 /// version and kept until a newer version is published, so a completion never pays for a load
 /// the previous one already did.
 /// </summary>
-public sealed class ServedModel(IGrainFactory grains, ICheckpointStore checkpoints, TrainingSetup setup)
+internal sealed class ServedModel(IGrainFactory grains, ICheckpointStore checkpoints, TrainingSetup setup)
 {
     private readonly SemaphoreSlim loading = new(1, 1);
     private volatile Loaded? current;

@@ -8,4 +8,4 @@ namespace L402Train.Gateway.Inference;
 /// <param name="Options">Token limit, sampling and the end-of-text stop token.</param>
 /// <param name="Stream">Answer as server-sent events.</param>
 /// <param name="Price">What the request costs (the L402 token is bound to it).</param>
-public sealed record ValidatedChat(int[] PromptTokens, GenerationOptions Options, bool Stream, Sats Price);
+internal sealed record ValidatedChat(int[] PromptTokens, GenerationOptions Options, bool Stream, Sats Price);

@@ -10,7 +10,7 @@ namespace L402Train.Gateway.L402;
 /// capabilities priced in standard mode with the ledger group of their fee. A new standard-mode
 /// capability must be added here, or its fees are not recorded and the ledger check reports them.
 /// </summary>
-public static class GatewayFees
+internal static class GatewayFees
 {
     private static readonly Dictionary<string, InvoicePurpose> Purposes = new(StringComparer.Ordinal)
     {

@@ -6,7 +6,7 @@ using L402Train.Lightning;
 namespace L402Train.Gateway.L402;
 
 /// <summary>The L402 gate's single-use record for hold tokens, durable on the grain layer.</summary>
-public sealed class GrainHoldTokenRegistry(IGrainFactory grains, UnfiledDepositOptions? unfiled = null) : IHoldTokenRegistry
+internal sealed class GrainHoldTokenRegistry(IGrainFactory grains, UnfiledDepositOptions? unfiled = null) : IHoldTokenRegistry
 {
     private readonly TimeSpan grace = (unfiled ?? new UnfiledDepositOptions()).Grace;
 
@@ -24,7 +24,7 @@ public sealed class GrainHoldTokenRegistry(IGrainFactory grains, UnfiledDepositO
 }
 
 /// <summary>Derives deposit preimages from the gate's key ring (nothing stored).</summary>
-public sealed class KeyRingDepositPreimages(RootKeyRing keys) : Grains.Payments.IDepositPreimages
+internal sealed class KeyRingDepositPreimages(RootKeyRing keys) : Grains.Payments.IDepositPreimages
 {
     /// <inheritdoc/>
     public Preimage? ForToken(string tokenIdHex) => keys.DeriveHoldPreimage(TokenId.FromHex(tokenIdHex));

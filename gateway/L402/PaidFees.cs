@@ -10,7 +10,7 @@ namespace L402Train.Gateway.L402;
 /// priced route (checkpoint, bounty access, inference) hands it to <see cref="FeeRecorder"/>, which
 /// records the fee in the ledger once, by payment hash.
 /// </summary>
-public static class PaidFees
+internal static class PaidFees
 {
     /// <summary>Records the fee of the request's paid standard L402 token under <paramref name="purpose"/>; nothing for a request without one.</summary>
     public static async Task RecordAsync(HttpContext http, IGrainFactory grains, ILightningNode node, InvoicePurpose purpose, CancellationToken cancellationToken)

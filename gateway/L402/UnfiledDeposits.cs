@@ -21,7 +21,7 @@ public sealed class UnfiledDepositOptions
 }
 
 /// <summary>Which consumed hold tokens get a <c>deposit.unfiled</c> check (<see cref="UnfiledDepositJob"/>).</summary>
-public static class UnfiledDeposits
+internal static class UnfiledDeposits
 {
     /// <summary>The check of a deposit whose token carried <paramref name="caveats"/>; null for a capability that files nothing.</summary>
     public static UnfiledDepositJob? For(PaymentHash paymentHash, string tokenIdHex, IReadOnlyList<Caveat> caveats, Sats amount)
@@ -46,7 +46,7 @@ public static class UnfiledDeposits
 /// a late filing: whichever comes first is recorded, the other is a no-op, so a filed deposit is
 /// never refunded by this and an unfiled one is refunded exactly once.
 /// </summary>
-public sealed class RefundUnfiledDepositHandler : IJobHandler
+internal sealed class RefundUnfiledDepositHandler : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace L402Train.Gateway.Training;
 /// deposit's payment hash. Used to authorize reward claims, so knowing a submission id is not
 /// enough to divert a reward.
 /// </summary>
-public static class DepositOwnership
+internal static class DepositOwnership
 {
     /// <summary>Null when the request proves ownership of <paramref name="paymentHashHex"/>; otherwise why not.</summary>
     public static string? Check(HttpRequest request, RootKeyRing keys, string paymentHashHex)

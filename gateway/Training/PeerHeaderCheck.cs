@@ -7,7 +7,7 @@ namespace L402Train.Gateway.Training;
 /// The rule for a peer's name, checked on the <c>X-L402Train-Peer</c> header before the L402 gate
 /// takes the deposit: a request that is bad before its body is read costs nothing and locks nothing.
 /// </summary>
-public static class PeerHeaderCheck
+internal static class PeerHeaderCheck
 {
     /// <summary>The longest peer name, in characters.</summary>
     public const int MaxLength = 128;

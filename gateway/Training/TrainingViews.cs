@@ -5,7 +5,7 @@ using L402Train.Protocol.Training;
 namespace L402Train.Gateway.Training;
 
 /// <summary>The training track's state as the protocol shows it.</summary>
-public static class TrainingViews
+internal static class TrainingViews
 {
     /// <summary>The training part of <c>GET /status</c>.</summary>
     public static TrainingStatusView Status(TrainingRunState run, RoundState round, TrainingSetup setup, RewardSchedule schedule)

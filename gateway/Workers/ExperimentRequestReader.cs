@@ -14,7 +14,7 @@ namespace L402Train.Gateway.Workers;
 /// Reads and checks a <c>POST /experiment</c> body before the L402 gate prices it, so a request that would be
 /// refused is never paid for. An empty body is the built-in trainer's default experiment.
 /// </summary>
-public static class ExperimentRequestReader
+internal static class ExperimentRequestReader
 {
     /// <summary>The checked experiment, or the 4xx problem naming the field.</summary>
     public static async Task<(ValidatedExperiment? Experiment, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, WorkerOptions options, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ using WireState = L402Train.Protocol.Research.ExperimentState;
 namespace L402Train.Gateway.Workers;
 
 /// <summary>Experiment ids and the wire views of an experiment's state.</summary>
-public static class ExperimentViews
+internal static class ExperimentViews
 {
     /// <summary>
     /// <see cref="ProtocolJson.Options"/> without the dictionary key policy: an archive's metric names are

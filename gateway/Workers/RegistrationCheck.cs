@@ -7,7 +7,7 @@ namespace L402Train.Gateway.Workers;
 /// <summary>Why the index refuses a registration: the HTTP status and the detail naming the field.</summary>
 /// <param name="Status">400 for a malformed or stale document, 403 for a signature that is not the named node's.</param>
 /// <param name="Detail">What is wrong and how to fix it.</param>
-public sealed record RegistrationProblem(int Status, string Detail);
+internal sealed record RegistrationProblem(int Status, string Detail);
 
 /// <summary>
 /// The index's checks of a posted registration: its shape (an experiment endpoint over http(s)), the signature
@@ -15,7 +15,7 @@ public sealed record RegistrationProblem(int Status, string Detail);
 /// canonical form recovers to <c>signature.node_pubkey</c> (a forged or tampered document, or one signed by
 /// another node, recovers to another key or none).
 /// </summary>
-public static class RegistrationCheck
+internal static class RegistrationCheck
 {
     /// <summary>The most a clock may run ahead of the index's.</summary>
     public static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(2);

@@ -12,6 +12,6 @@ namespace L402Train.Gateway.Workers;
 /// <param name="ConfigJson">The archive's <c>config.json</c>.</param>
 /// <param name="TimeoutSeconds">The archive run's wall-clock limit.</param>
 /// <param name="TrainHash"><c>sha256:</c> and the hex hash of what runs.</param>
-public sealed record ValidatedExperiment(
+internal sealed record ValidatedExperiment(
     ExperimentRunKind Kind, TrainerSettings? Trainer, TrainerConfig? TrainerView, byte[]? Archive, string? Command, string? ConfigJson,
     int TimeoutSeconds, string TrainHash);

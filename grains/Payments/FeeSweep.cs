@@ -10,7 +10,7 @@ namespace L402Train.Grains.Payments;
 /// another silo, is not recorded again), and moves the cursor up to just below the oldest fee
 /// invoice that may still be paid. Its cost per run is the invoices issued since that one.
 /// </summary>
-public static class FeeSweep
+internal static class FeeSweep
 {
     /// <summary>Invoices per listing call.</summary>
     public const int PageSize = 500;

@@ -6,7 +6,7 @@ using L402Train.Runtime;
 namespace L402Train.Grains.Payments;
 
 /// <summary>State of a hold token: consumed or not, and the deposit it paid.</summary>
-public sealed record HoldTokenState
+internal sealed record HoldTokenState
 {
     /// <summary>True once a request used the token.</summary>
     public bool Consumed { get; init; }
@@ -38,7 +38,7 @@ public interface IHoldTokenGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IHoldTokenGrain"/>
 [GrainType("hold-token")]
-public sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : OutboxGrain, IHoldTokenGrain
+internal sealed class HoldTokenGrain([PersistentState("token")] IPersistentState<HoldTokenState> token) : OutboxGrain, IHoldTokenGrain
 {
     /// <inheritdoc/>
     public Task<bool> IsConsumedAsync() => Task.FromResult(token.State.Consumed);

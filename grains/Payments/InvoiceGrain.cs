@@ -23,7 +23,7 @@ public interface IInvoiceGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IInvoiceGrain"/>
 [GrainType("invoice")]
-public sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<InvoiceRecord> record) : OutboxGrain, IInvoiceGrain
+internal sealed class InvoiceGrain([PersistentState("invoice")] IPersistentState<InvoiceRecord> record) : OutboxGrain, IInvoiceGrain
 {
     /// <inheritdoc/>
     public Task<InvoiceRecord?> GetAsync() => Task.FromResult(record.RecordExists ? record.State : null);

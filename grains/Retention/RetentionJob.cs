@@ -3,7 +3,7 @@ using L402Train.Runtime;
 namespace L402Train.Grains.Retention;
 
 /// <summary>What else the retention job deletes besides completed jobs (e.g. bounties whose funding expired unpaid).</summary>
-public interface IRetentionSweep
+internal interface IRetentionSweep
 {
     /// <summary>Deletes what became garbage before <paramref name="before"/>; returns how many rows went. Must be idempotent.</summary>
     /// <param name="grains">The running silo's grains (a sweep is built with the silo, before its grains exist).</param>
@@ -31,10 +31,10 @@ public static class RetentionJob
 
 /// <summary>The payload of a retention run.</summary>
 /// <param name="Slot">Its interval slot since the Unix epoch.</param>
-public sealed record RetentionRun(long Slot);
+internal sealed record RetentionRun(long Slot);
 
 /// <summary>Deletes completed jobs and whatever the sweeps collect that is older than the retention, then schedules the next run.</summary>
-public sealed class RetentionJobHandler(IGrainStore store, RetentionOptions options, IEnumerable<IRetentionSweep> sweeps) : IJobHandler
+internal sealed class RetentionJobHandler(IGrainStore store, RetentionOptions options, IEnumerable<IRetentionSweep> sweeps) : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)

@@ -21,8 +21,8 @@ public static class TrainingJobTypes
 
 /// <summary>Payload naming a round.</summary>
 /// <param name="Round">The round number.</param>
-public sealed record RoundJob(int Round);
+internal sealed record RoundJob(int Round);
 
 /// <summary>Payload naming a submission.</summary>
 /// <param name="SubmissionId">The submission id.</param>
-public sealed record SubmissionJob(string SubmissionId);
+internal sealed record SubmissionJob(string SubmissionId);

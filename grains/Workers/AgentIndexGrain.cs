@@ -16,7 +16,7 @@ public sealed record AgentEntry(
 
 /// <summary>The index: agents by node key.</summary>
 [GenerateSerializer, Alias("l402.AgentIndexState")]
-public sealed record AgentIndexState
+internal sealed record AgentIndexState
 {
     /// <summary>Agents by node public key (hex).</summary>
     [Id(0)] public Dictionary<string, AgentEntry> Agents { get; init; } = new(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ public interface IAgentIndexGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IAgentIndexGrain"/>
 [GrainType("agent-index")]
-public sealed class AgentIndexGrain([PersistentState("index")] IPersistentState<AgentIndexState> index) : OutboxGrain, IAgentIndexGrain
+internal sealed class AgentIndexGrain([PersistentState("index")] IPersistentState<AgentIndexState> index) : OutboxGrain, IAgentIndexGrain
 {
     /// <inheritdoc/>
     public async Task<(AgentRegistrationOutcome Outcome, AgentEntry Entry)> RegisterAsync(

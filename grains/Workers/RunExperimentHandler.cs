@@ -10,7 +10,7 @@ namespace L402Train.Grains.Workers;
 /// lapses and it runs again, here or on another worker silo; <see cref="IExperimentGrain.StartAsync"/> then
 /// finds the experiment running and abandons it, so a crash is refunded within a lease, never at HTLC expiry.
 /// </summary>
-public sealed class RunExperimentHandler(IExperimentRunner runner, WorkerOptions options, ILogger<RunExperimentHandler> logger) : IJobHandler
+internal sealed class RunExperimentHandler(IExperimentRunner runner, WorkerOptions options, ILogger<RunExperimentHandler> logger) : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)

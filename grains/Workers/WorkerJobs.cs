@@ -3,7 +3,7 @@ using L402Train.Lightning;
 namespace L402Train.Grains.Workers;
 
 /// <summary>Job types of the worker role.</summary>
-public static class WorkerJobTypes
+internal static class WorkerJobTypes
 {
     /// <summary>Run a filed experiment and deliver its result (unique by payment hash).</summary>
     public const string Run = "experiment.run";
@@ -11,4 +11,4 @@ public static class WorkerJobTypes
 
 /// <summary>Payload of <see cref="WorkerJobTypes.Run"/>.</summary>
 /// <param name="PaymentHash">The experiment grain's key.</param>
-public sealed record ExperimentRunJob(PaymentHash PaymentHash);
+internal sealed record ExperimentRunJob(PaymentHash PaymentHash);

@@ -48,7 +48,7 @@ public interface IWorkerStatsGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IWorkerStatsGrain"/>
 [GrainType("worker-stats")]
-public sealed class WorkerStatsGrain([PersistentState("stats")] IPersistentState<WorkerStats> stats) : OutboxGrain, IWorkerStatsGrain
+internal sealed class WorkerStatsGrain([PersistentState("stats")] IPersistentState<WorkerStats> stats) : OutboxGrain, IWorkerStatsGrain
 {
     /// <inheritdoc/>
     public async Task RecordAsync(ExperimentFiling filing, ExperimentOutcome outcome)

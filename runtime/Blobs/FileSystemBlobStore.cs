@@ -16,7 +16,7 @@ public interface IBlobStore
 }
 
 /// <summary>A blob larger than the store accepts; nothing was stored.</summary>
-public sealed class BlobTooLargeException(long limit)
+internal sealed class BlobTooLargeException(long limit)
     : Exception($"The blob exceeds the limit of {limit} bytes and was not stored.")
 {
     /// <summary>The limit in bytes.</summary>

@@ -4,7 +4,7 @@ namespace L402Train.Runtime;
 /// <param name="Version">Monotonic version number.</param>
 /// <param name="Name">What the step does.</param>
 /// <param name="Sql">The statements (run in one transaction).</param>
-public sealed record Migration(int Version, string Name, string Sql);
+internal sealed record Migration(int Version, string Name, string Sql);
 
 /// <summary>The schema of the grain runtime, per dialect.</summary>
 internal static class RuntimeSchema

@@ -9,7 +9,7 @@ namespace L402Train.Runtime;
 /// (named here) store their key as a decimal number, so rows written while they were string-keyed
 /// ("7") load unchanged.
 /// </summary>
-public sealed class GrainKeys
+internal sealed class GrainKeys
 {
     private readonly HashSet<string> integerKeyed;
 

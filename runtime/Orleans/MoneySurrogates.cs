@@ -11,11 +11,11 @@ namespace L402Train.Runtime;
 
 /// <summary>Orleans' wire form of <see cref="Sats"/>.</summary>
 [GenerateSerializer, Immutable, Alias("l402.Sats")]
-public readonly record struct SatsSurrogate([property: Id(0)] long Value);
+internal readonly record struct SatsSurrogate([property: Id(0)] long Value);
 
 /// <summary>Converts <see cref="Sats"/> for Orleans.</summary>
 [RegisterConverter]
-public sealed class SatsSurrogateConverter : IConverter<Sats, SatsSurrogate>
+internal sealed class SatsSurrogateConverter : IConverter<Sats, SatsSurrogate>
 {
     /// <inheritdoc/>
     public Sats ConvertFromSurrogate(in SatsSurrogate surrogate) => new(surrogate.Value);
@@ -26,11 +26,11 @@ public sealed class SatsSurrogateConverter : IConverter<Sats, SatsSurrogate>
 
 /// <summary>Orleans' wire form of <see cref="MilliSats"/>.</summary>
 [GenerateSerializer, Immutable, Alias("l402.MilliSats")]
-public readonly record struct MilliSatsSurrogate([property: Id(0)] long Value);
+internal readonly record struct MilliSatsSurrogate([property: Id(0)] long Value);
 
 /// <summary>Converts <see cref="MilliSats"/> for Orleans.</summary>
 [RegisterConverter]
-public sealed class MilliSatsSurrogateConverter : IConverter<MilliSats, MilliSatsSurrogate>
+internal sealed class MilliSatsSurrogateConverter : IConverter<MilliSats, MilliSatsSurrogate>
 {
     /// <inheritdoc/>
     public MilliSats ConvertFromSurrogate(in MilliSatsSurrogate surrogate) => new(surrogate.Value);
@@ -41,11 +41,11 @@ public sealed class MilliSatsSurrogateConverter : IConverter<MilliSats, MilliSat
 
 /// <summary>Orleans' wire form of <see cref="PaymentHash"/>: its 32 bytes, or none for the unset value.</summary>
 [GenerateSerializer, Immutable, Alias("l402.PaymentHash")]
-public readonly record struct PaymentHashSurrogate([property: Id(0)] byte[]? Bytes);
+internal readonly record struct PaymentHashSurrogate([property: Id(0)] byte[]? Bytes);
 
 /// <summary>Converts <see cref="PaymentHash"/> for Orleans.</summary>
 [RegisterConverter]
-public sealed class PaymentHashSurrogateConverter : IConverter<PaymentHash, PaymentHashSurrogate>
+internal sealed class PaymentHashSurrogateConverter : IConverter<PaymentHash, PaymentHashSurrogate>
 {
     /// <inheritdoc/>
     public PaymentHash ConvertFromSurrogate(in PaymentHashSurrogate surrogate) =>
@@ -58,11 +58,11 @@ public sealed class PaymentHashSurrogateConverter : IConverter<PaymentHash, Paym
 
 /// <summary>Orleans' wire form of <see cref="Preimage"/>: its 32 bytes, or none for the unset value.</summary>
 [GenerateSerializer, Immutable, Alias("l402.Preimage")]
-public readonly record struct PreimageSurrogate([property: Id(0)] byte[]? Bytes);
+internal readonly record struct PreimageSurrogate([property: Id(0)] byte[]? Bytes);
 
 /// <summary>Converts <see cref="Preimage"/> for Orleans.</summary>
 [RegisterConverter]
-public sealed class PreimageSurrogateConverter : IConverter<Preimage, PreimageSurrogate>
+internal sealed class PreimageSurrogateConverter : IConverter<Preimage, PreimageSurrogate>
 {
     /// <inheritdoc/>
     public Preimage ConvertFromSurrogate(in PreimageSurrogate surrogate) =>

@@ -20,7 +20,7 @@ public sealed class InconsistentStateException : Exception
 
 /// <summary>Stored state that cannot be read as its type: never silently reset, always reported with the grain's identity.</summary>
 /// <remarks>An <see cref="OrleansException"/>, so Orleans' storage bridge passes it to callers unwrapped.</remarks>
-public sealed class CorruptedStateException(GrainStateId id, Type stateType, Exception? inner)
+internal sealed class CorruptedStateException(GrainStateId id, Type stateType, Exception? inner)
     : OrleansException($"Stored state '{id.StateName}' of grain {id.GrainType}/'{id.Key}' cannot be read as {stateType.Name}: {inner?.Message ?? "it is null"}. Repair or delete the row; it was not reset.", inner!)
 {
     /// <summary>Which state is corrupted.</summary>

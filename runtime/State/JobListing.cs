@@ -1,7 +1,7 @@
 namespace L402Train.Runtime;
 
 /// <summary>Bounds of <see cref="IGrainStore.ListJobsAsync"/>, the same for every store.</summary>
-public static class JobListing
+internal static class JobListing
 {
     /// <summary>The most jobs one call returns: a listing is paged, never a whole table in memory.</summary>
     public const int MaxLimit = 10_000;

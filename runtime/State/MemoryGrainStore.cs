@@ -4,7 +4,7 @@ namespace L402Train.Runtime;
 /// The in-memory store (tests, <c>--store memory</c>): same semantics as SQLite and PostgreSQL,
 /// kept in one process behind one lock. Nothing survives the process.
 /// </summary>
-public sealed class MemoryGrainStore : IGrainStore
+internal sealed class MemoryGrainStore : IGrainStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<GrainStateId, StoredGrainState> states = [];

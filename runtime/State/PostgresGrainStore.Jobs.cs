@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace L402Train.Runtime;
 
-public sealed partial class PostgresGrainStore
+internal sealed partial class PostgresGrainStore
 {
     private const string JobColumns = "id, type, unique_key, payload::text, state, attempt, max_attempts, run_at, locked_by, lease_until, last_error";
 

@@ -1,6 +1,6 @@
 namespace L402Train.Runtime;
 
-public sealed partial class PostgresGrainStore
+internal sealed partial class PostgresGrainStore
 {
     /// <inheritdoc/>
     public async Task<bool> DeleteStateAsync(GrainStateId id, CancellationToken cancellationToken = default)

@@ -1,6 +1,6 @@
 namespace L402Train.Runtime;
 
-public sealed partial class PostgresGrainStore
+internal sealed partial class PostgresGrainStore
 {
     /// <inheritdoc/>
     public async Task<IReadOnlyList<JobTypeStatistics>> GetJobStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -9,7 +9,7 @@ namespace L402Train.Runtime;
 /// The cluster store: PostgreSQL with a real primary key per state row, <c>jsonb</c> state,
 /// CAS on <c>version</c>, jobs claimed with <c>FOR UPDATE SKIP LOCKED</c> and woken by <c>pg_notify</c>.
 /// </summary>
-public sealed partial class PostgresGrainStore : IGrainStore
+internal sealed partial class PostgresGrainStore : IGrainStore
 {
     internal const string NotifyChannel = "l402train_jobs";
     private readonly NpgsqlDataSource dataSource;

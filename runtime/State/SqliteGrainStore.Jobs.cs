@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace L402Train.Runtime;
 
-public sealed partial class SqliteGrainStore
+internal sealed partial class SqliteGrainStore
 {
     private const string JobColumns = "id, type, unique_key, payload, state, attempt, max_attempts, run_at, locked_by, lease_until, last_error";
 

@@ -1,6 +1,6 @@
 namespace L402Train.Runtime;
 
-public sealed partial class SqliteGrainStore
+internal sealed partial class SqliteGrainStore
 {
     /// <inheritdoc/>
     public async Task<bool> DeleteStateAsync(GrainStateId id, CancellationToken cancellationToken = default)

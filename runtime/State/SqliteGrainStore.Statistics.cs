@@ -1,6 +1,6 @@
 namespace L402Train.Runtime;
 
-public sealed partial class SqliteGrainStore
+internal sealed partial class SqliteGrainStore
 {
     /// <inheritdoc/>
     public async Task<IReadOnlyList<JobTypeStatistics>> GetJobStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)

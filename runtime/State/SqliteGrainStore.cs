@@ -8,7 +8,7 @@ namespace L402Train.Runtime;
 /// SQLite serializes writers, so claims need no SKIP LOCKED; wake-ups are in-process only
 /// (other processes sharing the file find jobs by polling).
 /// </summary>
-public sealed partial class SqliteGrainStore : IGrainStore
+internal sealed partial class SqliteGrainStore : IGrainStore
 {
     private readonly string connectionString;
     private readonly JobWakeups wakeups = new();

@@ -9,7 +9,7 @@ namespace L402Train.Silo.Commands;
 /// and what it logs while stopping would bury the one line that names the fix. Kestrel's own bind
 /// error still stands behind this check (a port taken between the two is reported the same way).
 /// </summary>
-public static class ListenCheck
+internal static class ListenCheck
 {
     /// <summary>Throws the same failure Kestrel would (which <see cref="StartupFailure"/> turns into one line) when a URL's port is taken.</summary>
     public static void ThrowIfBusy(IEnumerable<string> urls)

@@ -8,7 +8,7 @@ using L402Train.Silo.Hosting;
 namespace L402Train.Silo.Commands;
 
 /// <summary>The <c>silo</c> command line: <c>serve</c> and <c>migrate</c> (more commands plug in with <see cref="Add"/>).</summary>
-public sealed class SiloCommandLine
+internal sealed class SiloCommandLine
 {
     /// <summary>Exit code for a wrong or missing setting.</summary>
     public const int SettingError = 2;

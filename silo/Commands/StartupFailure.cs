@@ -11,7 +11,7 @@ namespace L402Train.Silo.Commands;
 /// Every command that builds and starts a host runs its start through <see cref="RunAsync"/>;
 /// a start-up check of its own throws <see cref="SiloSettingException"/> naming the setting.
 /// </summary>
-public static class StartupFailure
+internal static class StartupFailure
 {
     /// <summary>
     /// Runs <paramref name="start"/>; a failure <see cref="Describe"/> recognises is written to

@@ -11,7 +11,7 @@ namespace L402Train.Silo.Demo;
 /// <param name="Deposit">refunded, forfeited, held or none.</param>
 /// <param name="DepositSat">The deposit.</param>
 /// <param name="CreditedTo">For a copy: the earlier submission it was credited to.</param>
-public sealed record DemoBountyAgent(
+internal sealed record DemoBountyAgent(
     string Agent, string Role, string Status, string? Reason, double? PublicScore, double? HeldoutScore, long RewardSat, string Deposit, long DepositSat, string? CreditedTo);
 
 /// <summary>One bounty of the demo, as <c>--report</c> writes it under <c>bounties[]</c>.</summary>
@@ -27,7 +27,7 @@ public sealed record DemoBountyAgent(
 /// <param name="Agents">Each agent's outcome.</param>
 /// <param name="LedgerReconciled">True when the coordinator's ledger matches its node's balance.</param>
 /// <param name="Seconds">Wall time of the bounty track.</param>
-public sealed record DemoBounty(
+internal sealed record DemoBounty(
     string Id, int Accepted, IReadOnlyDictionary<string, int> Rejected, long PaidSat, long FeeSat, long RemainingSat, double? BestScore, double? BaselineScore,
     int Version, IReadOnlyList<DemoBountyAgent> Agents, bool LedgerReconciled, double Seconds)
 {

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace L402Train.Silo.Demo;
 
 /// <summary>The agents' scenarios, in an order that makes each behaviour visible.</summary>
-public sealed partial class BountyDemoRunner
+internal sealed partial class BountyDemoRunner
 {
     /// <summary>A diff that tries to leave the working copy.</summary>
     internal const string TraversalDiff = "--- a/../../etc/passwd\n+++ b/../../etc/passwd\n@@ -1 +1 @@\n-root:x:0:0:root:/root:/bin/sh\n+root::0:0:root:/root:/bin/sh\n";

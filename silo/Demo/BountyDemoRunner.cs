@@ -22,7 +22,7 @@ namespace L402Train.Silo.Demo;
 /// <param name="HeldOutCount">Messages in the held-out set.</param>
 /// <param name="PoolSat">What the sponsor funds.</param>
 /// <param name="Store">The grain store (default: SQLite in <paramref name="DataDir"/>).</param>
-public sealed record BountyDemoOptions(
+internal sealed record BountyDemoOptions(
     string DataDir, int HonestAgents = 2, int Iterations = 30, int Seed = 42, int PublicCount = 400, int HeldOutCount = 400, long PoolSat = 20_000,
     GrainStoreAddress? Store = null)
 {
@@ -37,7 +37,7 @@ public sealed record BountyDemoOptions(
 /// hard-codes the public answers, a diff attacker (path traversal) and a front-runner that copies
 /// a revealed diff.
 /// </summary>
-public sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiConsole console)
+internal sealed partial class BountyDemoRunner(BountyDemoOptions options, IAnsiConsole console)
 {
     private const long AgentFundingSat = 200_000;
     private readonly List<DemoBountyAgent> rows = [];

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace L402Train.Silo.Demo;
 
 /// <summary><c>silo demo</c>: an embedded cluster with in-process peers (training rounds) and agents (a bounty), live tables and a JSON report.</summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     /// <summary>Default profiles: four honest peers.</summary>
     public const string DefaultProfiles = "honest,honest,honest,honest";

@@ -1,13 +1,13 @@
 namespace L402Train.Silo.Demo;
 
 /// <summary>One round of the demo, as <c>--report</c> writes it.</summary>
-public sealed record DemoRound(
+internal sealed record DemoRound(
     int Round, double? LossBefore, double? LossAfter, int Submitted, int Accepted, IReadOnlyDictionary<string, int> Rejected,
     int DepositsRefunded, int DepositsForfeited, long RewardsPaidSat, double Seconds,
     double TrainSeconds, double CompressSeconds, double UploadSeconds, double ValidateSeconds, double AggregateSeconds);
 
 /// <summary>One peer's outcome.</summary>
-public sealed record DemoPeer(string Peer, string Profile, int Accepted, IReadOnlyDictionary<string, int> Verdicts, long RewardsSat, long DepositsForfeitedSat, long NetSat);
+internal sealed record DemoPeer(string Peer, string Profile, int Accepted, IReadOnlyDictionary<string, int> Verdicts, long RewardsSat, long DepositsForfeitedSat, long NetSat);
 
 /// <summary>Measured figures of the run.</summary>
 /// <param name="ValidationOverheadPct">Validator CPU per scored submission over an honest peer's training CPU (thread CPU time both).</param>
@@ -19,7 +19,7 @@ public sealed record DemoPeer(string Peer, string Profile, int Accepted, IReadOn
 /// <param name="PayloadBytesMean">Mean upload size.</param>
 /// <param name="LossStart">Held-out loss before round 1.</param>
 /// <param name="LossEnd">Held-out loss after the last round.</param>
-public sealed record DemoFigures(
+internal sealed record DemoFigures(
     double ValidationOverheadPct, double SettleLatencyMsP50, double SettleLatencyMsP99, double MeanTrainSeconds, double MeanTrainCpuMs,
     double MeanValidationCpuMs, int PayloadBytesMean, double LossStart, double LossEnd)
 {
@@ -28,6 +28,6 @@ public sealed record DemoFigures(
 }
 
 /// <summary>The whole report.</summary>
-public sealed record DemoReport(
+internal sealed record DemoReport(
     IReadOnlyList<DemoRound> Rounds, IReadOnlyList<DemoPeer> Peers, DemoFigures Figures, bool LedgerReconciled, long LedgerDifferenceSat,
     long LedgerInSat, long LedgerOutSat, double TotalSeconds);

@@ -18,7 +18,7 @@ namespace L402Train.Silo.Demo;
 /// <param name="InnerSteps">K local steps per round.</param>
 /// <param name="DataDir">Where the embedded cluster keeps its SQLite file, blobs and simnet.</param>
 /// <param name="Store">The grain store (default: SQLite in <paramref name="DataDir"/>).</param>
-public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds, int InnerSteps, string DataDir, GrainStoreAddress? Store = null)
+internal sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds, int InnerSteps, string DataDir, GrainStoreAddress? Store = null)
 {
     /// <summary>The bubblewrap executable the silo's validator would evaluate bounties under.</summary>
     public string BubblewrapPath { get; init; } = SiloSettings.DefaultBubblewrapPath;
@@ -35,7 +35,7 @@ public sealed record DemoOptions(IReadOnlyList<PeerProfile> Profiles, int Rounds
 /// reached through the LND REST facade and pays through the L402 handler, exactly as a separate
 /// <c>peer-agent</c> process would.
 /// </summary>
-public sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
+internal sealed class DemoRunner(DemoOptions options, IAnsiConsole console)
 {
     private const long PeerFundingSat = 2_000_000;
 

@@ -10,7 +10,7 @@ using static L402Train.Silo.Hosting.SettingReader;
 namespace L402Train.Silo.Hosting;
 
 /// <summary>Composes the bounty track into a silo: grains, the sandbox, job handlers by role, and the API.</summary>
-public static class BountyComposition
+internal static class BountyComposition
 {
     /// <summary>
     /// Reads the bounty settings (<c>--bounty-deposit-sat</c>, <c>--bounty-price-sat</c>,

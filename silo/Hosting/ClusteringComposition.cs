@@ -8,7 +8,7 @@ namespace L402Train.Silo.Hosting;
 /// same database through Orleans' ADO.NET provider (tables created by <c>silo migrate</c>), so every
 /// silo pointed at that database and cluster id joins the others.
 /// </summary>
-public static class ClusteringComposition
+internal static class ClusteringComposition
 {
     /// <summary>
     /// The configuration section bound to Orleans' <see cref="ClusterMembershipOptions"/>

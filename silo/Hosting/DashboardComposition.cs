@@ -9,7 +9,7 @@ namespace L402Train.Silo.Hosting;
 /// Kestrel under <c>/dashboard</c>. Off unless an admin password is set; every request to it then
 /// needs HTTP Basic credentials <c>admin:&lt;password&gt;</c> (a browser prompts for them).
 /// </summary>
-public static class DashboardComposition
+internal static class DashboardComposition
 {
     /// <summary>Where the dashboard is served.</summary>
     public const string Path = "/dashboard";

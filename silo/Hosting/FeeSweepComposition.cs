@@ -8,7 +8,7 @@ namespace L402Train.Silo.Hosting;
 /// Composes the fee sweep (<c>fees.sweep</c>): settlers run it, each run queues the next (unique by
 /// tick), and every settler makes sure the next run exists at start, so the chain survives any outage.
 /// </summary>
-public static class FeeSweepComposition
+internal static class FeeSweepComposition
 {
     /// <summary>Sets the sweep's <paramref name="interval"/> (<see cref="SiloSettings.FeeSweepInterval"/>) and registers its start-up (its handler is wired by <c>AddL402Gateway</c>).</summary>
     public static WebApplicationBuilder AddFeeSweep(this WebApplicationBuilder builder, TimeSpan interval)

@@ -10,7 +10,7 @@ namespace L402Train.Silo.Hosting;
 /// Composes what every track sells through: the L402 gate over the server secret, the money sweeps,
 /// and the coordinator's ledger opened at start. A silo has it whichever tracks it runs.
 /// </summary>
-public static class GatewayComposition
+internal static class GatewayComposition
 {
     /// <summary>
     /// Registers the L402 gateway (<see cref="L402GatewayServices.AddL402Gateway"/>), the fee and dead-money sweeps

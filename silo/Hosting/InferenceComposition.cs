@@ -5,7 +5,7 @@ using L402Train.Gateway.Inference;
 namespace L402Train.Silo.Hosting;
 
 /// <summary>Composes OpenAI-compatible inference and the service directory into a silo (docs/inference.md).</summary>
-public static class InferenceComposition
+internal static class InferenceComposition
 {
     /// <summary>
     /// Reads <c>--inference-base-sat</c>, <c>--inference-msat-per-token</c>, <c>--inference-max-tokens</c>

@@ -9,7 +9,7 @@ namespace L402Train.Silo.Hosting;
 /// <param name="Name">The pod's name: the silo's name and id.</param>
 /// <param name="Namespace">The namespace whose pods Orleans watches.</param>
 /// <param name="Ip">The pod's address: what the silo publishes in membership.</param>
-public sealed record KubernetesPod(string Name, string Namespace, IPAddress Ip);
+internal sealed record KubernetesPod(string Name, string Namespace, IPAddress Ip);
 
 /// <summary>
 /// Orleans' Kubernetes hosting (<c>Microsoft.Orleans.Hosting.Kubernetes</c>) on top of the PostgreSQL
@@ -18,7 +18,7 @@ public sealed record KubernetesPod(string Name, string Namespace, IPAddress Ip);
 /// Membership stays in PostgreSQL; the pods are a second opinion: a silo whose pod is gone is declared
 /// dead at once instead of after missed probes, and the silo's name is its pod's.
 /// </summary>
-public static class KubernetesComposition
+internal static class KubernetesComposition
 {
     /// <summary>The downward-API variables the hosting needs, in the order an error names them.</summary>
     public static readonly IReadOnlyList<string> PodVariables = ["POD_NAME", "POD_NAMESPACE", "POD_IP"];

@@ -7,7 +7,7 @@ using L402Train.Runtime.Simnet;
 namespace L402Train.Silo.Hosting;
 
 /// <summary>Registers the coordinator's Lightning node (simnet or LND) and, on simnet, the LND-compatible facade.</summary>
-public static class LightningComposition
+internal static class LightningComposition
 {
     /// <summary>Reads <c>--lightning</c>, <c>--lnd-macaroon</c>, <c>--lnd-cert</c>; a wrong one stops start-up naming it.</summary>
     public static LightningBackendOptions Parse(string? lightning, string? macaroonPath, string? certPath)

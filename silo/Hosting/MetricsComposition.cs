@@ -16,7 +16,7 @@ namespace L402Train.Silo.Hosting;
 /// the project's meters (one per area, see docs/metrics.md), ASP.NET Core's, the .NET runtime's
 /// and Orleans' (<c>Microsoft.Orleans</c>).
 /// </summary>
-public static class MetricsComposition
+internal static class MetricsComposition
 {
     /// <summary>The scrape path.</summary>
     public const string Path = "/metrics";

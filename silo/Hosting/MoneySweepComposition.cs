@@ -11,7 +11,7 @@ namespace L402Train.Silo.Hosting;
 /// (<c>money.sweep-dead</c>: a dead validation becomes <c>validator_error</c>, its deposit refunded).
 /// Their handlers are wired by <see cref="PaymentServices.AddPayments"/> and <see cref="L402GatewayServices.AddL402Gateway"/>.
 /// </summary>
-public static class MoneySweepComposition
+internal static class MoneySweepComposition
 {
     /// <summary>
     /// Sets the unfiled deposits' <paramref name="grace"/> (<see cref="SiloSettings.UnfiledDepositGrace"/>) and starts the

@@ -3,7 +3,7 @@ using L402Train.Grains.Retention;
 namespace L402Train.Silo.Hosting;
 
 /// <summary>Composes the retention job: settlers run it, every silo makes sure the current slot's run exists.</summary>
-public static class RetentionComposition
+internal static class RetentionComposition
 {
     /// <summary>Reads <c>--retention-days</c> (default 30, at least 1); a wrong one stops start-up naming it.</summary>
     public static RetentionOptions Parse(string? days)

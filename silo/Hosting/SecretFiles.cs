@@ -6,7 +6,7 @@ namespace L402Train.Silo.Hosting;
 /// that mode, then linked into place unless another writer got there first), and a secret that group or others may read stops start-up with one
 /// line naming the file and the <c>chmod</c> that fixes it. (Windows has no such modes; nothing is checked there.)
 /// </summary>
-public static class SecretFiles
+internal static class SecretFiles
 {
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -111,7 +111,7 @@ public static class SecretFiles
 }
 
 /// <summary>A secret file is not private: start-up stops with this one-line message naming the file and the fix.</summary>
-public sealed class SecretFileException(string path, string message) : Exception(message)
+internal sealed class SecretFileException(string path, string message) : Exception(message)
 {
     /// <summary>The file.</summary>
     public string Path { get; } = path;

@@ -2,7 +2,7 @@ namespace L402Train.Silo.Hosting;
 
 /// <summary>A setting that must never be printed (settings records print every member).</summary>
 /// <param name="Value">The secret.</param>
-public sealed record SecretText(string Value)
+internal sealed record SecretText(string Value)
 {
     /// <inheritdoc/>
     public override string ToString() => "(hidden)";

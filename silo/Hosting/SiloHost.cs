@@ -14,7 +14,7 @@ public delegate void SiloConfigurator(SiloJobs silo, IServiceProvider services);
 /// the gateway's route groups. Features plug in with <see cref="ConfigureSilo"/> and by mapping
 /// their route groups in <see cref="MapGateway"/>.
 /// </summary>
-public static class SiloHost
+internal static class SiloHost
 {
     /// <summary>A web application builder with the store and silo registered for <paramref name="settings"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(SiloSettings settings)
@@ -44,7 +44,7 @@ public static class SiloHost
             document.Info.Title = "L402Train coordinator";
             document.Info.Description = "Training and bounty tracks; paid endpoints answer 402 with an L402 challenge (see docs/PROTOCOL.md).";
             return Task.CompletedTask;
-        }).AddL402Extensions());
+        }).AddL402Extensions().AddMoneySchemas());
         return builder;
     }
 

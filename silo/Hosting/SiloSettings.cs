@@ -7,7 +7,7 @@ namespace L402Train.Silo.Hosting;
 /// The validated settings of a silo. Each comes from (lowest to highest priority)
 /// appsettings.json, an <c>L402TRAIN_*</c> environment variable, or a command-line option.
 /// </summary>
-public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IReadOnlySet<string> Roles, IReadOnlyList<string> Urls, string SiloId)
+internal sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IReadOnlySet<string> Roles, IReadOnlyList<string> Urls, string SiloId)
 {
     /// <summary>The coordinator's Lightning backend (default: the embedded simnet).</summary>
     public LightningBackendOptions Lightning { get; init; } = new();
@@ -232,7 +232,7 @@ public sealed record SiloSettings(GrainStoreAddress Store, string DataDir, IRead
 }
 
 /// <summary>A wrong or missing setting: printed as one line naming the setting and the fix, exit code 2.</summary>
-public sealed class SiloSettingException(string setting, string problem)
+internal sealed class SiloSettingException(string setting, string problem)
     : Exception($"--{setting} (or {SiloSettings.EnvironmentPrefix}{setting.Replace("-", "", StringComparison.Ordinal).ToUpperInvariant()}, or \"{Capitalize(setting)}\" in appsettings.json): {problem}")
 {
     /// <summary>The setting's option name without dashes.</summary>

@@ -11,7 +11,7 @@ namespace L402Train.Silo.Hosting;
 /// entry per key, so recording them all again (after each grant and at every start) books each once,
 /// even when the silo died between the grant and its entry.
 /// </summary>
-public sealed class SimnetFaucetLedger(SimnetNetwork network, IGrainFactory grains)
+internal sealed class SimnetFaucetLedger(SimnetNetwork network, IGrainFactory grains)
 {
     /// <summary>The ledger key of a grant.</summary>
     public static string KeyOf(SimnetFaucetGrant grant)

@@ -11,14 +11,14 @@ namespace L402Train.Silo.Hosting;
 /// <summary>Everything the training track is configured with.</summary>
 /// <param name="Setup">Model, corpus and compression settings shared with peers.</param>
 /// <param name="Schedule">Prices, deposit, rewards and validation parameters.</param>
-public sealed record TrainingOptions(TrainingSetup Setup, RewardSchedule Schedule)
+internal sealed record TrainingOptions(TrainingSetup Setup, RewardSchedule Schedule)
 {
     /// <summary>The defaults.</summary>
     public static TrainingOptions Default { get; } = new(new TrainingSetup(), new RewardSchedule());
 }
 
 /// <summary>Composes the training track into a silo: the corpus, the held-out set, the stores, the grains' jobs (<see cref="TrainingServices.AddTraining"/>) and the API.</summary>
-public static class TrainingComposition
+internal static class TrainingComposition
 {
     /// <summary>The job lane of validation and aggregation (see <see cref="JobWorkerOptions.Lanes"/>).</summary>
     public const string ComputeLane = JobLanes.Compute;

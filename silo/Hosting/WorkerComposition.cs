@@ -16,7 +16,7 @@ namespace L402Train.Silo.Hosting;
 /// the worker routes; on a <c>gateway</c> silo the agent index. A worker-only silo also runs the settle and
 /// cancel jobs of its own hold invoices (<see cref="PaymentServices.AddPayments"/>), so <c>--roles worker</c> stands alone.
 /// </summary>
-public static class WorkerComposition
+internal static class WorkerComposition
 {
     /// <summary>The job lane of experiment runs: long CPU-bound runs never hold the runners settles need.</summary>
     public const string ExperimentLane = Grains.JobLanes.Experiments;

@@ -8,7 +8,7 @@ namespace L402Train.Silo.Hosting;
 /// before its job workers claim anything. When that fails or hangs, the worker refuses to start with one line naming
 /// the problem and both fixes, instead of taking buyers' money for runs that can only fail (and be refunded).
 /// </summary>
-public static class WorkerSandboxCheck
+internal static class WorkerSandboxCheck
 {
     private const string ArchivesOff = "--worker-archives off to sell only built-in trainer runs";
 

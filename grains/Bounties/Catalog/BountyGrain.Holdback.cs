@@ -1,7 +1,7 @@
 namespace L402Train.Grains.Bounties.Catalog;
 
 /// <summary>The pool's side of the temporal holdback: released holdbacks become owed, forfeited ones return to the pool.</summary>
-public sealed partial class BountyGrain
+internal sealed partial class BountyGrain
 {
     /// <inheritdoc/>
     public async Task HoldbackResolvedAsync(string submissionId, bool released)

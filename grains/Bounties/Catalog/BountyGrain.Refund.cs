@@ -4,7 +4,7 @@ using L402Train.Grains.Payments;
 namespace L402Train.Grains.Bounties.Catalog;
 
 /// <summary>The sponsor's side of a bounty: cancel, and the refund paid through the shared reward job.</summary>
-public sealed partial class BountyGrain
+internal sealed partial class BountyGrain
 {
     /// <inheritdoc/>
     public async Task<CancelResult> CancelAsync(RefundRequest? refund)

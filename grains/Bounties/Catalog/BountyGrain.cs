@@ -52,7 +52,7 @@ public interface IBountyGrain : IDepositOwner, IRewardOwner
 
 /// <inheritdoc cref="IBountyGrain"/>
 [GrainType("bounty")]
-public sealed partial class BountyGrain(
+internal sealed partial class BountyGrain(
     [PersistentState("bounty")] IPersistentState<BountyState> bounty,
     BountyRules rules) : OutboxGrain, IBountyGrain
 {

@@ -24,8 +24,8 @@ public static class BountyJobTypes
 
 /// <summary>Payload naming a bounty.</summary>
 /// <param name="BountyId">The bounty id.</param>
-public sealed record BountyJob(string BountyId);
+internal sealed record BountyJob(string BountyId);
 
 /// <summary>Payload naming a bounty submission.</summary>
 /// <param name="SubmissionId">The submission id (its deposit's payment hash).</param>
-public sealed record BountySubmissionJob(string SubmissionId);
+internal sealed record BountySubmissionJob(string SubmissionId);

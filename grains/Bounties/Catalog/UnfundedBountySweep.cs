@@ -9,7 +9,7 @@ namespace L402Train.Grains.Bounties.Catalog;
 /// deleted. Nothing was ever paid for them, so no money record goes. Their archives stay in the blob
 /// store: blobs are shared by content, and another bounty may hold the same archive.
 /// </summary>
-public sealed class UnfundedBountySweep(IGrainStore store) : IRetentionSweep
+internal sealed class UnfundedBountySweep(IGrainStore store) : IRetentionSweep
 {
     /// <inheritdoc/>
     public async Task<int> SweepAsync(IGrainFactory grains, DateTimeOffset before, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace L402Train.Grains.Bounties.Validation;
 /// <param name="BestHeldOut">Held-out scores of the current best.</param>
 /// <param name="CandidatePublic">Public scores of the candidate.</param>
 /// <param name="CandidateHeldOut">Held-out scores of the candidate.</param>
-public sealed record ScoreComparison(
+internal sealed record ScoreComparison(
     IReadOnlyList<double> BestPublic, IReadOnlyList<double> BestHeldOut,
     IReadOnlyList<double> CandidatePublic, IReadOnlyList<double> CandidateHeldOut)
 {
@@ -27,7 +27,7 @@ public sealed record ScoreComparison(
 /// <param name="Improvement">Mean held-out improvement over the current best (in the metric's direction).</param>
 /// <param name="PublicGain">Mean public improvement over the current best.</param>
 /// <param name="Detail">The numbers, in a sentence.</param>
-public sealed record AcceptanceDecision(BountyVerdictReason Reason, double Improvement, double PublicGain, string Detail);
+internal sealed record AcceptanceDecision(BountyVerdictReason Reason, double Improvement, double PublicGain, string Detail);
 
 /// <summary>
 /// Decides on an evaluated submission, in this order:
@@ -43,7 +43,7 @@ public sealed record AcceptanceDecision(BountyVerdictReason Reason, double Impro
 /// <item>otherwise accepted.</item>
 /// </list>
 /// </summary>
-public static class AcceptancePolicy
+internal static class AcceptancePolicy
 {
     /// <summary>Largest tolerated excess of the public canary accuracy over the held-out one (a memorising submission scores 1 − 0).</summary>
     public const double CanaryGap = 0.5;

@@ -9,7 +9,7 @@ namespace L402Train.Grains.Bounties.Validation;
 /// its <c>public/</c> set, the held-out set), scores the current best when it has no scores yet,
 /// and writes merged trees.
 /// </summary>
-public sealed class BountyEvaluation(BubblewrapSandbox sandbox, BountyWorkspace workspace)
+internal sealed class BountyEvaluation(BubblewrapSandbox sandbox, BountyWorkspace workspace)
 {
     /// <summary>The workspace archives are unpacked in.</summary>
     public BountyWorkspace Workspace => workspace;

@@ -10,7 +10,7 @@ namespace L402Train.Grains.Bounties.Validation;
 /// in the ledger as incoming and activates the bounty; when it expired, closes the bounty; else
 /// the bounty schedules the next check. Idempotent: the invoice record and ledger post are keyed by hash.
 /// </summary>
-public sealed class WatchFundingHandler(ILightningNode node) : IJobHandler
+internal sealed class WatchFundingHandler(ILightningNode node) : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ public sealed class WatchFundingHandler(ILightningNode node) : IJobHandler
 }
 
 /// <summary><c>bounty.close</c> (settler role): closes a bounty at its deadline (idempotent).</summary>
-public sealed class CloseBountyHandler : IJobHandler
+internal sealed class CloseBountyHandler : IJobHandler
 {
     /// <inheritdoc/>
     public Task HandleAsync(JobContext job, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public sealed class CloseBountyHandler : IJobHandler
 }
 
 /// <summary><c>bounty.baseline</c> (validator role): scores the baseline once the bounty is funded, for the leaderboard.</summary>
-public sealed class ScoreBaselineHandler(BountyEvaluation evaluation) : IJobHandler
+internal sealed class ScoreBaselineHandler(BountyEvaluation evaluation) : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)

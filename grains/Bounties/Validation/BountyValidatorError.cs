@@ -8,7 +8,7 @@ namespace L402Train.Grains.Bounties.Validation;
 /// The verdict of a bounty submission whose validation job died: the coordinator failed, so the
 /// deposit is refunded (through the usual cancel job) at once rather than when its HTLC expires.
 /// </summary>
-public static class BountyValidatorError
+internal static class BountyValidatorError
 {
     /// <summary>What the agent reads; the job's error stays in the operator's log (it may quote the held-out run).</summary>
     public const string Detail = "the validator failed on every attempt; the deposit is refunded. Submit again later, or tell the coordinator's operator";

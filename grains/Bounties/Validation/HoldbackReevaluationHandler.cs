@@ -14,7 +14,7 @@ namespace L402Train.Grains.Bounties.Validation;
 /// the bounty's pool. The submission grain records the outcome once; a re-run after a crash completes the bounty's
 /// side with the recorded outcome, never a second evaluation's.
 /// </summary>
-public sealed class HoldbackReevaluationHandler(BountyEvaluation evaluation) : IJobHandler
+internal sealed class HoldbackReevaluationHandler(BountyEvaluation evaluation) : IJobHandler
 {
     // Fresh seeds for the re-evaluation, derived from the validation seeds (fixed arithmetic: the same on every validator).
     private const int SeedSalt = 0x5bd1e995;

@@ -13,7 +13,7 @@ namespace L402Train.Grains.Bounties.Validation;
 /// acceptance goes through the bounty's merge). Re-running after a crash is safe: a decided
 /// submission is left alone and a merged one is re-recorded from the bounty's leaderboard.
 /// </summary>
-public sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation, IBlobStore blobs, ILightningNode node, BountyRules rules) : IJobHandler, IDeadLetterHandler
+internal sealed class ValidateBountySubmissionHandler(BountyEvaluation evaluation, IBlobStore blobs, ILightningNode node, BountyRules rules) : IJobHandler, IDeadLetterHandler
 {
     private const int StdoutTailChars = 2048;
 

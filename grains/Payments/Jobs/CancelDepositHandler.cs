@@ -8,7 +8,7 @@ namespace L402Train.Grains.Payments;
 /// Refunds a deposit: cancels its hold invoice so the HTLC fails back to the payer. Cancelling is
 /// idempotent on the node; a re-run records the state the node reports.
 /// </summary>
-public sealed class CancelDepositHandler(ILightningNode node, PaymentOwners owners, ILogger<CancelDepositHandler> logger) : IJobHandler
+internal sealed class CancelDepositHandler(ILightningNode node, PaymentOwners owners, ILogger<CancelDepositHandler> logger) : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)

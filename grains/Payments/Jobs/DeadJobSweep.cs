@@ -44,7 +44,7 @@ public sealed class DeadJobSweepOptions
 
 /// <summary>Payload of a sweep: its tick (the run time in units of the interval since the epoch).</summary>
 /// <param name="Tick">Which run.</param>
-public sealed record DeadJobSweepJob(long Tick);
+internal sealed record DeadJobSweepJob(long Tick);
 
 /// <summary>
 /// <c>money.sweep-dead</c> (settler role): queues the next run first (so one failed run never ends

@@ -23,7 +23,7 @@ public sealed class FeeSweepOptions
 
 /// <summary>Payload of a fee sweep run: its tick (the run time in units of the interval since the epoch).</summary>
 /// <param name="Tick">The tick.</param>
-public sealed record FeeSweepJob(long Tick);
+internal sealed record FeeSweepJob(long Tick);
 
 /// <summary>
 /// <c>fees.sweep</c> (settler role): runs <see cref="FeeSweep"/> and queues the next run, unique by

@@ -7,7 +7,7 @@ namespace L402Train.Grains.Payments;
 /// Pays a reward claim invoice exactly once: before paying it asks the node whether a payment to
 /// this hash already exists (a re-run after a crash), and the node itself refuses to pay a hash twice.
 /// </summary>
-public sealed class PayRewardHandler(ILightningNode node, PaymentOwners owners) : IJobHandler
+internal sealed class PayRewardHandler(ILightningNode node, PaymentOwners owners) : IJobHandler
 {
     /// <summary>How long one payment attempt may take before the job retries.</summary>
     public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(60);

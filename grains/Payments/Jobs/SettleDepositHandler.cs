@@ -9,7 +9,7 @@ namespace L402Train.Grains.Payments;
 /// acting twice; an invoice the node already cancelled (HTLC expiry) is recorded as refunded
 /// and never settled.
 /// </summary>
-public sealed class SettleDepositHandler(ILightningNode node, IDepositPreimages preimages, PaymentOwners owners) : IJobHandler
+internal sealed class SettleDepositHandler(ILightningNode node, IDepositPreimages preimages, PaymentOwners owners) : IJobHandler
 {
     /// <inheritdoc/>
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)

@@ -61,7 +61,7 @@ public interface IPeerGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IPeerGrain"/>
 [GrainType("peer")]
-public sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerState> peer) : OutboxGrain, IPeerGrain
+internal sealed class PeerGrain([PersistentState("peer")] IPersistentState<PeerState> peer) : OutboxGrain, IPeerGrain
 {
     /// <inheritdoc/>
     public Task<PeerState> GetAsync() => Task.FromResult(peer.State);

@@ -5,7 +5,7 @@ namespace L402Train.Grains.Training;
 /// noise is never paid: the score is the mean relative loss decrease over the M batches, and it
 /// counts only if the loss fell on at least m batches and the mean exceeds z standard errors.
 /// </summary>
-public static class SignificanceGate
+internal static class SignificanceGate
 {
     /// <summary>Scores one submission. Both spans hold one mean loss per held-out batch, in the same order.</summary>
     public static SubmissionVerdict Judge(ReadOnlySpan<double> before, ReadOnlySpan<double> after, RewardSchedule schedule)

@@ -6,7 +6,7 @@ namespace L402Train.Grains.Training;
 /// <summary>What one outer step produced.</summary>
 /// <param name="Weights">The next checkpoint's weights.</param>
 /// <param name="Momentum">The outer momentum after the step; null with plain SGD.</param>
-public sealed record OuterStepResult(ParameterSet Weights, ParameterSet? Momentum);
+internal sealed record OuterStepResult(ParameterSet Weights, ParameterSet? Momentum);
 
 /// <summary>
 /// The coordinator's outer step on an aggregated update: plain SGD θ ← θ − α·Δ̄ (SparseLoCo's
@@ -14,7 +14,7 @@ public sealed record OuterStepResult(ParameterSet Weights, ParameterSet? Momentu
 /// when the schedule asks for it. It runs <see cref="OuterOptimizer"/>, the same element-wise
 /// code every replica would run, and carries the momentum buffer from round to round.
 /// </summary>
-public sealed class OuterStep
+internal sealed class OuterStep
 {
     private readonly TensorManifest manifest;
     private readonly OuterStepOptions options;

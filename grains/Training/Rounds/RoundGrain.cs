@@ -31,7 +31,7 @@ public interface IRoundGrain : IGrainWithIntegerKey
 
 /// <inheritdoc cref="IRoundGrain"/>
 [GrainType("round")]
-public sealed class RoundGrain([PersistentState("round")] IPersistentState<RoundState> round, RewardSchedule schedule) : OutboxGrain, IRoundGrain
+internal sealed class RoundGrain([PersistentState("round")] IPersistentState<RoundState> round, RewardSchedule schedule) : OutboxGrain, IRoundGrain
 {
     /// <inheritdoc/>
     public async Task<RoundState> OpenAsync(int baseVersion, string baseCheckpoint, DateTimeOffset deadline)

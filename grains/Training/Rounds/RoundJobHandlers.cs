@@ -5,7 +5,7 @@ using L402Train.Model.Gpt;
 namespace L402Train.Grains.Training;
 
 /// <summary>Closes a round when its deadline job fires (idempotent).</summary>
-public sealed class CloseRoundHandler : IJobHandler
+internal sealed class CloseRoundHandler : IJobHandler
 {
     /// <inheritdoc/>
     public Task HandleAsync(JobContext job, CancellationToken cancellationToken) =>
@@ -19,7 +19,7 @@ public sealed class CloseRoundHandler : IJobHandler
 /// the checkpoint's momentum blob) is applied to the base weights, the new version is written to the blob
 /// store and the next round opens. With nothing accepted the next round keeps the same version.
 /// </summary>
-public sealed class AggregateRoundHandler(
+internal sealed class AggregateRoundHandler(
     SubmissionValidator validator,
     HeldOutSet heldOut,
     ICheckpointStore checkpoints,

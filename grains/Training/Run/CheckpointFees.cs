@@ -7,7 +7,7 @@ namespace L402Train.Grains.Training;
 /// databases from before the fee sweep still hold, without doing anything: the sweep records those
 /// fees from the node's invoice list, and a row of this type is no longer written.
 /// </summary>
-public sealed class RetiredFeeCheckHandler : IJobHandler
+internal sealed class RetiredFeeCheckHandler : IJobHandler
 {
     /// <inheritdoc/>
     public Task HandleAsync(JobContext job, CancellationToken cancellationToken) => Task.CompletedTask;

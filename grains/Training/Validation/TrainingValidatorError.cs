@@ -7,7 +7,7 @@ namespace L402Train.Grains.Training;
 /// deposit is refunded (through the usual cancel job) at once, and the round no longer waits for it
 /// before aggregating.
 /// </summary>
-public static class TrainingValidatorError
+internal static class TrainingValidatorError
 {
     /// <summary>What the peer reads; the job's error stays in the operator's log.</summary>
     public const string Detail = "the validator failed on every attempt; the deposit is refunded";

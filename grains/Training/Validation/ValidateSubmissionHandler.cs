@@ -21,7 +21,7 @@ namespace L402Train.Grains.Training;
 /// are kept per round by blob hash: the copycat screen compares each submission with every
 /// earlier one, and decoding each of them again would make a round quadratic in decodes.
 /// </remarks>
-public sealed class ValidateSubmissionHandler(
+internal sealed class ValidateSubmissionHandler(
     SubmissionValidator validator,
     HeldOutSet heldOut,
     ICheckpointStore checkpoints,

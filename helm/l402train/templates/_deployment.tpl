@@ -91,6 +91,8 @@ spec:
             {{- include "l402train.storeEnv" $root | nindent 12 }}
             - name: L402TRAIN_SILOPORT
               value: {{ $root.Values.cluster.siloPort | quote }}
+            - name: L402TRAIN_TRACKS
+              value: {{ join "," $root.Values.tracks | quote }}
             - name: L402TRAIN_URLS
               value: "http://0.0.0.0:8402"
             - name: L402TRAIN_DATADIR
