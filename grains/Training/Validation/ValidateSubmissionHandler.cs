@@ -109,8 +109,8 @@ public sealed class ValidateSubmissionHandler(
 
     // Once per round, like the before-losses: the random-direction baseline sized by the previous
     // round's accepted updates, and a share of their median score; the schedule's fixed τ when no
-    // update was ever sized. Every
-    // input is deterministic, so a validator racing on another silo stores the same τ.
+    // update was ever sized. Every input is deterministic, so a validator racing on another silo
+    // stores the same τ.
     private async Task<RoundThreshold> ThresholdAsync(JobContext job, RoundCache round, IRoundGrain roundGrain, GptModel model,
         Model.Tensors.ParameterSet weights, IReadOnlyList<Model.Training.TokenBatch> batches, double[] before, CpuAccount cpu, CancellationToken cancellationToken)
     {
