@@ -15,7 +15,7 @@ internal static class TrainingViews
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(schedule);
         return new(run.CurrentRound, ProtocolJson.Name(round.Status), round.BaseVersion, round.Deadline,
-            run.Latest is { } latest ? Checkpoint(latest) : null, Setup(setup), schedule.DepositSat, schedule.CheckpointPriceSat);
+            run.Latest is { } latest ? Checkpoint(latest) : null, Setup(setup), schedule.DepositSat, schedule.CheckpointPriceSat, round.Threshold?.Tau);
     }
 
     /// <summary>A checkpoint version from the stored reference.</summary>

@@ -11,6 +11,10 @@ namespace L402Train.Protocol.Training;
 /// <param name="Setup">Model, corpus and compression settings peers must use.</param>
 /// <param name="DepositSats">The deposit behind a submission.</param>
 /// <param name="CheckpointPriceSats">The price of a checkpoint download.</param>
+/// <param name="RoundTau">
+/// τ of the round: the smallest significant score (mean relative held-out loss decrease) that earns a reward there,
+/// drawn from the round's random-direction baseline by its first validation; null until then.
+/// </param>
 public sealed record TrainingStatusView(
     [property: JsonPropertyName("round")] int Round,
     [property: JsonPropertyName("round_status")] string RoundStatus,
@@ -19,7 +23,8 @@ public sealed record TrainingStatusView(
     [property: JsonPropertyName("checkpoint")] CheckpointView? Checkpoint,
     [property: JsonPropertyName("setup")] TrainingSetupView Setup,
     [property: JsonPropertyName("deposit_sats")] long DepositSats,
-    [property: JsonPropertyName("checkpoint_price_sats")] long CheckpointPriceSats);
+    [property: JsonPropertyName("checkpoint_price_sats")] long CheckpointPriceSats,
+    [property: JsonPropertyName("round_tau")] double? RoundTau = null);
 
 /// <summary>A checkpoint version.</summary>
 /// <param name="Version">Version number.</param>

@@ -28,6 +28,12 @@ internal sealed record SimulationOptions(int Identities, int Rounds, int Threads
 
     /// <summary>Identities per profile, summing to <see cref="Identities"/>; null: <see cref="ProfileMix.For"/>'s realistic mix.</summary>
     public IReadOnlyList<(TrainingProfile Profile, int Count)>? Mix { get; init; }
+
+    /// <summary>
+    /// Dense AdamW steps on the public corpus behind the initial checkpoint (0: the fresh weights): starts
+    /// the run late, where an honest update lowers the held-out loss by little, without running the rounds before.
+    /// </summary>
+    public int PretrainSteps { get; init; }
 }
 
 /// <summary>
@@ -76,9 +82,21 @@ internal sealed partial class TrainingSimulation : IAsyncDisposable
         simulation.CreateIdentities();
         var balance = await simulation.Network.Coordinator.GetBalanceAsync();
         await simulation.Grains.GetGrain<ILedgerGrain>(LedgerGrain.CoordinatorKey).OpenAsync(balance.Local.ToSatsFloor());
-        var initial = await simulation.Checkpoints.SaveAsync(GptModel.Create(simulation.Setup.Config, simulation.Setup.InitSeed, threads: 1).Parameters, 0, 0);
+        var initial = await simulation.Checkpoints.SaveAsync(simulation.InitialWeights(), 0, 0);
         await simulation.Grains.GetGrain<ITrainingRunGrain>(TrainingRunGrain.MainKey).StartAsync(initial);
         return simulation;
+    }
+
+    private Model.Tensors.ParameterSet InitialWeights()
+    {
+        var model = GptModel.Create(Setup.Config, Setup.InitSeed, threads: Math.Max(1, options.Threads));
+        if (options.PretrainSteps > 0)
+        {
+            var sampler = new Model.Corpus.BatchSampler(Setup.TrainingTokens(), options.BatchSize, Setup.SequenceLength);
+            new Model.Training.LocalTrainer(model, new Model.Optim.AdamWOptions { LearningRate = 3e-3f, WarmupSteps = 10 })
+                .RunRound(options.PretrainSteps, i => sampler.Sample(0xF1E7_0000ul, 0, i));
+        }
+        return model.Parameters;
     }
 
     private async Task StartClusterAsync()

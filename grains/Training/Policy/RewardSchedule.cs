@@ -27,8 +27,33 @@ public sealed record RewardSchedule
     /// <summary>Score (mean relative held-out loss decrease) at and above which quality is 1.</summary>
     public double FullQualityScore { get; init; } = 0.05;
 
-    /// <summary>τ: the smallest significant score that earns a reward; below it an honest update is only refunded.</summary>
+    /// <summary>
+    /// τ of a round with no random-direction baseline (round 1, before any update was accepted):
+    /// the smallest significant score that earns a reward; below it an honest update is only
+    /// refunded. Later rounds draw τ from their baseline (<see cref="RoundThreshold"/>).
+    /// </summary>
     public double MinRewardedScore { get; init; } = 0.005;
+
+    /// <summary>
+    /// The least τ any baselined round uses, whatever random directions score there: an absolute
+    /// floor under the rule, at which a full reward's share still pays more than a checkpoint.
+    /// </summary>
+    public double MinRewardedScoreFloor { get; init; } = 0.0005;
+
+    /// <summary>
+    /// R: random directions the validator scores once per round, of the previous accepted updates'
+    /// median norm per tensor and the codec's sparsity, drawn from a secret per-round seed.
+    /// </summary>
+    public int BaselineDirections { get; init; } = 16;
+
+    /// <summary>k: τ of a round is at least the baseline's mean plus k standard deviations.</summary>
+    public double BaselineSigmas { get; init; } = 5.0;
+
+    /// <summary>
+    /// ρ: τ of a baselined round is at least this share of the median score the previous round
+    /// accepted, so a random direction must do a good part of what an honest update did.
+    /// </summary>
+    public double MinRewardedShareOfMedian { get; init; } = 0.25;
 
     /// <summary>Learning rate at which one peer's update alone is applied to score it.</summary>
     public double TrialLearningRate { get; init; } = 1.0;
@@ -95,6 +120,10 @@ public sealed record RewardSchedule
         { RoundBudgetSat: < 0 } => "round_budget_sat must not be negative",
         { FullQualityScore: <= 0 } => "full_quality_score must be positive",
         { MinRewardedScore: < 0 } => "min_rewarded_score must not be negative",
+        { MinRewardedScoreFloor: < 0 } => "min_rewarded_score_floor must not be negative",
+        { BaselineDirections: < 2 } => "baseline_directions must be at least 2",
+        _ when !(BaselineSigmas >= 0) => "baseline_sigmas must not be negative",
+        _ when !(MinRewardedShareOfMedian is >= 0 and <= 1) => "min_rewarded_share_of_median must be in [0, 1]",
         { HeldOutBatches: < 2 } => "held_out_batches must be at least 2",
         { HeldOutBatchSize: < 1 } => "held_out_batch_size must be at least 1",
         _ when MinImprovedBatches < 0 || MinImprovedBatches > HeldOutBatches => "min_improved_batches must be between 0 and held_out_batches",

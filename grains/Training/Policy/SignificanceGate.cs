@@ -7,10 +7,14 @@ namespace L402Train.Grains.Training;
 /// </summary>
 internal static class SignificanceGate
 {
-    /// <summary>Scores one submission. Both spans hold one mean loss per held-out batch, in the same order.</summary>
-    public static SubmissionVerdict Judge(ReadOnlySpan<double> before, ReadOnlySpan<double> after, RewardSchedule schedule)
+    /// <summary>
+    /// Scores one submission. Both spans hold one mean loss per held-out batch, in the same order;
+    /// <paramref name="threshold"/> is the round's τ (null: the schedule's fixed <see cref="RewardSchedule.MinRewardedScore"/>).
+    /// </summary>
+    public static SubmissionVerdict Judge(ReadOnlySpan<double> before, ReadOnlySpan<double> after, RewardSchedule schedule, RoundThreshold? threshold = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
+        var tau = threshold?.Tau ?? schedule.MinRewardedScore;
         if (before.Length != after.Length || before.Length < 2)
             throw new ArgumentException("before and after need the same number (≥ 2) of batch losses");
 
@@ -31,9 +35,9 @@ internal static class SignificanceGate
             return new SubmissionVerdict(VerdictReason.Harmful, mean, 0,
                 $"held-out loss did not fall (mean relative change {mean:+0.0000;-0.0000}, improved on {improved}/{n} batches)");
         var significant = improved >= schedule.MinImprovedBatches && mean > schedule.SignificanceZ * standardError;
-        if (!significant || mean < schedule.MinRewardedScore)
+        if (!significant || mean < tau)
             return new SubmissionVerdict(VerdictReason.BelowThreshold, mean, 0,
-                $"improvement {mean:0.0000} on {improved}/{n} batches is not significant or below τ={schedule.MinRewardedScore} (needs ≥ {schedule.MinImprovedBatches} batches and mean > {schedule.SignificanceZ}·SE = {schedule.SignificanceZ * standardError:0.0000})");
+                $"improvement {mean:0.0000} on {improved}/{n} batches is not significant or below τ={tau:0.00000} (needs ≥ {schedule.MinImprovedBatches} batches and mean > {schedule.SignificanceZ}·SE = {schedule.SignificanceZ * standardError:0.0000})");
         var quality = Math.Min(1.0, mean / schedule.FullQualityScore);
         return new SubmissionVerdict(VerdictReason.Accepted, mean, quality,
             $"held-out loss fell {mean:P2} on average, on {improved}/{n} batches; quality {quality:0.000}");
@@ -47,6 +51,16 @@ internal static class SignificanceGate
         if (!verdict.EarnsReward) return 0;
         var owed = (long)Math.Floor(schedule.BaseRateSat * verdict.Quality);
         return Math.Clamp(owed, 0, Math.Max(0, budgetLeftSat));
+    }
+
+    /// <summary>The score alone: the mean relative held-out loss decrease over the batches (what <see cref="Judge"/> compares with τ).</summary>
+    public static double MeanGain(ReadOnlySpan<double> before, ReadOnlySpan<double> after)
+    {
+        if (before.Length != after.Length || before.Length < 1)
+            throw new ArgumentException("before and after need the same number (≥ 1) of batch losses");
+        var sum = 0.0;
+        for (var i = 0; i < before.Length; i++) sum += (before[i] - after[i]) / before[i];
+        return sum / before.Length;
     }
 
     private static double Mean(ReadOnlySpan<double> values)

@@ -19,6 +19,12 @@ public interface IRoundGrain : IGrainWithIntegerKey
     /// <summary>Stores the before-losses unless some are stored; returns the stored ones.</summary>
     Task<double[]> SetBeforeLossesAsync(double[] losses);
 
+    /// <summary>Stores the round's τ unless one is stored; returns the stored one.</summary>
+    Task<RoundThreshold> SetThresholdAsync(RoundThreshold threshold);
+
+    /// <summary>Stores the accepted updates' median norms (for the next round's baseline) unless some are stored. Idempotent.</summary>
+    Task SetAcceptedMedianNormsAsync(double[] norms);
+
     /// <summary>Records a verdict and grants its reward from what is left of the budget; returns the reward.</summary>
     Task<Sats> RecordVerdictAsync(string submissionId, SubmissionVerdict verdict);
 
@@ -78,6 +84,25 @@ internal sealed class RoundGrain([PersistentState("round")] IPersistentState<Rou
         round.State = round.State with { BeforeLosses = losses };
         await round.WriteStateAsync();
         return losses;
+    }
+
+    /// <inheritdoc/>
+    public async Task<RoundThreshold> SetThresholdAsync(RoundThreshold threshold)
+    {
+        ArgumentNullException.ThrowIfNull(threshold);
+        if (round.State.Threshold is { } stored) return stored;
+        round.State = round.State with { Threshold = threshold };
+        await round.WriteStateAsync();
+        return threshold;
+    }
+
+    /// <inheritdoc/>
+    public async Task SetAcceptedMedianNormsAsync(double[] norms)
+    {
+        ArgumentNullException.ThrowIfNull(norms);
+        if (round.State.AcceptedMedianNorms is not null) return;
+        round.State = round.State with { AcceptedMedianNorms = norms };
+        await round.WriteStateAsync();
     }
 
     /// <inheritdoc/>

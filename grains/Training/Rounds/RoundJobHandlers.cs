@@ -53,15 +53,7 @@ internal sealed class AggregateRoundHandler(
         var batches = heldOut.ForRound(number);
         var lossBefore = model.EvaluateLoss(batches);
 
-        var accepted = new List<PeerSubmission>();
-        foreach (var entry in round.Submissions.Where(s => s.Reason == VerdictReason.Accepted))
-        {
-            var submission = await job.Grains.GetGrain<ISubmissionGrain>(entry.Id).GetAsync();
-            var payload = await gradients.LoadAsync(submission.Received!.BlobHash, cancellationToken);
-            var decoded = validator.TryDecode(payload, out var error)
-                ?? throw new InvalidOperationException($"Accepted submission {entry.Id} no longer decodes: {error}");
-            accepted.Add(new PeerSubmission(entry.Id, decoded.Submission));
-        }
+        var accepted = await LoadAsync(job, round, VerdictReason.Accepted, cancellationToken);
 
         var next = baseCheckpoint;
         var lossAfter = lossBefore;
@@ -78,7 +70,27 @@ internal sealed class AggregateRoundHandler(
             if (stepped.Momentum is { } carried)
                 next = next with { MomentumBlobHash = (await checkpoints.SaveAsync(carried, next.Version, number, cancellationToken)).BlobHash };
         }
+        // The next round's random directions take the size of this round's accepted updates; with none accepted, of
+        // its honest ones below τ (a run started from a trained checkpoint); with neither, the last known size.
+        var sized = accepted.Count > 0 ? accepted : await LoadAsync(job, round, VerdictReason.BelowThreshold, cancellationToken);
+        var norms = sized.Count > 0 ? RandomDirectionBaseline.MedianNorms([.. sized.Select(a => a.Submission)])
+            : number > 1 ? (await job.Grains.GetGrain<IRoundGrain>(number - 1).GetAsync()).AcceptedMedianNorms : null;
+        if (norms is not null) await roundGrain.SetAcceptedMedianNormsAsync(norms);
         await roundGrain.CompleteAggregationAsync(next.Version, lossBefore, lossAfter);
         await runGrain.AdvanceAsync(number, next);
+    }
+
+    private async Task<List<PeerSubmission>> LoadAsync(JobContext job, RoundState round, VerdictReason reason, CancellationToken cancellationToken)
+    {
+        var updates = new List<PeerSubmission>();
+        foreach (var entry in round.Submissions.Where(s => s.Reason == reason))
+        {
+            var submission = await job.Grains.GetGrain<ISubmissionGrain>(entry.Id).GetAsync();
+            var payload = await gradients.LoadAsync(submission.Received!.BlobHash, cancellationToken);
+            var decoded = validator.TryDecode(payload, out var error)
+                ?? throw new InvalidOperationException($"{reason} submission {entry.Id} no longer decodes: {error}");
+            updates.Add(new PeerSubmission(entry.Id, decoded.Submission));
+        }
+        return updates;
     }
 }

@@ -85,6 +85,17 @@ public sealed record RoundState
     [Id(13)]
     public double? LossAfter { get; init; }
 
+    /// <summary>
+    /// Per tensor, the median norm of the updates this round accepted (with none accepted, of those
+    /// below τ; with neither, carried from the round before): the size of the next round's random directions.
+    /// </summary>
+    [Id(14)]
+    public double[]? AcceptedMedianNorms { get; init; }
+
+    /// <summary>τ of this round and the random-direction baseline behind it, computed once by the first validator.</summary>
+    [Id(15)]
+    public RoundThreshold? Threshold { get; init; }
+
     /// <summary>Verdicts still outstanding.</summary>
     public int Pending => Submissions.Count(s => s.Reason is null);
 }

@@ -37,4 +37,7 @@ public sealed class HeldOutSet
 
     /// <summary>The round's held-out batches.</summary>
     public IReadOnlyList<TokenBatch> ForRound(int round) => sampler.Batches(secretSeed ^ 0x5EED_0F_4E1D_0A7Aul, round, Batches);
+
+    /// <summary>The round's secret seed for its random-direction baseline (<see cref="RandomDirectionBaseline"/>): derived from the same secret, so peers cannot aim at it.</summary>
+    public ulong DirectionSeed(int round) => (secretSeed ^ 0xD1EC_7104_BA5E_11EEul) * 0x9E37_79B9_7F4A_7C15ul + (ulong)round;
 }

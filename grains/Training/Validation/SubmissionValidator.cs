@@ -98,10 +98,11 @@ public sealed class SubmissionValidator
 
     /// <summary>
     /// Scores one peer's update alone: applies it at the trial learning rate to the base weights,
-    /// measures the held-out losses, restores the weights, and judges significance.
+    /// measures the held-out losses, restores the weights, and judges significance against the
+    /// round's τ (<paramref name="threshold"/>; null: the schedule's fixed one).
     /// </summary>
     public SubmissionVerdict Score(GptModel model, ParameterSet baseWeights, DecodedPayload decoded,
-        IReadOnlyList<Model.Training.TokenBatch> batches, double[] before)
+        IReadOnlyList<Model.Training.TokenBatch> batches, double[] before, RoundThreshold? threshold = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(baseWeights);
@@ -114,7 +115,7 @@ public sealed class SubmissionValidator
             decoded.Submission.Tensors[t].AddTo(model.Parameters.Buffer.AsSpan(layout[t].Offset, layout[t].Length), trialRate);
         try
         {
-            return SignificanceGate.Judge(before, Losses(model, batches), schedule);
+            return SignificanceGate.Judge(before, Losses(model, batches), schedule, threshold);
         }
         finally
         {

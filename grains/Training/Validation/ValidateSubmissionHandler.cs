@@ -15,7 +15,7 @@ namespace L402Train.Grains.Training;
 /// </summary>
 /// <remarks>
 /// The CPU time recorded with the verdict is the thread CPU time of the compute (decoding,
-/// screening, scoring, and the round's before-losses for the submission that computed them), so
+/// screening, scoring, and the round's before-losses and τ baseline for the submission that computed them), so
 /// the validation overhead is a ratio of CPU, not of wall time on a busy machine. The compute runs
 /// on dedicated threads, never blocking the thread pool the money jobs' continuations need. Decoded payloads
 /// are kept per round by blob hash: the copycat screen compares each submission with every
@@ -26,7 +26,8 @@ internal sealed class ValidateSubmissionHandler(
     HeldOutSet heldOut,
     ICheckpointStore checkpoints,
     IGradientStore gradients,
-    ILightningNode node) : IJobHandler, IDeadLetterHandler
+    ILightningNode node,
+    RewardSchedule schedule) : IJobHandler, IDeadLetterHandler
 {
     // Single-threaded models, one per concurrent job: thread CPU time then covers all the work,
     // and evaluation is bit-identical for any thread count.
@@ -79,7 +80,9 @@ internal sealed class ValidateSubmissionHandler(
         try
         {
             var before = roundState.BeforeLosses ?? round.BeforeLosses ?? await BeforeLossesAsync(round, roundGrain, model, weights, batches, cpu, cancellationToken);
-            return await cpu.RunAsync(() => validator.Score(model, weights, decoded!, batches, before));
+            var threshold = roundState.Threshold ?? round.Threshold
+                ?? await ThresholdAsync(job, round, roundGrain, model, weights, batches, before, cpu, cancellationToken);
+            return await cpu.RunAsync(() => validator.Score(model, weights, decoded!, batches, before, threshold));
         }
         finally
         {
@@ -97,6 +100,30 @@ internal sealed class ValidateSubmissionHandler(
             if (round.BeforeLosses is { } computed) return computed;
             model.Restore(weights);
             return round.BeforeLosses = await roundGrain.SetBeforeLossesAsync(await cpu.RunAsync(() => SubmissionValidator.Losses(model, batches)));
+        }
+        finally
+        {
+            round.BeforeLossesGate.Release();
+        }
+    }
+
+    // Once per round, like the before-losses: the random-direction baseline sized by the previous
+    // round's accepted updates, and a share of their median score; the schedule's fixed τ when no
+    // update was ever sized. Every input is deterministic, so a validator racing on another silo
+    // stores the same τ.
+    private async Task<RoundThreshold> ThresholdAsync(JobContext job, RoundCache round, IRoundGrain roundGrain, GptModel model,
+        Model.Tensors.ParameterSet weights, IReadOnlyList<Model.Training.TokenBatch> batches, double[] before, CpuAccount cpu, CancellationToken cancellationToken)
+    {
+        await round.BeforeLossesGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (round.Threshold is { } computed) return computed;
+            var previous = round.Number > 1 ? await job.Grains.GetGrain<IRoundGrain>(round.Number - 1).GetAsync() : null;
+            var threshold = previous?.AcceptedMedianNorms is not { } norms
+                ? RoundThreshold.Fixed(schedule)
+                : await cpu.RunAsync(() => RandomDirectionBaseline.Measure(validator.Setup, schedule, model, weights, batches, before, norms,
+                    heldOut.DirectionSeed(round.Number), RoundThreshold.AcceptedMedianScore(previous)));
+            return round.Threshold = await roundGrain.SetThresholdAsync(threshold);
         }
         finally
         {
@@ -140,6 +167,7 @@ internal sealed class ValidateSubmissionHandler(
         public int Number { get; } = number;
         public ConcurrentDictionary<string, DecodedPayload> Decoded { get; } = new(StringComparer.Ordinal);
         public double[]? BeforeLosses { get; set; }
+        public RoundThreshold? Threshold { get; set; }
         public SemaphoreSlim BeforeLossesGate { get; } = new(1, 1);
     }
 
