@@ -34,6 +34,14 @@ public static class MoneyOpenApi
         });
     }
 
+    /// <summary>Describes <paramref name="schema"/> as an amount in satoshis held in a bare <see cref="long"/>.</summary>
+    internal static void Amount(OpenApiSchema schema)
+    {
+        // The default options accept numbers in strings when reading; an amount the API writes is always a bare integer.
+        schema.Pattern = null;
+        Amount(schema, BitcoinSupply.MaxSats.Value, nullable: false, "satoshis");
+    }
+
     private static void Amount(OpenApiSchema schema, long maximum, bool nullable, string unit)
     {
         schema.Type = nullable ? JsonSchemaType.Integer | JsonSchemaType.Null : JsonSchemaType.Integer;

@@ -32,6 +32,13 @@ public static class TrainingApi
     /// <summary>The longest a long-poll may wait.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Grain records the routes serve as-is with <see cref="HttpJson.Options"/> (<c>GET /rounds/{n}</c>,
+    /// <c>GET /reward-schedule</c>): the OpenAPI document names their fields as those options write them
+    /// (<see cref="HttpJsonOpenApi.AddHttpJsonSchemas"/>).
+    /// </summary>
+    public static IReadOnlyList<Type> ServedAsIs { get; } = [typeof(RoundState), typeof(RewardSchedule)];
+
     /// <summary>Maps the training routes.</summary>
     public static IEndpointRouteBuilder MapTrainingApi(this IEndpointRouteBuilder app)
     {
@@ -39,6 +46,7 @@ public static class TrainingApi
         var schedule = app.ServiceProvider.GetRequiredService<RewardSchedule>();
         var api = app.MapGroup("").WithTags("training");
         api.MapGet("/reward-schedule", (RewardSchedule s) => TypedResults.Json(s, HttpJson.Options))
+            .Produces<RewardSchedule>()
             .WithSummary("The rules: prices, deposit, reward rate and budget, validation parameters.");
         api.MapGet("/checkpoint", GetCheckpoint)
             .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream").Produces(StatusCodes.Status304NotModified)
@@ -61,6 +69,7 @@ public static class TrainingApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Claim a reward with a BOLT11 invoice for exactly the amount; authorized by the deposit's macaroon.");
         api.MapGet("/rounds/{n:int}", GetRound)
+            .Produces<RoundState>()
             .WithSummary("A round: status, submissions and verdicts, losses before and after aggregation.");
         return app;
     }

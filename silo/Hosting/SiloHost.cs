@@ -44,7 +44,7 @@ internal static class SiloHost
             document.Info.Title = "L402Train coordinator";
             document.Info.Description = "Training and bounty tracks; paid endpoints answer 402 with an L402 challenge (see docs/PROTOCOL.md).";
             return Task.CompletedTask;
-        }).AddL402Extensions().AddMoneySchemas());
+        }).AddL402Extensions().AddMoneySchemas().AddHttpJsonSchemas([.. TrainingApi.ServedAsIs]));
         return builder;
     }
 
