@@ -1,5 +1,6 @@
 using L402Train.Compression;
 using L402Train.Model.Gpt;
+using L402Train.Model.Randomness;
 using L402Train.Model.Tensors;
 using L402Train.Model.Training;
 
@@ -44,7 +45,7 @@ public static class RandomDirectionBaseline
             for (var r = 0; r < scores.Length; r++)
             {
                 model.Restore(weights);
-                var random = new Random(DirectionSeed(seed, r));
+                var random = new DeterministicRandom(DeterministicRandom.Mix(seed, (ulong)r));
                 for (var t = 0; t < manifest.Count; t++)
                     Direction(manifest[t], setup.Compression, norms[t], random)?.AddTo(model.Parameters.Buffer.AsSpan(layout[t].Offset, layout[t].Length), trialRate);
                 scores[r] = SignificanceGate.MeanGain(before, SubmissionValidator.Losses(model, batches));
@@ -74,7 +75,7 @@ public static class RandomDirectionBaseline
     }
 
     // k distinct random slots per chunk with Gaussian values, scaled to the tensor's norm (null for a zero norm).
-    private static SparseTensor? Direction(TensorSpec spec, CompressionSettings codec, double norm, Random random)
+    private static SparseTensor? Direction(TensorSpec spec, CompressionSettings codec, double norm, DeterministicRandom random)
     {
         if (!(norm > 0)) return null;
         var chunkLength = spec.Layout.ChunkLength;
@@ -89,25 +90,13 @@ public static class RandomDirectionBaseline
             for (var i = 0; i < chunkLength; i++) order[i] = (ushort)i;
             for (var i = 0; i < k; i++)
             {
-                var j = i + random.Next(chunkLength - i);
+                var j = i + random.NextInt(chunkLength - i);
                 (order[i], order[j]) = (order[j], order[i]);
                 slots[c * k + i] = order[i];
-                values[c * k + i] = Gaussian(random);
+                values[c * k + i] = random.NextGaussian();
             }
         }
         var scale = norm / Math.Sqrt(values.Sum(v => v * v));
         return SparseTensor.FromValues(spec, k, slots, [.. values.Select(v => (float)(v * scale))]);
     }
-
-    // One System.Random seed per direction, mixed from the round's seed (SplitMix64's finalizer).
-    private static int DirectionSeed(ulong seed, int direction)
-    {
-        var z = seed + 0x9E37_79B9_7F4A_7C15ul * (ulong)(direction + 1);
-        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9ul;
-        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBul;
-        return (int)((z ^ (z >> 31)) & int.MaxValue);
-    }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
